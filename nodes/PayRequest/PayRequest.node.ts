@@ -1,0 +1,51 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as invoice from './actions/invoice';
+import { router } from './actions/router';
+import { searchInvoices } from './methods/listSearch';
+
+export class PayRequest implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'PayRequest',
+		name: 'payRequest',
+		icon: { light: 'file:payrequest.svg', dark: 'file:payrequest.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'List, create and chase invoices in PayRequest',
+		defaults: { name: 'PayRequest' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [{ name: 'payRequestApi', required: true }],
+		documentationUrl: 'https://github.com/n8n-nodes-invoicing/n8n-nodes-invoicing#operations',
+		hints: [
+			{
+				message:
+					'Return All reads every invoice of the account, 100 a request, within PayRequest’s limit of 60 requests a minute: a large account takes a while. Use Filters with a Limit, or Get Overdue, when you need only some.',
+				type: 'info',
+				location: 'outputPane',
+				whenToDisplay: 'beforeExecution',
+				displayCondition: '={{ $parameter["operation"] === "getAll" && $parameter["returnAll"] === true }}',
+			},
+		],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Invoice', value: 'invoice' }],
+				default: 'invoice',
+			},
+			...invoice.description,
+		],
+	};
+
+	methods = { listSearch: { searchInvoices } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,143 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { TransportSettings } from '../../transport';
+import { DEFAULT_TRANSPORT_SETTINGS } from '../../transport';
+
+/**
+ * An invoice URL as PayRequest shows it: the dashboard's /invoices/<id> or a payment link's
+ * /invoice/<id>, with anything after the id.
+ */
+export const INVOICE_URL_REGEX = 'https?://[^/\\s]+/(?:[^\\s?#]*/)?invoices?/([0-9]+)(?:[/?#].*)?$';
+
+export const invoiceIdLocator: INodeProperties = {
+	displayName: 'Invoice',
+	name: 'invoiceId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The invoice to work on',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select an invoice…',
+			typeOptions: { searchListMethod: 'searchInvoices', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: '1234',
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex: '^[1-9][0-9]{0,15}$', errorMessage: 'An invoice ID is a whole number, such as 1234' },
+				},
+			],
+		},
+		{
+			displayName: 'By URL',
+			name: 'url',
+			type: 'string',
+			placeholder: 'https://payrequest.app/invoices/1234',
+			extractValue: { type: 'regex', regex: INVOICE_URL_REGEX },
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: INVOICE_URL_REGEX,
+						errorMessage: 'Paste an invoice URL from PayRequest, ending in /invoices/<ID>',
+					},
+				},
+			],
+		},
+	],
+};
+
+const INVOICE_ID = /^[1-9][0-9]{0,15}$/;
+
+/** Reads an invoice id from any mode of the locator; refuses what is not an id before any request. */
+export function readInvoiceId(context: IExecuteFunctions, itemIndex: number): string {
+	const locator = context.getNodeParameter('invoiceId', itemIndex) as IDataObject | string | number;
+	const mode = typeof locator === 'object' && locator !== null ? String(locator.mode ?? 'id') : 'id';
+	let raw: unknown = typeof locator === 'object' && locator !== null ? locator.value : locator;
+	if (mode === 'url') {
+		raw = new RegExp(INVOICE_URL_REGEX).exec(String(raw ?? '').trim())?.[1] ?? raw;
+	}
+	const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+	if (!INVOICE_ID.test(text) || !Number.isSafeInteger(Number(text))) {
+		const shown = typeof raw === 'string' || typeof raw === 'number' ? `"${String(raw).slice(0, 80)}"` : typeof raw;
+		throw new NodeOperationError(context.getNode(), `The Invoice field is not an invoice ID: ${shown} [item ${itemIndex}]`, {
+			description:
+				mode === 'url'
+					? 'Paste the invoice URL from PayRequest, such as https://payrequest.app/invoices/1234.'
+					: 'An invoice ID is a whole number, such as 1234. Pick the invoice from the list, or map the "id" field of an earlier PayRequest node.',
+			itemIndex,
+		});
+	}
+	return text;
+}
+
+/** Options every operation has: how long a request may take and how long the rate limit may hold it. */
+export const requestOptions: INodeProperties[] = [
+	{
+		displayName: 'Timeout',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: DEFAULT_TRANSPORT_SETTINGS.timeoutSeconds,
+		description: 'Seconds to wait for PayRequest to answer one request before giving up',
+	},
+	{
+		displayName: 'Max Wait',
+		name: 'maxWaitSeconds',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: DEFAULT_TRANSPORT_SETTINGS.maxWaitSeconds,
+		description:
+			"Seconds this node may wait in all for PayRequest's rate limit (60 requests a minute) before it stops with an error",
+	},
+];
+
+export function positiveNumberOption(
+	context: IExecuteFunctions,
+	options: IDataObject,
+	name: string,
+	label: string,
+	fallback: number,
+	minimum: number,
+	itemIndex: number,
+): number {
+	const value = options[name];
+	if (value === undefined || value === null || value === '') return fallback;
+	const number = typeof value === 'number' ? value : Number(value);
+	if (!Number.isFinite(number) || number < minimum) {
+		throw new NodeOperationError(context.getNode(), `The ${label} option must be a number of at least ${minimum} [item ${itemIndex}]`, {
+			itemIndex,
+		});
+	}
+	return number;
+}
+
+export function readOptions(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const options = context.getNodeParameter('options', itemIndex, {});
+	return typeof options === 'object' && options !== null ? (options as IDataObject) : {};
+}
+
+/** Settings are read from the first item: one node run shares one client and one rate budget. */
+export function readTransportSettings(context: IExecuteFunctions): TransportSettings {
+	if (context.getInputData().length === 0) return DEFAULT_TRANSPORT_SETTINGS;
+	const options = readOptions(context, 0);
+	return {
+		timeoutSeconds: positiveNumberOption(context, options, 'timeout', 'Timeout', DEFAULT_TRANSPORT_SETTINGS.timeoutSeconds, 1, 0),
+		maxWaitSeconds: positiveNumberOption(context, options, 'maxWaitSeconds', 'Max Wait', DEFAULT_TRANSPORT_SETTINGS.maxWaitSeconds, 0, 0),
+	};
+}
+
+export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export const isObjectArray = (value: unknown): value is Array<Record<string, unknown>> =>
+	Array.isArray(value) && value.every(isPlainObject);

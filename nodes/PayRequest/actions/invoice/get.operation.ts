@@ -1,0 +1,28 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { PayRequestClient } from '../../transport';
+import { invoicePath } from '../../transport';
+import { invoiceIdLocator, isPlainObject, readInvoiceId, requestOptions } from './common';
+
+const properties: INodeProperties[] = [
+	invoiceIdLocator,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: requestOptions,
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['get'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, client: PayRequestClient, itemIndex: number): Promise<INodeExecutionData[]> {
+	const invoiceId = readInvoiceId(this, itemIndex);
+	const request = { method: 'GET' as const, path: invoicePath(invoiceId), itemIndex };
+	const envelope = await client.request(request);
+	const invoice = client.expectShape(envelope.data, isPlainObject, 'invoice in data', request);
+	return [{ json: invoice as IDataObject, pairedItem: { item: itemIndex } }];
+}

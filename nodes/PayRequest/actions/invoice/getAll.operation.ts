@@ -1,0 +1,129 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import type { PayRequestClient } from '../../transport';
+import { listInvoices } from '../../transport/pagination';
+import { positiveNumberOption, readOptions, requestOptions } from './common';
+import { hasFilters, matchesInvoiceFilters, readInvoiceFilters, statusOptions } from './filters';
+
+export const DEFAULT_MAX_CONCURRENCY = 4;
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		description:
+			"PayRequest's API has no filters: the node applies these while paging, so every page is still fetched until the limit of matching invoices is met",
+		options: [
+			{
+				displayName: 'Customer ID',
+				name: 'customerId',
+				type: 'string',
+				default: '',
+				description: 'Keep only invoices of this customer',
+			},
+			{
+				displayName: 'Due Date From',
+				name: 'dueDateFrom',
+				type: 'dateTime',
+				default: '',
+				description: 'Keep only invoices due on or after this date',
+			},
+			{
+				displayName: 'Due Date To',
+				name: 'dueDateTo',
+				type: 'dateTime',
+				default: '',
+				description: 'Keep only invoices due on or before this date',
+			},
+			{
+				displayName: 'Invoice Date From',
+				name: 'dateFrom',
+				type: 'dateTime',
+				default: '',
+				description: 'Keep only invoices dated on or after this date',
+			},
+			{
+				displayName: 'Invoice Date To',
+				name: 'dateTo',
+				type: 'dateTime',
+				default: '',
+				description: 'Keep only invoices dated on or before this date',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'multiOptions',
+				options: statusOptions,
+				default: [],
+				description: 'Keep only invoices in one of these statuses',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Max Concurrency',
+				name: 'maxConcurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 16 },
+				default: DEFAULT_MAX_CONCURRENCY,
+				description:
+					'How many pages to fetch at once with Return All. 1 fetches one page after another. All requests share the rate limit.',
+			},
+			...requestOptions,
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['getAll'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, client: PayRequestClient, itemIndex: number): Promise<INodeExecutionData[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	let limit: number | undefined;
+	if (!returnAll) {
+		const raw = this.getNodeParameter('limit', itemIndex, 50) as unknown;
+		limit = typeof raw === 'number' ? raw : Number(raw);
+		if (!Number.isInteger(limit) || limit < 1) {
+			throw new NodeOperationError(this.getNode(), `The Limit must be a whole number of at least 1, not "${String(raw)}" [item ${itemIndex}]`, {
+				description: 'Set Limit to 1 or more, or turn on Return All.',
+				itemIndex,
+			});
+		}
+	}
+	const filters = readInvoiceFilters(this.getNode(), this.getNodeParameter('filters', itemIndex, {}) as IDataObject, itemIndex);
+	const options = readOptions(this, itemIndex);
+	const maxConcurrency = positiveNumberOption(this, options, 'maxConcurrency', 'Max Concurrency', DEFAULT_MAX_CONCURRENCY, 1, itemIndex);
+
+	const invoices = await listInvoices(client, {
+		limit,
+		keep: hasFilters(filters) ? (invoice) => matchesInvoiceFilters(invoice, filters) : undefined,
+		maxConcurrency,
+		itemIndex,
+	});
+	return invoices.map((invoice) => ({ json: invoice as IDataObject, pairedItem: { item: itemIndex } }));
+}

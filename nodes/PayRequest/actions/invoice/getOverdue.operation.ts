@@ -1,0 +1,38 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { PayRequestClient } from '../../transport';
+import { isObjectArray, positiveNumberOption, readOptions, requestOptions } from './common';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Min Days Overdue',
+				name: 'minDaysOverdue',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description: 'Keep only invoices at least this many days past their due date',
+			},
+			...requestOptions,
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['getOverdue'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, client: PayRequestClient, itemIndex: number): Promise<INodeExecutionData[]> {
+	const minDaysOverdue = positiveNumberOption(this, readOptions(this, itemIndex), 'minDaysOverdue', 'Min Days Overdue', 0, 0, itemIndex);
+	const request = { method: 'GET' as const, path: '/v1/invoices/overdue', itemIndex };
+	const envelope = await client.request(request);
+	const invoices = client.expectShape(envelope.data, isObjectArray, 'list of invoices in data', request);
+	return invoices
+		.filter((invoice) => minDaysOverdue === 0 || Number(invoice.days_overdue) >= minDaysOverdue)
+		.map((invoice) => ({ json: invoice as IDataObject, pairedItem: { item: itemIndex } }));
+}

@@ -1,0 +1,38 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { PayRequestClient } from '../transport';
+import { readTransportSettings } from './invoice/common';
+import type { InvoiceOperation } from './invoice';
+import { operations } from './invoice';
+
+/**
+ * Runs the chosen operation once per input item, in item order (a write is never sent out of
+ * order or twice). With Continue On Fail, a failed item becomes { error } and the rest go on.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0, 'invoice') as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	if (resource !== 'invoice' || !(operation in operations)) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	}
+	const run = operations[operation as InvoiceOperation].execute;
+	const client = new PayRequestClient(this, readTransportSettings(this));
+	const output: INodeExecutionData[] = [];
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			output.push(...(await run.call(this, client, itemIndex)));
+		} catch (error) {
+			if (!this.continueOnFail()) throw error;
+			const message = error instanceof Error ? error.message : String(error);
+			const description = (error as { description?: unknown }).description;
+			output.push({
+				json: { error: message, ...(typeof description === 'string' && description ? { description } : {}) },
+				pairedItem: { item: itemIndex },
+			});
+		}
+	}
+	return [output];
+}

@@ -1,0 +1,54 @@
+import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+
+import { PayRequestClient } from '../transport';
+import type { Invoice } from '../transport/pagination';
+import { listInvoicePage } from '../transport/pagination';
+
+const SEARCH_PAGE_SIZE = 50;
+/** A search reads at most this many pages per scroll before it hands back what it found. */
+const SEARCH_MAX_PAGES = 5;
+
+function money(amount: unknown, currency: unknown): string {
+	const value = Number(amount);
+	const shown = Number.isFinite(value) ? value.toFixed(2) : String(amount ?? '');
+	return `${typeof currency === 'string' ? `${currency} ` : ''}${shown}`;
+}
+
+function toSearchItem(invoice: Invoice): INodeListSearchItems {
+	const customer = (invoice.customer ?? {}) as Record<string, unknown>;
+	const customerName = customer.company || customer.name || `customer ${String(customer.id ?? '?')}`;
+	return {
+		name: `${String(invoice.invoice_number ?? `#${String(invoice.id)}`)} · ${String(customerName)} · ${money(invoice.amount, invoice.currency)}`,
+		value: String(invoice.id),
+	};
+}
+
+function matches(invoice: Invoice, filter: string): boolean {
+	const customer = (invoice.customer ?? {}) as Record<string, unknown>;
+	return [invoice.id, invoice.invoice_number, invoice.reference, customer.name, customer.company, customer.email]
+		.filter((field) => field !== undefined && field !== null)
+		.some((field) => String(field).toLowerCase().includes(filter));
+}
+
+/**
+ * Invoices for the "From List" mode, a page at a time as the user scrolls. The API cannot search,
+ * so a search term is matched here against number, reference and customer, reading on until a few
+ * pages have been looked at.
+ */
+export async function searchInvoices(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const client = new PayRequestClient(this);
+	const term = filter?.trim().toLowerCase() ?? '';
+	let page = Math.max(1, Number(paginationToken) || 1);
+	const results: INodeListSearchItems[] = [];
+	for (let read = 0; read < (term ? SEARCH_MAX_PAGES : 1); read++) {
+		const { invoices, lastPage } = await listInvoicePage(client, page, SEARCH_PAGE_SIZE);
+		results.push(...invoices.filter((invoice) => !term || matches(invoice, term)).map(toSearchItem));
+		if (page >= lastPage || invoices.length === 0) return { results };
+		page++;
+	}
+	return { results, paginationToken: String(page) };
+}

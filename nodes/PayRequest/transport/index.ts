@@ -1,0 +1,298 @@
+import type { IDataObject, IHttpRequestOptions, INode } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import { RateLimitBudget, readRateLimitHeaders, retryAfterMs } from '../../shared/rateLimitBudget';
+import { apiError } from './errors';
+import type { PayRequestContext, PayRequestRequest, TransportSettings } from './types';
+import { DEFAULT_TRANSPORT_SETTINGS } from './types';
+
+export type { PayRequestContext, PayRequestRequest, TransportSettings } from './types';
+export { DEFAULT_TRANSPORT_SETTINGS } from './types';
+
+export const CREDENTIAL_TYPE = 'payRequestApi';
+export const PER_PAGE_MAX = 100;
+
+/** How often one request is repeated after 429s before the node gives up. */
+const MAX_RATE_LIMITED_ATTEMPTS = 6;
+/** How often a GET is repeated after a 5xx or a broken connection. */
+const MAX_FAILED_READ_RETRIES = 3;
+const BACKOFF_BASE_MS = 300;
+/** Waiting is measured against wall time; a reset time in the past still waits this little. */
+const MIN_WAIT_MS = 50;
+
+/** Budgets per account (base URL + credential), shared by every run in this n8n process. */
+const budgets = new Map<string, RateLimitBudget>();
+
+export type ApiBody = Record<string, unknown>;
+
+export function invoicePath(invoiceId: string, suffix = ''): string {
+	return `/v1/invoices/${encodeURIComponent(invoiceId)}${suffix}`;
+}
+
+interface ResolvedCredential {
+	baseUrl: string;
+	secrets: string[];
+	budget: RateLimitBudget;
+}
+
+function lowerCaseHeaders(headers: unknown): Record<string, string | string[] | undefined> {
+	const result: Record<string, string | string[] | undefined> = {};
+	if (typeof headers !== 'object' || headers === null) return result;
+	for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
+		result[key.toLowerCase()] = Array.isArray(value) ? value.map(String) : value === undefined ? undefined : String(value);
+	}
+	return result;
+}
+
+function errorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && code !== '') return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+function errorText(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+function isTimeout(error: unknown): boolean {
+	const code = errorCode(error);
+	return code === 'ETIMEDOUT' || (code === 'ECONNABORTED' && /timeout/i.test(errorText(error)));
+}
+
+/**
+ * Talks to PayRequest for one node run (or one poll, or one list search): the one place that
+ * sends requests. It applies the account's rate budget, waits out 429s, repeats reads that
+ * failed on the way, never repeats a write unless PayRequest surely did not act on it, and maps
+ * every failure to an n8n error that says what to do and never carries the token.
+ */
+export class PayRequestClient {
+	private credential: ResolvedCredential | undefined;
+
+	private waitedMs = 0;
+
+	private waitCoveredUntilMs = 0;
+
+	constructor(
+		private readonly context: PayRequestContext,
+		private readonly settings: TransportSettings = DEFAULT_TRANSPORT_SETTINGS,
+	) {}
+
+	private get node(): INode {
+		return this.context.getNode();
+	}
+
+	private async resolveCredential(itemIndex?: number): Promise<ResolvedCredential> {
+		if (this.credential) return this.credential;
+		const credentials = (await this.context.getCredentials(CREDENTIAL_TYPE, itemIndex)) as IDataObject;
+		const raw = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
+		let url: URL | undefined;
+		try {
+			url = new URL(raw);
+		} catch {
+			url = undefined;
+		}
+		if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) {
+			throw new NodeOperationError(
+				this.node,
+				`The Base URL in the PayRequest API credential is not an http(s) address: "${raw.slice(0, 100)}"`,
+				{ description: 'Set it to https://payrequest.app/api, or to your sandbox or proxy address.', itemIndex },
+			);
+		}
+		const token = typeof credentials.accessToken === 'string' ? credentials.accessToken : '';
+		if (token.trim() === '') {
+			throw new NodeOperationError(this.node, 'The PayRequest API credential has no access token', {
+				description: 'Create a token in PayRequest under Settings → API Tokens and paste it into the credential.',
+				itemIndex,
+			});
+		}
+		const baseUrl = url.href.replace(/\/+$/, '');
+		const credentialId = this.node.credentials?.[CREDENTIAL_TYPE]?.id ?? this.node.credentials?.[CREDENTIAL_TYPE]?.name ?? '';
+		const budgetKey = `${baseUrl} ${credentialId}`;
+		let budget = budgets.get(budgetKey);
+		if (!budget) {
+			budget = new RateLimitBudget();
+			budgets.set(budgetKey, budget);
+		}
+		this.credential = { baseUrl, secrets: [token, encodeURIComponent(token)], budget };
+		return this.credential;
+	}
+
+	/** Nothing the node shows may carry the token, not even an error text from below. */
+	private redact(text: string): string {
+		let result = text;
+		for (const secret of this.credential?.secrets ?? []) {
+			if (secret.length >= 4) result = result.split(secret).join('***');
+		}
+		return result;
+	}
+
+	/** Waits `ms`, counting wall time once even when concurrent requests wait together. */
+	private async wait(ms: number, reason: string, itemIndex?: number): Promise<void> {
+		const now = Date.now();
+		const until = now + Math.max(ms, MIN_WAIT_MS);
+		const added = Math.max(0, until - Math.max(now, this.waitCoveredUntilMs));
+		const maxWaitMs = this.settings.maxWaitSeconds * 1000;
+		if (this.waitedMs + added > maxWaitMs) {
+			throw new NodeOperationError(
+				this.node,
+				`PayRequest's rate limit asks to wait ${Math.ceil(ms / 1000)} s more, which would pass Max Wait (${this.settings.maxWaitSeconds} s)`,
+				{
+					description: `Waited ${Math.round(this.waitedMs / 1000)} s already. Raise the Max Wait option, lower Max Concurrency, or run this workflow less often.`,
+					itemIndex,
+				},
+			);
+		}
+		this.waitedMs += added;
+		this.waitCoveredUntilMs = Math.max(this.waitCoveredUntilMs, until);
+		this.context.logger.debug(`PayRequest: waiting ${Math.round(ms)} ms (${reason})`);
+		await sleep(until - now);
+	}
+
+	/** Sends one request and returns PayRequest's JSON envelope. */
+	async request(request: PayRequestRequest): Promise<ApiBody> {
+		const { baseUrl, budget } = await this.resolveCredential(request.itemIndex);
+		const query = request.qs ? `?${new URLSearchParams(Object.entries(request.qs).map(([k, v]) => [k, String(v)] as [string, string]))}` : '';
+		const endpoint = `${request.method} ${request.path}${query}`;
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: `${baseUrl}${request.path}`,
+			qs: request.qs,
+			headers: { Accept: 'application/json', ...(request.body ? { 'Content-Type': 'application/json' } : {}) },
+			body: request.body as IDataObject | undefined,
+			encoding: 'text',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: this.settings.timeoutSeconds * 1000,
+			// The token goes to PayRequest's host only, never to wherever a redirect points.
+			sendCredentialsOnCrossOriginRedirect: false,
+		};
+		const isRead = request.method === 'GET';
+		let rateLimitedAttempts = 0;
+		let failedReadRetries = 0;
+
+		for (;;) {
+			const budgetDelay = budget.delayBeforeNextRequest(Date.now());
+			if (budgetDelay > 0) {
+				await this.wait(budgetDelay, `rate budget spent, before ${endpoint}`, request.itemIndex);
+				continue;
+			}
+
+			budget.requestStarted();
+			let response: { statusCode: number; headers: unknown; body: unknown };
+			try {
+				response = await this.context.helpers.httpRequestWithAuthentication.call(
+					this.context,
+					CREDENTIAL_TYPE,
+					options,
+				);
+			} catch (error) {
+				budget.requestFinished({});
+				if (errorCode(error) === 'ERR_CANCELED') throw error;
+				if (isRead && !isTimeout(error) && failedReadRetries < MAX_FAILED_READ_RETRIES) {
+					await this.wait(BACKOFF_BASE_MS * 2 ** failedReadRetries++, `connection failed, repeating ${endpoint}`, request.itemIndex);
+					continue;
+				}
+				throw this.connectionError(error, endpoint, request);
+			}
+			const headers = lowerCaseHeaders(response.headers);
+			budget.requestFinished(readRateLimitHeaders(headers, Date.now()));
+			const status = response.statusCode;
+			const body = this.parseBody(response.body);
+
+			if (status === 429 && ++rateLimitedAttempts < MAX_RATE_LIMITED_ATTEMPTS) {
+				const waitMs = retryAfterMs(headers, Date.now()) ?? 1000 * 2 ** rateLimitedAttempts;
+				budget.exhaustedUntil(Date.now() + waitMs);
+				await this.wait(waitMs, `429 from PayRequest, repeating ${endpoint}`, request.itemIndex);
+				continue;
+			}
+			if (status >= 500 && isRead && failedReadRetries < MAX_FAILED_READ_RETRIES) {
+				await this.wait(BACKOFF_BASE_MS * 2 ** failedReadRetries++, `HTTP ${status}, repeating ${endpoint}`, request.itemIndex);
+				continue;
+			}
+			if (status >= 400 || (status >= 300 && status < 400)) {
+				throw apiError(this.node, {
+					status,
+					method: request.method,
+					path: request.path,
+					body: body.parsed ?? body.text,
+					itemIndex: request.itemIndex,
+				});
+			}
+			return this.envelope(body, endpoint, request);
+		}
+	}
+
+	private parseBody(raw: unknown): { text: string; parsed?: unknown } {
+		if (typeof raw !== 'string') return { text: '', parsed: raw };
+		try {
+			return { text: raw, parsed: raw.trim() === '' ? undefined : JSON.parse(raw) };
+		} catch {
+			return { text: raw };
+		}
+	}
+
+	private envelope(body: { text: string; parsed?: unknown }, endpoint: string, request: PayRequestRequest): ApiBody {
+		const parsed = body.parsed;
+		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+			const what = body.text.trim() === '' ? 'an empty body' : 'a body that is not JSON';
+			throw this.badResponse(`PayRequest answered ${endpoint} with ${what}`, body.text, request);
+		}
+		const envelope = parsed as ApiBody;
+		if (envelope.success === false) {
+			throw this.badResponse(
+				`PayRequest reported a failure for ${endpoint}: ${typeof envelope.error === 'string' ? envelope.error : 'no reason given'}`,
+				body.text,
+				request,
+			);
+		}
+		return envelope;
+	}
+
+	private badResponse(message: string, text: string, request: PayRequestRequest): NodeApiError {
+		const shown = this.redact(text.length > 300 ? `${text.slice(0, 300)}…` : text);
+		const effect = request.effectIfAnswerLost ? ` ${request.effectIfAnswerLost}; check PayRequest before retrying.` : '';
+		return new NodeApiError(this.node, { body: shown }, {
+			message,
+			description: `The answer could not be read, so nothing was taken from it.${effect} If this keeps happening, check the Base URL (a proxy may be answering instead of PayRequest).`,
+			itemIndex: request.itemIndex,
+		});
+	}
+
+	/** Checks the shape of what an endpoint returned, naming the endpoint when it is wrong. */
+	expectShape<T>(value: unknown, check: (v: unknown) => v is T, what: string, request: PayRequestRequest): T {
+		if (check(value)) return value;
+		throw this.badResponse(
+			`PayRequest's answer to ${request.method} ${request.path} has no ${what}`,
+			JSON.stringify(value ?? null),
+			request,
+		);
+	}
+
+	private connectionError(error: unknown, endpoint: string, request: PayRequestRequest): NodeApiError {
+		const code = errorCode(error);
+		const timedOut = isTimeout(error);
+		const effect = request.effectIfAnswerLost
+			? `${request.effectIfAnswerLost}; check PayRequest before retrying, so it is not done twice.`
+			: '';
+		const message = timedOut
+			? `PayRequest did not answer ${endpoint} within ${this.settings.timeoutSeconds} s`
+			: `The connection to PayRequest failed during ${endpoint}${code ? ` (${code})` : ''}`;
+		const description = [
+			effect,
+			timedOut
+				? 'Raise the Timeout option if PayRequest is slow, or try again later.'
+				: `Check the Base URL in the credential and that PayRequest is reachable from n8n. ${this.redact(errorText(error))}`,
+		]
+			.filter(Boolean)
+			.join(' ');
+		return new NodeApiError(this.node, { code: code ?? 'UNKNOWN' }, {
+			message,
+			description,
+			itemIndex: request.itemIndex,
+		});
+	}
+}
