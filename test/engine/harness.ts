@@ -1,0 +1,398 @@
+/**
+ * Runs our nodes through n8n-core's real engine: WorkflowExecute for the node, PollContext and
+ * TriggersAndPollers for the trigger, with the credential's own `authenticate` applied the way
+ * n8n's server does. Requests go over real HTTP to the PayRequest emulator.
+ */
+import { Container } from '@n8n/di';
+import { ExecutionLifecycleHooks, PollContext, TriggersAndPollers, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentials,
+	ICredentialType,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IVersionedNodeType,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow';
+
+import { PayRequestApi } from '../../credentials/PayRequestApi.credentials';
+import { PayRequest } from '../../nodes/PayRequest/PayRequest.node';
+
+export const NODE_TYPE = 'CUSTOM.payRequest';
+export const TRIGGER_TYPE = 'CUSTOM.payRequestTrigger';
+const MANUAL_TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
+const ITEMS_TYPE = 'test.items';
+
+export interface TestCredential {
+	accessToken: string;
+	baseUrl: string;
+}
+
+/** n8n-nodes-base is not a dependency: a Manual Trigger is two lines. */
+class ManualTrigger implements INodeType {
+	description = {
+		displayName: 'Manual Trigger',
+		name: 'manualTrigger',
+		group: ['trigger'],
+		version: 1,
+		description: '',
+		defaults: { name: 'Manual Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	} as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
+	}
+}
+
+/** Emits the JSON items given in its `items` parameter: the input of the node under test. */
+class Items implements INodeType {
+	description = {
+		displayName: 'Items',
+		name: 'items',
+		group: ['transform'],
+		version: 1,
+		description: '',
+		defaults: { name: 'Items' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+	} as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const raw = this.getNodeParameter('items', 0) as string | IDataObject[];
+		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
+		return [items.map((json) => ({ json }))];
+	}
+}
+
+const credentialTypes: Record<string, ICredentialType> = { payRequestApi: new PayRequestApi() };
+
+const CREDENTIAL_TEST_TYPE = 'test.credentialTest';
+
+/**
+ * The node n8n's credential tester builds from a credential's declarative `test`: one routing
+ * request, run by n8n-core's RoutingNode with the credential applied.
+ */
+function credentialTestNodeType(credentialType: ICredentialType): INodeType {
+	if (!credentialType.test) throw new Error(`${credentialType.name} has no test request`);
+	return {
+		description: {
+			displayName: 'Credential Test',
+			name: 'credentialTest',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: { name: 'Credential Test' },
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			credentials: [{ name: credentialType.name, required: true }],
+			properties: [{ displayName: '', name: 'temp', type: 'string', default: '', routing: { request: credentialType.test.request } }],
+		},
+	} as INodeType;
+}
+
+export function loadTriggerType(): INodeType | undefined {
+	try {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const module = require('../../nodes/PayRequest/PayRequestTrigger.node') as { PayRequestTrigger: new () => INodeType };
+		return new module.PayRequestTrigger();
+	} catch {
+		return undefined;
+	}
+}
+
+class TestNodeTypes implements INodeTypes {
+	private readonly types: Record<string, INodeType>;
+
+	constructor() {
+		this.types = {
+			[NODE_TYPE]: new PayRequest(),
+			[MANUAL_TRIGGER_TYPE]: new ManualTrigger(),
+			[ITEMS_TYPE]: new Items(),
+			[CREDENTIAL_TEST_TYPE]: credentialTestNodeType(credentialTypes.payRequestApi),
+		};
+		const trigger = loadTriggerType();
+		if (trigger) this.types[TRIGGER_TYPE] = trigger;
+	}
+
+	getByName(name: string): INodeType | IVersionedNodeType {
+		return this.getByNameAndVersion(name);
+	}
+
+	getByNameAndVersion(name: string): INodeType {
+		const type = this.types[name];
+		if (!type) throw new Error(`Unknown node type ${name}`);
+		return type;
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+/**
+ * Applies a credential type's `authenticate` as n8n's server does, resolving its
+ * `={{$credentials.…}}` expressions through the workflow's expression engine.
+ */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly credential: TestCredential | undefined) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow?: Workflow,
+		node?: INode,
+	): Promise<IHttpRequestOptions> {
+		const authenticate = credentialTypes[typeName]?.authenticate;
+		if (!authenticate || typeof authenticate === 'function' || authenticate.type !== 'generic') return requestOptions;
+		if (!workflow || !node) throw new Error('authenticate needs the workflow and the node');
+		const resolve = (value: unknown) =>
+			workflow.expression.getSimpleParameterValue(node, value as string, 'internal', { $credentials: credentials }, undefined, '');
+		const headers: IDataObject = { ...(requestOptions.headers ?? {}) };
+		for (const [name, value] of Object.entries(authenticate.properties.headers ?? {})) headers[name] = resolve(value) as string;
+		return { ...requestOptions, headers };
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used');
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		if (type !== 'payRequestApi' || !this.credential) throw new Error(`No test credential of type ${type}`);
+		return { ...this.credential };
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+
+	getCredentialsProperties(type: string) {
+		return credentialTypes[type]?.properties ?? [];
+	}
+}
+
+export interface EngineLog {
+	level: 'debug' | 'info' | 'warn' | 'error';
+	message: string;
+	meta?: unknown;
+}
+
+function additionalData(credential: TestCredential | undefined): IWorkflowExecuteAdditionalData {
+	const base = 'http://127.0.0.1:5678';
+	return {
+		credentialsHelper: new TestCredentialsHelper(credential),
+		restApiUrl: `${base}/rest`,
+		instanceBaseUrl: `${base}/`,
+		webhookBaseUrl: `${base}/webhook`,
+		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
+		webhookTestBaseUrl: `${base}/webhook-test`,
+		formBaseUrl: `${base}/form`,
+		formWaitingBaseUrl: `${base}/form-waiting`,
+		formTestBaseUrl: `${base}/form-test`,
+		mcpBaseUrl: `${base}/mcp`,
+		mcpTestBaseUrl: `${base}/mcp-test`,
+		variables: {},
+		currentNodeExecutionIndex: 0,
+		logAiEvent: () => {},
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		startRunnerTask: async () => {
+			throw new Error('not used');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+const nodeTypes = new TestNodeTypes();
+
+export interface RunNodeOptions {
+	credential?: TestCredential;
+	parameters: IDataObject;
+	/** JSON items fed into the node; default one empty item (as after a Manual Trigger). */
+	input?: IDataObject[];
+	continueOnFail?: boolean;
+	nodeType?: string;
+}
+
+export interface NodeRun {
+	items: INodeExecutionData[];
+	/** The stored node error (a plain copy: match on name, message, description, httpCode). */
+	error?: Record<string, unknown> & { message: string; description?: string; httpCode?: string; name?: string };
+	run: IRun;
+}
+
+const NODE_NAME = 'PayRequest';
+let executionCount = 0;
+
+/** Runs Manual Trigger → Items → the node in WorkflowExecute and returns the node's output. */
+export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
+	const node: INode = {
+		id: 'node-under-test',
+		name: NODE_NAME,
+		type: options.nodeType ?? NODE_TYPE,
+		typeVersion: 1,
+		position: [400, 0],
+		parameters: options.parameters as INode['parameters'],
+		credentials: { payRequestApi: { id: 'cred-1', name: 'PayRequest test' } },
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+	const workflow = new Workflow({
+		id: 'wf-engine-test',
+		nodes: [
+			{ id: 'trigger', name: 'Start', type: MANUAL_TRIGGER_TYPE, typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'items',
+				name: 'Items',
+				type: ITEMS_TYPE,
+				typeVersion: 1,
+				position: [200, 0],
+				parameters: { items: JSON.stringify(options.input ?? [{}]) },
+			},
+			node,
+		],
+		connections: {
+			Start: { main: [[{ node: 'Items', type: NodeConnectionTypes.Main, index: 0 }]] },
+			Items: { main: [[{ node: NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] },
+		},
+		active: false,
+		nodeTypes,
+		staticData: {},
+		settings: { executionOrder: 'v1' },
+	});
+	const data = additionalData(options.credential);
+	data.hooks = new ExecutionLifecycleHooks('manual', `engine-test-${++executionCount}`, {
+		id: workflow.id,
+		name: 'engine test',
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		nodes: Object.values(workflow.nodes),
+		connections: workflow.connectionsBySourceNode,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	});
+	const execute = new WorkflowExecute(data, 'manual');
+	const run = await execute.run({ workflow, startNode: workflow.getNode('Start')! });
+	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
+	return {
+		items: taskData?.data?.main?.[0] ?? [],
+		error: taskData?.error as NodeRun['error'],
+		run,
+	};
+}
+
+export interface PollOutcome {
+	items: INodeExecutionData[];
+	error?: Error & { description?: string; httpCode?: string };
+}
+
+/**
+ * A polling trigger node activated in one workflow whose static data persists between polls,
+ * serialized to JSON and back in between, as n8n stores it.
+ */
+export class PollingWorkflow {
+	readonly workflow: Workflow;
+
+	readonly node: INode;
+
+	private readonly data: IWorkflowExecuteAdditionalData;
+
+	constructor(parameters: IDataObject, credential: TestCredential) {
+		this.node = {
+			id: 'trigger-under-test',
+			name: 'PayRequest Trigger',
+			type: TRIGGER_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: parameters as INode['parameters'],
+			credentials: { payRequestApi: { id: 'cred-1', name: 'PayRequest test' } },
+		};
+		this.workflow = new Workflow({
+			id: 'wf-poll-test',
+			nodes: [this.node],
+			connections: {},
+			active: true,
+			nodeTypes,
+			staticData: {},
+			settings: { executionOrder: 'v1' },
+		});
+		this.data = additionalData(credential);
+	}
+
+	/** One poll, as n8n's poller runs it; mode 'manual' is the editor's "Fetch Test Event". */
+	async poll(mode: WorkflowExecuteMode = 'trigger'): Promise<PollOutcome> {
+		const context = new PollContext(this.workflow, this.node, this.data, mode, mode === 'manual' ? 'manual' : 'activate');
+		try {
+			const result = await Container.get(TriggersAndPollers).runPollFunction(this.workflow, this.node, context);
+			this.persist();
+			return { items: result?.[0] ?? [] };
+		} catch (error) {
+			this.persist();
+			return { items: [], error: error as PollOutcome['error'] };
+		}
+	}
+
+	/** What n8n keeps between polls: the static data as JSON. */
+	storedState(): IDataObject {
+		return JSON.parse(JSON.stringify(this.workflow.staticData)) as IDataObject;
+	}
+
+	private persist() {
+		const stored = this.storedState();
+		for (const key of Object.keys(this.workflow.staticData)) delete this.workflow.staticData[key];
+		Object.assign(this.workflow.staticData, stored);
+	}
+}
+
+/**
+ * The credential's "Test" button: its test request through the engine, then its rules, the way
+ * n8n's credential tester judges them.
+ */
+export async function testCredential(credential: TestCredential): Promise<{ status: 'OK' | 'Error'; message: string }> {
+	const { items, error } = await runNode({ credential, parameters: {}, nodeType: CREDENTIAL_TEST_TYPE });
+	if (error) return { status: 'Error', message: error.message };
+	for (const rule of credentialTypes.payRequestApi.test?.rules ?? []) {
+		if (rule.type !== 'responseSuccessBody') continue;
+		if (items.some((item) => item.json[rule.properties.key] === rule.properties.value)) {
+			return { status: 'Error', message: rule.properties.message };
+		}
+	}
+	return { status: 'OK', message: 'Connection successful!' };
+}

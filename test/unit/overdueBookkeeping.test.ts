@@ -1,0 +1,826 @@
+import fc from 'fast-check';
+
+import {
+	emptyOverdueState,
+	parseEscalationDays,
+	readOverdueState,
+	reconcileOverdue,
+	type OverdueEvent,
+	type OverdueInvoice,
+	type OverdueOptions,
+	type OverdueState,
+} from '../../nodes/PayRequest/trigger/overdueBookkeeping';
+
+const NOW = new Date('2024-03-20T10:00:00Z');
+const MS_PER_DAY = 86_400_000;
+
+type OptionOverrides = Partial<Omit<OverdueOptions, 'filters'>> & { filters?: Partial<OverdueOptions['filters']> };
+
+function buildOptions(overrides: OptionOverrides = {}): OverdueOptions {
+	return {
+		emitExisting: overrides.emitExisting ?? false,
+		minDaysOverdue: overrides.minDaysOverdue ?? 0,
+		escalationDays: overrides.escalationDays ?? [],
+		filters: { status: [], currency: [], ...overrides.filters },
+	};
+}
+
+/** An overdue invoice as the API returns it. The due date stays fixed unless overridden, so days can grow without changing the key. */
+function invoice(id: number | string, daysOverdue: number, extra: Partial<OverdueInvoice> = {}): OverdueInvoice {
+	return {
+		id,
+		due_date: '2024-02-01',
+		days_overdue: daysOverdue,
+		status: 'sent',
+		currency: 'EUR',
+		amount: 120,
+		customer: { id: 7, name: 'Acme' },
+		payment_link: `https://pay.example/${String(id).trim()}`,
+		...extra,
+	};
+}
+
+function describeEvent(event: OverdueEvent): string {
+	const id = String(event.invoice.id).trim();
+	return event.kind === 'escalation' ? `escalation:${id}@${event.invoice.escalation_days}` : `overdue:${id}`;
+}
+
+/** Threads the state through polls the way the trigger does, including n8n's JSON persistence. */
+function runPolls(polls: OverdueInvoice[][], options: OverdueOptions) {
+	let stored: unknown = undefined;
+	const eventsPerPoll: string[][] = [];
+	const seenPerPoll: string[][] = [];
+	let state = emptyOverdueState();
+	for (const fetched of polls) {
+		state = readOverdueState(stored);
+		const result = reconcileOverdue(state, fetched, options, NOW);
+		eventsPerPoll.push(result.events.map(describeEvent));
+		seenPerPoll.push(Object.keys(result.next.seen).sort());
+		stored = JSON.parse(JSON.stringify(result.next));
+		state = result.next;
+	}
+	return { eventsPerPoll, seenPerPoll, finalState: state };
+}
+
+function deepFreeze<T>(value: T): T {
+	if (typeof value === 'object' && value !== null) {
+		for (const child of Object.values(value)) deepFreeze(child);
+		Object.freeze(value);
+	}
+	return value;
+}
+
+interface Scenario {
+	name: string;
+	options?: OptionOverrides;
+	polls: OverdueInvoice[][];
+	events: string[][];
+	seen?: string[][];
+}
+
+describe('reconcileOverdue scenarios', () => {
+	const scenarios: Scenario[] = [
+		// First poll
+		{
+			name: 'first poll without emitExisting records the overdue list silently',
+			polls: [[invoice(2, 10), invoice(1, 3)]],
+			events: [[]],
+			seen: [['1', '2']],
+		},
+		{
+			name: 'first poll with emitExisting emits every overdue invoice in fetch order',
+			options: { emitExisting: true },
+			polls: [[invoice(2, 10), invoice(1, 3)], [invoice(2, 11), invoice(1, 4)]],
+			events: [['overdue:2', 'overdue:1'], []],
+			seen: [['1', '2'], ['1', '2']],
+		},
+		{
+			name: 'an empty first poll still initializes, so the next new invoice is emitted',
+			polls: [[], [invoice(1, 1)]],
+			events: [[], ['overdue:1']],
+		},
+		// New and already seen invoices
+		{
+			name: 'a new invoice is emitted once and not at the following polls',
+			polls: [[invoice(1, 3)], [invoice(1, 4), invoice(2, 1)], [invoice(1, 5), invoice(2, 2)], [invoice(2, 3)]],
+			events: [[], ['overdue:2'], [], []],
+			seen: [['1'], ['1', '2'], ['1', '2'], ['2']],
+		},
+		{
+			name: 'new invoices are emitted in fetch order (most overdue first)',
+			polls: [[], [invoice(3, 9), invoice(1, 4), invoice(2, 1)]],
+			events: [[], ['overdue:3', 'overdue:1', 'overdue:2']],
+		},
+		// Paid / re-dated
+		{
+			name: 'a paid invoice leaves the state and is emitted again when overdue again',
+			polls: [[], [invoice(1, 3)], [], [invoice(1, 3)], [invoice(1, 4)]],
+			events: [[], ['overdue:1'], [], ['overdue:1'], []],
+			seen: [[], ['1'], [], ['1'], ['1']],
+		},
+		{
+			name: 'an invoice recorded on the first poll is emitted after it was paid and is overdue again',
+			polls: [[invoice(1, 3)], [], [invoice(1, 1)]],
+			events: [[], [], ['overdue:1']],
+		},
+		{
+			name: 'a moved due date is a new key and is emitted again, once',
+			polls: [
+				[],
+				[invoice(1, 3, { due_date: '2024-03-01' })],
+				[invoice(1, 1, { due_date: '2024-03-10' })],
+				[invoice(1, 2, { due_date: '2024-03-10' })],
+			],
+			events: [[], ['overdue:1'], ['overdue:1'], []],
+		},
+		{
+			name: 'a due date moved on the first-poll invoice is emitted even without emitExisting',
+			polls: [[invoice(1, 3, { due_date: '2024-03-01' })], [invoice(1, 1, { due_date: '2024-03-10' })]],
+			events: [[], ['overdue:1']],
+		},
+		// minDaysOverdue
+		{
+			name: 'below minDaysOverdue it is neither emitted nor recorded, and is emitted on reaching it',
+			options: { minDaysOverdue: 3 },
+			polls: [[], [invoice(1, 1)], [invoice(1, 2)], [invoice(1, 3)], [invoice(1, 4)]],
+			events: [[], [], [], ['overdue:1'], []],
+			seen: [[], [], [], ['1'], ['1']],
+		},
+		{
+			name: 'exactly at minDaysOverdue it is emitted',
+			options: { minDaysOverdue: 3 },
+			polls: [[], [invoice(1, 3)]],
+			events: [[], ['overdue:1']],
+		},
+		{
+			name: 'first seen above minDaysOverdue it is emitted once',
+			options: { minDaysOverdue: 3 },
+			polls: [[], [invoice(1, 8)], [invoice(1, 9)]],
+			events: [[], ['overdue:1'], []],
+		},
+		{
+			name: 'first poll without emitExisting records those at the minimum, the ones below are emitted later',
+			options: { minDaysOverdue: 3 },
+			polls: [[invoice(1, 5), invoice(2, 1)], [invoice(1, 6), invoice(2, 2)], [invoice(1, 7), invoice(2, 3)]],
+			events: [[], [], ['overdue:2']],
+			seen: [['1'], ['1'], ['1', '2']],
+		},
+		{
+			name: 'first poll with emitExisting emits only those at the minimum',
+			options: { minDaysOverdue: 3, emitExisting: true },
+			polls: [[invoice(1, 5), invoice(2, 1)], [invoice(1, 6), invoice(2, 3)]],
+			events: [['overdue:1'], ['overdue:2']],
+		},
+		{
+			name: 'a recorded invoice whose days_overdue dips below the minimum is kept, not emitted again',
+			options: { minDaysOverdue: 3 },
+			polls: [[], [invoice(1, 3)], [invoice(1, 2)], [invoice(1, 4)]],
+			events: [[], ['overdue:1'], [], []],
+			seen: [[], ['1'], ['1'], ['1']],
+		},
+		// Escalation marks
+		{
+			name: 'crossing a single mark emits one escalation',
+			options: { escalationDays: [7] },
+			polls: [[], [invoice(1, 5)], [invoice(1, 6)], [invoice(1, 7)], [invoice(1, 8)]],
+			events: [[], ['overdue:1'], [], ['escalation:1@7'], []],
+		},
+		{
+			name: 'jumping past several marks emits one escalation for the highest',
+			options: { escalationDays: [7, 14, 30] },
+			polls: [[], [invoice(1, 3)], [invoice(1, 20)], [invoice(1, 21)], [invoice(1, 30)]],
+			events: [[], ['overdue:1'], ['escalation:1@14'], [], ['escalation:1@30']],
+		},
+		{
+			name: 'each mark fires once per key',
+			options: { escalationDays: [7, 14, 30] },
+			polls: [[], [invoice(1, 1)], [invoice(1, 7)], [invoice(1, 8)], [invoice(1, 14)], [invoice(1, 15)], [invoice(1, 30)], [invoice(1, 31)]],
+			events: [[], ['overdue:1'], ['escalation:1@7'], [], ['escalation:1@14'], [], ['escalation:1@30'], []],
+		},
+		{
+			name: 'first poll without emitExisting records passed marks, no backlog',
+			options: { escalationDays: [7, 14] },
+			polls: [[invoice(1, 10)], [invoice(1, 11)], [invoice(1, 14)]],
+			events: [[], [], ['escalation:1@14']],
+		},
+		{
+			name: 'first poll with emitExisting emits one overdue event and settles passed marks',
+			options: { escalationDays: [7, 14], emitExisting: true },
+			polls: [[invoice(1, 10)], [invoice(1, 11)], [invoice(1, 14)]],
+			events: [['overdue:1'], [], ['escalation:1@14']],
+		},
+		{
+			name: 'a newly overdue invoice already past marks gets only the overdue event',
+			options: { escalationDays: [7, 14] },
+			polls: [[], [invoice(1, 10)], [invoice(1, 12)], [invoice(1, 14)]],
+			events: [[], ['overdue:1'], [], ['escalation:1@14']],
+		},
+		{
+			name: 'a new key re-arms the marks',
+			options: { escalationDays: [7] },
+			polls: [[], [invoice(1, 7)], [invoice(1, 8)], [], [invoice(1, 3)], [invoice(1, 7)]],
+			events: [[], ['overdue:1'], [], [], ['overdue:1'], ['escalation:1@7']],
+		},
+		{
+			name: 'marks combine with minDaysOverdue: the overdue event settles marks below the minimum',
+			options: { escalationDays: [2, 5], minDaysOverdue: 3 },
+			polls: [[], [invoice(1, 1)], [invoice(1, 3)], [invoice(1, 5)]],
+			events: [[], [], ['overdue:1'], ['escalation:1@5']],
+		},
+		// Filters (fixed for the whole run)
+		{
+			name: 'status filter: a non-matching invoice is not recorded and is emitted when its status matches',
+			options: { filters: { status: ['sent'] } },
+			polls: [
+				[],
+				[invoice(1, 3, { status: 'partially_paid' })],
+				[invoice(1, 4, { status: 'sent' })],
+				[invoice(1, 5, { status: 'sent' })],
+			],
+			events: [[], [], ['overdue:1'], []],
+			seen: [[], [], ['1'], ['1']],
+		},
+		{
+			name: 'status filter: an invoice without status does not match',
+			options: { filters: { status: ['sent'] } },
+			polls: [[], [invoice(1, 3, { status: undefined })]],
+			events: [[], []],
+			seen: [[], []],
+		},
+		{
+			name: 'currency filter is case-insensitive',
+			options: { filters: { currency: ['eur'] } },
+			polls: [[], [invoice(1, 3, { currency: 'EUR' }), invoice(2, 3, { currency: 'USD' }), invoice(3, 3, { currency: 'eur' })]],
+			events: [[], ['overdue:1', 'overdue:3']],
+			seen: [[], ['1', '3']],
+		},
+		{
+			name: 'minAmount filter accepts numeric-string amounts',
+			options: { filters: { minAmount: 100 } },
+			polls: [
+				[],
+				[
+					invoice(1, 3, { amount: '150.50' }),
+					invoice(2, 3, { amount: '99.99' }),
+					invoice(3, 3, { amount: 100 }),
+					invoice(4, 3, { amount: 'n/a' }),
+					invoice(5, 3, { amount: undefined }),
+				],
+			],
+			events: [[], ['overdue:1', 'overdue:3']],
+			seen: [[], ['1', '3']],
+		},
+		{
+			name: 'customerId filter matches number and string ids',
+			options: { filters: { customerId: '7' } },
+			polls: [
+				[],
+				[
+					invoice(1, 3, { customer: { id: 7 } }),
+					invoice(2, 3, { customer: { id: '7' } }),
+					invoice(3, 3, { customer: { id: 8 } }),
+					invoice(4, 3, { customer: null }),
+				],
+			],
+			events: [[], ['overdue:1', 'overdue:2']],
+		},
+		{
+			name: 'a filtered-out invoice on the first poll is emitted once it passes (it was never recorded)',
+			options: { filters: { status: ['sent'] } },
+			polls: [[invoice(1, 3, { status: 'draft' })], [invoice(1, 4, { status: 'sent' })]],
+			events: [[], ['overdue:1']],
+		},
+		// Tolerance
+		{
+			name: 'id as number or string is the same key',
+			polls: [[invoice(1, 3)], [invoice('1', 4)], [invoice(' 001 ', 5)], [invoice(1, 6)]],
+			events: [[], [], [], []],
+			seen: [['1'], ['1'], ['1'], ['1']],
+		},
+		{
+			name: 'string ids that are not numeric still work as keys',
+			polls: [[], [invoice('INV-9', 3)], [invoice('INV-9', 4)]],
+			events: [[], ['overdue:INV-9'], []],
+			seen: [[], ['INV-9'], ['INV-9']],
+		},
+		{
+			name: 'duplicate ids within one fetch count once',
+			options: { emitExisting: true },
+			polls: [[invoice(1, 5), invoice('1', 5), invoice(2, 3), invoice(1, 5)]],
+			events: [['overdue:1', 'overdue:2']],
+		},
+		{
+			name: 'ids that clash with Object.prototype names are plain keys',
+			polls: [[], [invoice('constructor', 3), invoice('__proto__', 3), invoice('toString', 3)]],
+			events: [[], ['overdue:constructor', 'overdue:__proto__', 'overdue:toString']],
+			seen: [[], ['__proto__', 'constructor', 'toString']],
+		},
+	];
+
+	test.each(scenarios)('$name', ({ options, polls, events, seen }) => {
+		const run = runPolls(polls, buildOptions(options));
+		expect(run.eventsPerPoll).toEqual(events);
+		if (seen) expect(run.seenPerPoll).toEqual(seen);
+	});
+});
+
+describe('filters changed between polls', () => {
+	const rows: Array<[string, OptionOverrides['filters'], OverdueInvoice]> = [
+		['status', { status: ['sent'] }, invoice(1, 3, { status: 'disputed' })],
+		['currency', { currency: ['usd'] }, invoice(1, 3, { currency: 'EUR' })],
+		['minAmount', { minAmount: 500 }, invoice(1, 3, { amount: '120.00' })],
+		['customerId', { customerId: 99 }, invoice(1, 3, { customer: { id: 7 } })],
+	];
+
+	test.each(rows)('%s: a failing invoice is not emitted, not recorded, and emitted once the filter lets it pass', (_name, filters, failing) => {
+		const strict = buildOptions({ filters });
+		const open = buildOptions();
+		const first = reconcileOverdue(emptyOverdueState(), [], strict, NOW);
+		const blocked = reconcileOverdue(first.next, [failing], strict, NOW);
+		expect(blocked.events).toEqual([]);
+		expect(blocked.next.seen).toEqual({});
+
+		const passing = reconcileOverdue(blocked.next, [failing], open, NOW);
+		expect(passing.events.map(describeEvent)).toEqual(['overdue:1']);
+		const again = reconcileOverdue(passing.next, [failing], open, NOW);
+		expect(again.events).toEqual([]);
+	});
+
+	test.each(rows)('%s: an invoice that stops passing is dropped from state', (_name, filters, failing) => {
+		const recorded = reconcileOverdue(emptyOverdueState(), [failing], buildOptions(), NOW);
+		expect(Object.keys(recorded.next.seen)).toEqual(['1']);
+		const filtered = reconcileOverdue(recorded.next, [failing], buildOptions({ filters }), NOW);
+		expect(filtered.next.seen).toEqual({});
+	});
+});
+
+describe('event payloads', () => {
+	test('an overdue event carries an unchanged copy of the invoice, extra fields included', () => {
+		const fetched = invoice(1, 3, { amount: '120.00', line_items: [{ sku: 'A' }], notes: null });
+		const { events } = reconcileOverdue({ ...emptyOverdueState(), initialized: true }, [fetched], buildOptions(), NOW);
+		expect(events).toHaveLength(1);
+		expect(events[0].kind).toBe('overdue');
+		expect(events[0].invoice).toEqual(fetched);
+		expect(events[0].invoice).not.toBe(fetched);
+		expect(events[0].invoice).not.toHaveProperty('escalation_days');
+	});
+
+	test('an escalation event is a shallow copy plus escalation_days', () => {
+		const options = buildOptions({ escalationDays: [7] });
+		const before = invoice(1, 6, { extra_field: 'kept' });
+		const first = reconcileOverdue({ ...emptyOverdueState(), initialized: true }, [before], options, NOW);
+		const after = invoice(1, 7, { extra_field: 'kept' });
+		const { events } = reconcileOverdue(first.next, [after], options, NOW);
+		expect(events).toEqual([{ kind: 'escalation', invoice: { ...after, escalation_days: 7 } }]);
+		expect(after).not.toHaveProperty('escalation_days');
+	});
+
+	test('an escalation jump records every crossed mark as done', () => {
+		const options = buildOptions({ escalationDays: [7, 14, 30] });
+		const first = reconcileOverdue({ ...emptyOverdueState(), initialized: true }, [invoice(1, 3)], options, NOW);
+		const jumped = reconcileOverdue(first.next, [invoice(1, 20)], options, NOW);
+		expect(jumped.next.seen['1']).toEqual({ dueDate: '2024-02-01', marks: [7, 14] });
+	});
+
+	test('with duplicates the first occurrence is the one emitted', () => {
+		const fetched = [invoice(1, 5, { marker: 'first' }), invoice(1, 5, { marker: 'second' })];
+		const { events, skipped } = reconcileOverdue({ ...emptyOverdueState(), initialized: true }, fetched, buildOptions(), NOW);
+		expect(events.map((event) => event.invoice.marker)).toEqual(['first']);
+		expect(skipped).toBe(0);
+	});
+});
+
+describe('unusable entries', () => {
+	const badEntries: Array<[string, unknown]> = [
+		['null', null],
+		['a string', 'INV-1'],
+		['an array', [1, '2024-01-01']],
+		['an empty object', {}],
+		['no due_date', { id: 1 }],
+		['no id', { due_date: '2024-03-01' }],
+		['empty string id', { id: '  ', due_date: '2024-03-01' }],
+		['NaN id', { id: Number.NaN, due_date: '2024-03-01' }],
+		['object id', { id: { value: 1 }, due_date: '2024-03-01' }],
+		['due_date not a date', { id: 1, due_date: 'soon' }],
+		['impossible calendar date', { id: 1, due_date: '2024-02-30' }],
+		['due_date as a number', { id: 1, due_date: 20240301 }],
+	];
+
+	test.each(badEntries)('%s is skipped, counted, and not recorded', (_name, entry) => {
+		const fetched = [entry as OverdueInvoice, invoice(2, 3)];
+		const { events, next, skipped } = reconcileOverdue({ ...emptyOverdueState(), initialized: true }, fetched, buildOptions(), NOW);
+		expect(skipped).toBe(1);
+		expect(events.map(describeEvent)).toEqual(['overdue:2']);
+		expect(Object.keys(next.seen)).toEqual(['2']);
+	});
+
+	test('a skipped entry does not claim its id for a later valid duplicate', () => {
+		const fetched = [{ id: 1 } as OverdueInvoice, invoice(1, 3)];
+		const { events, skipped } = reconcileOverdue({ ...emptyOverdueState(), initialized: true }, fetched, buildOptions(), NOW);
+		expect(skipped).toBe(1);
+		expect(events.map(describeEvent)).toEqual(['overdue:1']);
+	});
+
+	test('an ISO timestamp due date keys on its date part', () => {
+		const state = { version: 1 as const, initialized: true, seen: { '1': { dueDate: '2024-03-01', marks: [] } } };
+		const { events, next } = reconcileOverdue(state, [invoice(1, 3, { due_date: '2024-03-01T00:00:00Z' })], buildOptions(), NOW);
+		expect(events).toEqual([]);
+		expect(next.seen['1'].dueDate).toBe('2024-03-01');
+	});
+});
+
+describe('days_overdue missing or odd', () => {
+	// now is late in the UTC day: only whole calendar days count.
+	const lateNow = new Date('2024-03-20T23:59:00Z');
+	const rows: Array<[string, Partial<OverdueInvoice>, boolean]> = [
+		['missing, due 5 days ago → at the minimum', { due_date: '2024-03-15', days_overdue: undefined }, true],
+		['missing, due 4 days ago → below the minimum', { due_date: '2024-03-16', days_overdue: undefined }, false],
+		['missing, due across a month boundary', { due_date: '2024-02-28', days_overdue: undefined }, true],
+		['as a numeric string', { due_date: '2024-03-19', days_overdue: '6' as unknown as number }, true],
+		['not a number → computed', { due_date: '2024-03-19', days_overdue: 'many' as unknown as number }, false],
+	];
+
+	test.each(rows)('%s', (_name, extra, emitted) => {
+		const fetched = [invoice(1, 0, extra)];
+		const { events } = reconcileOverdue({ ...emptyOverdueState(), initialized: true }, fetched, buildOptions({ minDaysOverdue: 5 }), lateNow);
+		expect(events.length).toBe(emitted ? 1 : 0);
+	});
+
+	test('computed days drive escalation marks too', () => {
+		const options = buildOptions({ escalationDays: [7] });
+		const withoutDays = (dueDate: string) => [invoice(1, 0, { due_date: dueDate, days_overdue: undefined })];
+		const first = reconcileOverdue({ ...emptyOverdueState(), initialized: true }, withoutDays('2024-03-15'), options, new Date('2024-03-20T08:00:00Z'));
+		const later = reconcileOverdue(first.next, withoutDays('2024-03-15'), options, new Date('2024-03-22T08:00:00Z'));
+		expect(later.events.map(describeEvent)).toEqual(['escalation:1@7']);
+	});
+});
+
+describe('purity', () => {
+	test('the previous state and the fetched list are not mutated', () => {
+		const previous = deepFreeze<OverdueState>({
+			version: 1,
+			initialized: true,
+			seen: { '1': { dueDate: '2024-02-01', marks: [2] }, '9': { dueDate: '2024-02-01', marks: [] } },
+		});
+		const fetched = deepFreeze([invoice(1, 20), invoice(2, 3), invoice(3, 1)]);
+		const snapshot = JSON.stringify({ previous, fetched });
+		const options = deepFreeze(buildOptions({ escalationDays: [2, 5, 9], minDaysOverdue: 2 }));
+		const result = reconcileOverdue(previous, fetched, options, NOW);
+		expect(JSON.stringify({ previous, fetched })).toBe(snapshot);
+		expect(result.next).not.toBe(previous);
+		expect(result.next.seen['1']).not.toBe(previous.seen['1']);
+		expect(result.events.map(describeEvent)).toEqual(['escalation:1@9', 'overdue:2']);
+	});
+
+	test('the next state survives JSON persistence unchanged', () => {
+		const { next } = reconcileOverdue(
+			emptyOverdueState(),
+			[invoice(1, 20), invoice('2', 3), invoice('__proto__', 4)],
+			buildOptions({ escalationDays: [2, 5, 9] }),
+			NOW,
+		);
+		const persisted = JSON.parse(JSON.stringify(next));
+		expect(persisted).toEqual(next);
+		expect(readOverdueState(persisted)).toEqual(next);
+	});
+});
+
+describe('readOverdueState', () => {
+	const garbage: Array<[string, unknown]> = [
+		['undefined', undefined],
+		['null', null],
+		['empty string', ''],
+		['a string', 'state'],
+		['a number', 42],
+		['an empty array', []],
+		['an array of entries', [{ version: 1, initialized: true, seen: {} }]],
+		['an empty object', {}],
+		['a future version', { version: 99, initialized: true, seen: { '1': { dueDate: '2024-01-01', marks: [] } } }],
+		['version as a string', { version: '1', initialized: true, seen: {} }],
+		['seen missing', { version: 1, initialized: true }],
+		['seen as an array', { version: 1, initialized: true, seen: [{ dueDate: '2024-01-01', marks: [] }] }],
+		['seen as a string', { version: 1, initialized: true, seen: 'x' }],
+		['seen null', { version: 1, initialized: true, seen: null }],
+	];
+
+	test.each(garbage)('%s → empty state', (_name, stored) => {
+		expect(readOverdueState(stored)).toEqual(emptyOverdueState());
+	});
+
+	test('bad seen entries are dropped, good ones kept and cleaned', () => {
+		const stored = {
+			version: 1,
+			initialized: true,
+			seen: {
+				'1': { dueDate: '2024-01-01', marks: [7, 14] },
+				'2': null,
+				'3': { dueDate: 'yesterday', marks: [] },
+				'4': { dueDate: '2024-01-04', marks: 'x' },
+				'5': { dueDate: '2024-01-05', marks: [14, -1, 'x', 7, 2.5, 7, 0] },
+				'6': { marks: [7] },
+				'7': [{ dueDate: '2024-01-07' }],
+				' ': { dueDate: '2024-01-08', marks: [] },
+				'9': { dueDate: '2024-01-09' },
+			},
+		};
+		expect(readOverdueState(stored)).toEqual({
+			version: 1,
+			initialized: true,
+			seen: {
+				'1': { dueDate: '2024-01-01', marks: [7, 14] },
+				'4': { dueDate: '2024-01-04', marks: [] },
+				'5': { dueDate: '2024-01-05', marks: [7, 14] },
+				'9': { dueDate: '2024-01-09', marks: [] },
+			},
+		});
+	});
+
+	test.each([
+		['missing', false, undefined],
+		['false', false, false],
+		['a truthy non-boolean', false, 'yes'],
+		['true', true, true],
+	])('stored initialized %s reads as %s', (_name, expected, initialized) => {
+		expect(readOverdueState({ version: 1, initialized, seen: {} }).initialized).toBe(expected);
+	});
+
+	test('the stored object is not mutated and not shared', () => {
+		const stored = deepFreeze({ version: 1, initialized: true, seen: { '1': { dueDate: '2024-01-01', marks: [7] } } });
+		const state = readOverdueState(stored);
+		expect(state).toEqual(stored);
+		expect(state.seen['1']).not.toBe(stored.seen['1']);
+	});
+});
+
+describe('parseEscalationDays', () => {
+	test.each([
+		['7, 14,30', [7, 14, 30]],
+		['30,7,14,7', [7, 14, 30]],
+		['', []],
+		['   ', []],
+		['5,', [5]],
+		[' 1 ', [1]],
+		['007', [7]],
+	])('%j → %j', (text, expected) => {
+		expect(parseEscalationDays(text)).toEqual(expected);
+	});
+
+	test.each([
+		['0', '"0"'],
+		['7, -3', '"-3"'],
+		['2.5', '"2.5"'],
+		['abc', '"abc"'],
+		['7 14', '"7 14"'],
+		['1e3', '"1e3"'],
+		['7,x,14', '"x"'],
+		['99999999999999999999', '"99999999999999999999"'],
+	])('%j throws naming the bad part', (text, badPart) => {
+		expect(() => parseEscalationDays(text)).toThrow(Error);
+		expect(() => parseEscalationDays(text)).toThrow(badPart);
+		expect(() => parseEscalationDays(text)).toThrow(/positive whole numbers/);
+	});
+});
+
+/**
+ * Property test: random worlds of invoices 1..8 evolve (become overdue, get paid, are
+ * re-dated, days pass, temporarily vanish) between polls, some of which fail. The
+ * implementation is checked against a plainly written reference model and against
+ * invariants tracked per "episode" (a key staying in the overdue list across successful polls).
+ */
+describe('property: polling sequences', () => {
+	const UNIVERSE = [1, 2, 3, 4, 5, 6, 7, 8];
+	const BASE_DAY = Date.UTC(2024, 0, 20);
+
+	type Step =
+		| { kind: 'becomeOverdue'; id: number; daysAgo: number }
+		| { kind: 'pay'; id: number }
+		| { kind: 'redate'; id: number; offset: number }
+		| { kind: 'disappear'; id: number }
+		| { kind: 'reappear'; id: number }
+		| { kind: 'daysPass'; days: number }
+		| {
+				kind: 'poll';
+				fails: boolean;
+				idsAsStrings: boolean;
+				omitDaysOverdue: boolean;
+				amountsAsStrings: boolean;
+				addGarbage: boolean;
+				duplicateFirst: boolean;
+				hour: number;
+		  };
+
+	const idArb = fc.constantFrom(...UNIVERSE);
+	const stepArb: fc.Arbitrary<Step> = fc.oneof(
+		{ weight: 2, arbitrary: fc.record({ kind: fc.constant('becomeOverdue' as const), id: idArb, daysAgo: fc.integer({ min: 1, max: 12 }) }) },
+		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('pay' as const), id: idArb }) },
+		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('redate' as const), id: idArb, offset: fc.integer({ min: -8, max: 8 }) }) },
+		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('disappear' as const), id: idArb }) },
+		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('reappear' as const), id: idArb }) },
+		{ weight: 2, arbitrary: fc.record({ kind: fc.constant('daysPass' as const), days: fc.integer({ min: 1, max: 7 }) }) },
+		{
+			weight: 4,
+			arbitrary: fc.record({
+				kind: fc.constant('poll' as const),
+				fails: fc.boolean(),
+				idsAsStrings: fc.boolean(),
+				omitDaysOverdue: fc.boolean(),
+				amountsAsStrings: fc.boolean(),
+				addGarbage: fc.boolean(),
+				duplicateFirst: fc.boolean(),
+				hour: fc.integer({ min: 0, max: 23 }),
+			}),
+		},
+	);
+	const optionsArb = fc.record({
+		emitExisting: fc.boolean(),
+		minDaysOverdue: fc.integer({ min: 0, max: 5 }),
+		escalationDays: fc.subarray([2, 5, 9]),
+		currencyFilter: fc.constantFrom<string[]>([], [], ['eur'], ['USD']),
+	});
+	// Initial world: per invoice, no open invoice or a due date relative to day 0 (maybe future).
+	const initialWorldArb = fc.array(fc.option(fc.integer({ min: -3, max: 12 })), { minLength: 8, maxLength: 8 });
+
+	const dayToDate = (day: number) => new Date(BASE_DAY + day * MS_PER_DAY).toISOString().slice(0, 10);
+	const currencyOf = (id: number) => (id % 2 === 1 ? 'EUR' : 'usd');
+
+	interface ObservedInvoice {
+		key: string;
+		dueDate: string;
+		days: number;
+		currency: string;
+	}
+
+	test('exactly once per key, nothing missed, marks at most once, state bounded', () => {
+		fc.assert(
+			fc.property(optionsArb, initialWorldArb, fc.array(stepArb, { minLength: 1, maxLength: 40 }), (optionSpec, initialWorld, steps) => {
+				const options = buildOptions({
+					emitExisting: optionSpec.emitExisting,
+					minDaysOverdue: optionSpec.minDaysOverdue,
+					escalationDays: optionSpec.escalationDays,
+					filters: { currency: optionSpec.currencyFilter },
+				});
+				const passesCurrency = (currency: string) =>
+					optionSpec.currencyFilter.length === 0 || optionSpec.currencyFilter.some((wanted) => wanted.toLowerCase() === currency.toLowerCase());
+
+				// World
+				let today = 0;
+				const world = new Map<number, { dueDay: number | null; hidden: boolean }>(
+					UNIVERSE.map((id, index) => {
+						const daysAgo = initialWorld[index];
+						return [id, { dueDay: daysAgo === null ? null : -daysAgo, hidden: false }];
+					}),
+				);
+
+				// What n8n would persist between polls
+				let stored: unknown = undefined;
+
+				// Reference model: plain restatement of the rules
+				let referenceInitialized = false;
+				let referenceActive = new Map<string, { dueDate: string; marksDone: Set<number> }>();
+
+				// Episode ledger for invariants
+				const episodes = new Map<string, { dueDate: string; overdueEmits: number; escalations: Set<number> }>();
+
+				for (const step of steps) {
+					switch (step.kind) {
+						case 'becomeOverdue':
+							world.set(step.id, { dueDay: today - step.daysAgo, hidden: false });
+							continue;
+						case 'pay':
+							world.set(step.id, { dueDay: null, hidden: false });
+							continue;
+						case 'redate': {
+							const current = world.get(step.id)!;
+							if (current.dueDay !== null) current.dueDay = today + step.offset;
+							continue;
+						}
+						case 'disappear':
+							world.get(step.id)!.hidden = true;
+							continue;
+						case 'reappear':
+							world.get(step.id)!.hidden = false;
+							continue;
+						case 'daysPass':
+							today += step.days;
+							continue;
+						case 'poll':
+							break;
+					}
+
+					// A failed poll never reaches the bookkeeping: the caller keeps the old state.
+					if (step.fails) continue;
+
+					const observed: ObservedInvoice[] = [];
+					for (const id of UNIVERSE) {
+						const { dueDay, hidden } = world.get(id)!;
+						if (dueDay === null || hidden || today - dueDay < 1) continue;
+						observed.push({ key: String(id), dueDate: dayToDate(dueDay), days: today - dueDay, currency: currencyOf(id) });
+					}
+					observed.sort((a, b) => b.days - a.days || Number(a.key) - Number(b.key));
+
+					const fetched: OverdueInvoice[] = observed.map((item) => {
+						const apiInvoice: OverdueInvoice = {
+							id: step.idsAsStrings ? item.key : Number(item.key),
+							due_date: item.dueDate,
+							status: 'sent',
+							currency: item.currency,
+							amount: step.amountsAsStrings ? '120.00' : 120,
+							customer: { id: 100 + Number(item.key) },
+							payment_link: `https://pay.example/${item.key}`,
+						};
+						if (!step.omitDaysOverdue) apiInvoice.days_overdue = item.days;
+						return apiInvoice;
+					});
+					if (step.duplicateFirst && fetched.length > 0) fetched.push({ ...fetched[0], days_overdue: 0 });
+					if (step.addGarbage) fetched.splice(Math.floor(fetched.length / 2), 0, { id: null, due_date: 'x' } as unknown as OverdueInvoice);
+
+					const now = new Date(BASE_DAY + today * MS_PER_DAY + step.hour * 3_600_000);
+					const previous = readOverdueState(stored);
+					const previousSnapshot = JSON.stringify(previous);
+					const { events, next, skipped } = reconcileOverdue(previous, fetched, options, now);
+
+					// Pure: input state untouched; state persists losslessly.
+					expect(JSON.stringify(previous)).toBe(previousSnapshot);
+					stored = JSON.parse(JSON.stringify(next));
+					expect(readOverdueState(stored)).toEqual(next);
+					expect(skipped).toBe(step.addGarbage ? 1 : 0);
+
+					// Reference model
+					const isFirstPoll = !referenceInitialized;
+					const expectedEvents: string[] = [];
+					const nextActive = new Map<string, { dueDate: string; marksDone: Set<number> }>();
+					for (const item of observed) {
+						if (!passesCurrency(item.currency)) continue;
+						const crossed = optionSpec.escalationDays.filter((mark) => item.days >= mark);
+						const active = referenceActive.get(item.key);
+						if (active && active.dueDate === item.dueDate) {
+							const fresh = crossed.filter((mark) => !active.marksDone.has(mark));
+							if (fresh.length > 0) expectedEvents.push(`escalation:${item.key}@${Math.max(...fresh)}`);
+							nextActive.set(item.key, { dueDate: item.dueDate, marksDone: new Set([...active.marksDone, ...crossed]) });
+						} else if (item.days >= optionSpec.minDaysOverdue) {
+							if (!isFirstPoll || optionSpec.emitExisting) expectedEvents.push(`overdue:${item.key}`);
+							nextActive.set(item.key, { dueDate: item.dueDate, marksDone: new Set(crossed) });
+						}
+					}
+					referenceActive = nextActive;
+					referenceInitialized = true;
+					expect(events.map(describeEvent)).toEqual(expectedEvents);
+
+					// Invariants, independent of the reference model's structure
+					const observedByKey = new Map(observed.map((item) => [item.key, item]));
+					const eventKeys = events.map((event) => String(event.invoice.id));
+					expect(new Set(eventKeys).size).toBe(eventKeys.length); // at most one event per invoice per poll
+
+					for (const event of events) {
+						const item = observedByKey.get(String(event.invoice.id))!;
+						expect(item).toBeDefined();
+						expect(passesCurrency(item.currency)).toBe(true);
+						const episode = episodes.get(item.key);
+						const sameEpisode = episode !== undefined && episode.dueDate === item.dueDate;
+						if (event.kind === 'overdue') {
+							// Never twice while the key stays in the overdue list.
+							expect(sameEpisode).toBe(false);
+							expect(item.days).toBeGreaterThanOrEqual(optionSpec.minDaysOverdue);
+							episodes.set(item.key, { dueDate: item.dueDate, overdueEmits: 1, escalations: new Set() });
+						} else {
+							const mark = event.invoice.escalation_days!;
+							expect(sameEpisode).toBe(true);
+							expect(optionSpec.escalationDays).toContain(mark);
+							expect(item.days).toBeGreaterThanOrEqual(mark);
+							expect(episode!.escalations.has(mark)).toBe(false);
+							episode!.escalations.add(mark);
+						}
+					}
+
+					for (const item of observed) {
+						const episode = episodes.get(item.key);
+						const inEpisode = episode !== undefined && episode.dueDate === item.dueDate;
+						const eligible = passesCurrency(item.currency) && (inEpisode || item.days >= optionSpec.minDaysOverdue);
+						if (!eligible) {
+							episodes.delete(item.key);
+							expect(next.seen[item.key]).toBeUndefined();
+							continue;
+						}
+						// Nothing eligible is missed: after this poll it is in state under its current key.
+						expect(next.seen[item.key]?.dueDate).toBe(item.dueDate);
+						if (!inEpisode) {
+							// Only a silent first poll may record a key without an overdue event.
+							expect(isFirstPoll && !optionSpec.emitExisting).toBe(true);
+							episodes.set(item.key, { dueDate: item.dueDate, overdueEmits: 0, escalations: new Set() });
+						}
+					}
+					for (const key of [...episodes.keys()]) {
+						if (!observedByKey.has(key)) episodes.delete(key);
+					}
+
+					// State is bounded by the current overdue list.
+					for (const key of Object.keys(next.seen)) {
+						expect(observedByKey.has(key)).toBe(true);
+						expect(next.seen[key].dueDate).toBe(observedByKey.get(key)!.dueDate);
+					}
+				}
+			}),
+			{ numRuns: 2000 },
+		);
+	});
+});
