@@ -30,6 +30,8 @@ function readTriggerOptions(context: IPollFunctions): OverdueOptions {
 			.map((entry) => String(entry).trim())
 			.filter((entry) => entry !== '');
 	const customerId = String(options.customerId ?? '').trim();
+	// 0, the field's default, means no minimum: it must not drop invoices that carry no amount.
+	const minAmount = number(options.minAmount, 'Min Amount', undefined);
 	return {
 		emitExisting: options.emitExisting === true,
 		minDaysOverdue: number(options.minDaysOverdue, 'Min Days Overdue', 0) ?? 0,
@@ -37,7 +39,7 @@ function readTriggerOptions(context: IPollFunctions): OverdueOptions {
 		filters: {
 			status: list(options.status),
 			currency: list(options.currency),
-			minAmount: number(options.minAmount, 'Min Amount', undefined),
+			minAmount: minAmount === undefined || minAmount <= 0 ? undefined : minAmount,
 			customerId: customerId === '' ? undefined : customerId,
 		},
 	};

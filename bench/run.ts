@@ -1,0 +1,122 @@
+/**
+ * `npm run bench`: runs every benchmark, prints the tables and writes them to
+ * bench/results/<YYYY-MM-DD>.md (the raw figures to <YYYY-MM-DD>.json, not committed).
+ * Compiled to .build/bench/run.js and run by plain node, not jest. About three minutes.
+ * BENCH_REPETITIONS sets the runs per Return All variant (default 3).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { cpus, platform, release, totalmem } from 'os';
+import * as path from 'path';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+// n8n-core reads these when it is first loaded: set them before anything requires it.
+process.env.N8N_USER_FOLDER = path.join(repoRoot, '.tmp', 'n8n-user');
+process.env.N8N_LOG_LEVEL = 'silent';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const returnAll = require('./returnAll') as typeof import('./returnAll');
+const triggerPoll = require('./triggerPoll') as typeof import('./triggerPoll');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+type ReturnAllReport = import('./returnAll').ReturnAllReport;
+type RateLimitedReport = import('./returnAll').RateLimitedReport;
+type TriggerPollResult = import('./triggerPoll').TriggerPollResult;
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const megabytes = (mb: number) => `${mb.toFixed(1)} MB`;
+const ratio = (value: number) => `${value.toFixed(2)}×`;
+const verdict = (met: boolean) => (met ? 'met' : '**NOT met**');
+
+function machineLines(): string[] {
+	const cpu = cpus();
+	const n8nCore = JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', 'n8n-core', 'package.json'), 'utf8')) as { version: string };
+	return [
+		`- Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 1024 ** 3).toFixed(1)} GB memory, ${platform()} ${release()}`,
+		`- Node.js ${process.version}, n8n-core ${n8nCore.version}`,
+	];
+}
+
+function returnAllSection(report: ReturnAllReport): string[] {
+	const [a, b, c] = report.variants;
+	return [
+		`## Return All: ${report.invoices.toLocaleString('en')} invoices, ${report.latencyMs} ms latency per request, no rate limit`,
+		'',
+		'A runs our node through n8n-core\'s WorkflowExecute. B is the HTTP Request node\'s way: n8n-core\'s requestWithAuthenticationPaginated with the options HTTP Request V3 builds (page = {{ $pageCount + 1 }}, per_page 100, complete when current_page >= last_page), in the same engine. C is a plain axios loop with A\'s paging and concurrency.',
+		`Wall time: median of ${report.repetitions} runs each, interleaved, after a warm-up. Memory: the highest over the runs; heap is above the heap after a GC just before each run.`,
+		'',
+		'| Variant | Wall time | Runs (s) | Requests | Items | Peak heap | Peak RSS |',
+		'| --- | ---: | --- | ---: | ---: | ---: | ---: |',
+		...report.variants.map(
+			(variant) =>
+				`| ${variant.label} | ${seconds(variant.wallMs)} | ${variant.runsMs.map((ms) => (ms / 1000).toFixed(2)).join(', ')} | ${variant.requests} | ${variant.items} | ${megabytes(variant.peakHeapMb)} | ${megabytes(variant.peakRssMb)} |`,
+		),
+		'',
+		`- B / A = ${ratio(b.wallMs / a.wallMs)}: A at least 3× faster than B: ${verdict(b.wallMs / a.wallMs >= 3)}`,
+		`- A / C = ${ratio(a.wallMs / c.wallMs)}: A within 1.3× of C: ${verdict(a.wallMs / c.wallMs <= 1.3)}`,
+		`- Requests of A = ${a.requests}, ceil(N / 100) = ${report.expectedRequests}: ${verdict(a.requests === report.expectedRequests)}`,
+		'',
+	];
+}
+
+function rateLimitedSection(report: RateLimitedReport): string[] {
+	const { measurement, limit } = report;
+	return [
+		`## Return All under the documented limit: ${report.invoices.toLocaleString('en')} invoices, ${limit.perMinute}/min with burst ${limit.burst}, ${report.latencyMs} ms latency`,
+		'',
+		`Forced time, from PayRequestEmulator's model: a fixed ${limit.windowMs / 1000} s window per token opens with the first request it counts (after the latency); it lets ${Math.max(limit.perMinute, limit.burst)} through when the window before it let fewer than ${limit.perMinute} through, else ${limit.perMinute}. At best the ${report.expectedRequests} requests go ${report.forcedWindows.join(' + ')} in ${report.forcedWindows.length} windows, so the last one cannot be let through before ${report.latencyMs} ms + ${report.forcedWindows.length - 1} × ${limit.windowMs / 1000} s = ${seconds(report.forcedMs)}, however the client sends.`,
+		'',
+		'| Wall time | Forced by the limit | Ratio | Requests | 429 answers | Items | Peak heap | Peak RSS |',
+		'| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+		`| ${seconds(measurement.wallMs)} | ${seconds(report.forcedMs)} | ${ratio(measurement.wallMs / report.forcedMs)} | ${measurement.requests} | ${measurement.rateLimited} | ${measurement.items} | ${megabytes(measurement.peakHeapMb)} | ${megabytes(measurement.peakRssMb)} |`,
+		'',
+		`- Every invoice once, in order: ${verdict(report.everyInvoiceOnce)}; zero 429: ${verdict(measurement.rateLimited === 0)}; requests = ceil(N / 100): ${verdict(measurement.requests === report.expectedRequests)}; within 1.1× of the forced time: ${verdict(measurement.wallMs <= 1.1 * report.forcedMs)}`,
+		'',
+	];
+}
+
+function triggerSection(result: TriggerPollResult): string[] {
+	return [
+		`## PayRequest Trigger: ${result.invoices.toLocaleString('en')} overdue invoices, no latency (bench/triggerPoll.ts)`,
+		'',
+		'| First poll | Steady poll (median) | Stored state | State per invoice | Requests |',
+		'| ---: | ---: | ---: | ---: | ---: |',
+		`| ${result.firstPollMs} ms | ${result.steadyPollMs} ms | ${(result.stateBytes / 1024).toFixed(1)} KB | ${Math.round(result.stateBytes / result.invoices)} B | ${result.requests} |`,
+		'',
+	];
+}
+
+async function main() {
+	const date = new Date().toISOString().slice(0, 10);
+	const lines: string[] = [`# Benchmark ${date}`, '', ...machineLines(), ''];
+	const show = (section: string[]) => {
+		lines.push(...section);
+		console.log(section.join('\n'));
+	};
+	console.log(lines.join('\n'));
+
+	console.log('Return All, 10,000 invoices, 100 ms latency per request (about a minute)…\n');
+	const speed = await returnAll.benchReturnAll({ repetitions: Number(process.env.BENCH_REPETITIONS ?? 3) });
+	show(returnAllSection(speed));
+
+	console.log('Return All, 15,000 invoices, rate limit 60/min with burst 100 (about a minute)…\n');
+	const limited = await returnAll.benchRateLimited();
+	show(rateLimitedSection(limited));
+
+	console.log('PayRequest Trigger, 10,000 overdue invoices…\n');
+	const trigger = await triggerPoll.benchTriggerPoll();
+	show(triggerSection(trigger));
+
+	const resultsDir = path.join(repoRoot, 'bench', 'results');
+	mkdirSync(resultsDir, { recursive: true });
+	writeFileSync(path.join(resultsDir, `${date}.md`), `${lines.join('\n')}\n`);
+	writeFileSync(path.join(resultsDir, `${date}.json`), `${JSON.stringify({ machine: machineLines(), speed, limited, trigger }, null, '\t')}\n`);
+	console.log(`Written to bench/results/${date}.md`);
+}
+
+main().then(
+	() => process.exit(0),
+	(error: unknown) => {
+		console.error(error);
+		process.exit(1);
+	},
+);

@@ -1,0 +1,302 @@
+/**
+ * Return All paging and the shared rate budget, through n8n-core's engine against the emulator.
+ * Everything asserted is behaviour the emulator saw or the node returned: which requests went out,
+ * in what order, how many at once, which were answered 429, and what came back.
+ */
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+
+import type { RecordedRequest } from '../emulator/PayRequestEmulator';
+import { addInvoices, useEmulator } from '../engine/emulatorFixture';
+import { runNode } from '../engine/harness';
+
+jest.setTimeout(30_000);
+
+const fixture = useEmulator();
+
+const apiRequests = () => fixture.emulator.requests.filter((request) => request.path.startsWith('/api/v1/'));
+const listRequests = () => apiRequests().filter((request) => request.method === 'GET' && request.path === '/api/v1/invoices');
+const statuses = (requests: RecordedRequest[]) => requests.map((request) => request.status);
+
+/**
+ * The most requests the emulator held at once, counting each as held from its arrival until its
+ * injected latency had passed (it cannot answer sooner): a lower bound of what the node had in flight.
+ */
+function mostAtOnce(requests: RecordedRequest[], latencyMs: number): number {
+	// Date.now() and timers may disagree by a millisecond or two.
+	const heldMs = latencyMs - 3;
+	return Math.max(0, ...requests.map((request) => requests.filter((other) => other.at <= request.at && request.at < other.at + heldMs).length));
+}
+
+/** What the node logs at debug level through n8n's logger (`this.logger`), whatever the log level. */
+let debugLines: string[] = [];
+beforeEach(() => {
+	debugLines = [];
+	jest.spyOn(Container.get(Logger), 'debug').mockImplementation((message: string) => {
+		debugLines.push(message);
+	});
+});
+afterEach(() => {
+	jest.restoreAllMocks();
+});
+const waitLines = (reason: RegExp) => debugLines.filter((line) => /^PayRequest: waiting \d+ ms/.test(line) && reason.test(line));
+
+const getAll = (parameters: Record<string, unknown> = {}, options: Record<string, unknown> = {}) => ({
+	resource: 'invoice',
+	operation: 'getAll',
+	returnAll: true,
+	...parameters,
+	options,
+});
+
+describe('Return All: one request per 100 invoices, in the API order', () => {
+	test.each([
+		[1, 4],
+		[99, 4],
+		[100, 4],
+		[101, 4],
+		[250, 4],
+		[1000, 4],
+		[300, 1],
+		[301, 1],
+		[700, 8],
+		[1001, 8],
+	])('%i invoices with Max Concurrency %i: ceil(N / 100) requests, each page once, every invoice once', async (count, maxConcurrency) => {
+		const created = addInvoices(fixture.emulator, count);
+		const { items, error } = await runNode({ credential: fixture.credential, parameters: getAll({}, { maxConcurrency }) });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(created.map((invoice) => invoice.id));
+		const pages = Math.ceil(count / 100);
+		expect(apiRequests()).toHaveLength(pages);
+		expect(listRequests().map((request) => Number(request.query.page)).sort((left, right) => left - right)).toEqual(
+			Array.from({ length: pages }, (_, index) => index + 1),
+		);
+		expect(listRequests().every((request) => request.query.per_page === '100')).toBe(true);
+	});
+
+	test('the default Max Concurrency of 4 and Limit make no difference to the count when Limit covers everything', async () => {
+		const created = addInvoices(fixture.emulator, 420);
+		const { items } = await runNode({ credential: fixture.credential, parameters: getAll({ returnAll: false, limit: 5000 }) });
+		expect(items.map((item) => item.json.id)).toEqual(created.map((invoice) => invoice.id));
+		expect(apiRequests()).toHaveLength(5);
+	});
+
+	test.each([1, 4, 8])('Max Concurrency %i: page 1 alone, then at most that many at once', async (maxConcurrency) => {
+		addInvoices(fixture.emulator, 1200);
+		fixture.emulator.setLatency(60);
+		const { items } = await runNode({ credential: fixture.credential, parameters: getAll({}, { maxConcurrency }) });
+		expect(items).toHaveLength(1200);
+		const requests = listRequests();
+		expect(requests[0].query.page).toBe('1');
+		// Page 1 tells last_page: nothing else goes out before it is answered.
+		expect(requests.slice(1).every((request) => request.at >= requests[0].at + 57)).toBe(true);
+		expect(mostAtOnce(requests, 60)).toBeLessThanOrEqual(maxConcurrency);
+		// The pages after the first are really fetched side by side.
+		if (maxConcurrency > 1) expect(mostAtOnce(requests, 60)).toBeGreaterThan(1);
+	});
+
+	test('pages answered out of order still come back in the API order', async () => {
+		const created = addInvoices(fixture.emulator, 800);
+		fixture.emulator.setLatency(20);
+		// The first page fetched side by side (page 2, or whichever of 2 to 5 the emulator reaches first)
+		// is held back until the pages after it are in.
+		let requestsSeen = 0;
+		fixture.emulator.injectFaults(1, { delayMs: 400 }, () => ++requestsSeen === 2);
+		const { items, error } = await runNode({ credential: fixture.credential, parameters: getAll({}, { maxConcurrency: 4 }) });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(created.map((invoice) => invoice.id));
+		expect(listRequests()).toHaveLength(8);
+	});
+});
+
+describe('Limit stops fetching as soon as it is met', () => {
+	test.each([
+		[100, 1],
+		[101, 2],
+		[250, 3],
+		[999, 10],
+	])('Limit %i of 1,500 with Max Concurrency 8: %i request(s), the first invoices', async (limit, requestCount) => {
+		const created = addInvoices(fixture.emulator, 1500);
+		const { items } = await runNode({
+			credential: fixture.credential,
+			parameters: getAll({ returnAll: false, limit }, { maxConcurrency: 8 }),
+		});
+		expect(items.map((item) => item.json.id)).toEqual(created.slice(0, limit).map((invoice) => invoice.id));
+		expect(listRequests().map((request) => Number(request.query.page)).sort((left, right) => left - right)).toEqual(
+			Array.from({ length: requestCount }, (_, index) => index + 1),
+		);
+	});
+
+	test('with a filter, paging stops at the page that meets the limit of matching invoices, even with Max Concurrency 8', async () => {
+		addInvoices(fixture.emulator, 1000); // every third is paid: 34 in page 1, 33 in page 2, 33 in page 3
+		fixture.emulator.setLatency(20);
+		const { items } = await runNode({
+			credential: fixture.credential,
+			parameters: getAll({ returnAll: false, limit: 90, filters: { status: ['paid'] } }, { maxConcurrency: 8 }),
+		});
+		expect(items).toHaveLength(90);
+		expect(items.every((item) => item.json.status === 'paid')).toBe(true);
+		expect(listRequests().map((request) => request.query.page)).toEqual(['1', '2', '3']);
+	});
+
+	test('with a filter and Return All, every page is fetched and only matches come back, in order', async () => {
+		const created = addInvoices(fixture.emulator, 650);
+		const { items } = await runNode({
+			credential: fixture.credential,
+			parameters: getAll({ filters: { status: ['paid'] } }, { maxConcurrency: 8 }),
+		});
+		expect(items.map((item) => item.json.id)).toEqual(created.filter((invoice) => invoice.status === 'paid').map((invoice) => invoice.id));
+		expect(listRequests()).toHaveLength(7);
+	});
+});
+
+describe('the rate budget', () => {
+	test.each([1, 4, 8])(
+		'a spent budget is waited out, never run into (3 a window, Max Concurrency %i): no 429, every invoice once',
+		async (maxConcurrency) => {
+			// 7 pages at 3 a window: pages 4 to 7 are ready when the second window opens, one more than it allows.
+			fixture.emulator.setRateLimit({ perMinute: 3, burst: 0, windowMs: 1000 });
+			const created = addInvoices(fixture.emulator, 650);
+			const { items, error } = await runNode({ credential: fixture.credential, parameters: getAll({}, { maxConcurrency }) });
+			expect(error).toBeUndefined();
+			expect(items.map((item) => item.json.id)).toEqual(created.map((invoice) => invoice.id));
+			expect(statuses(apiRequests())).toEqual(Array(7).fill(200));
+			// Two windows were waited for, and each wait is logged.
+			expect(waitLines(/rate budget spent, before GET \/v1\/invoices\?page=\d+&per_page=100/).length).toBeGreaterThanOrEqual(2);
+		},
+	);
+
+	test('two runs at once on one account share the budget: no 429 for either', async () => {
+		fixture.emulator.setRateLimit({ perMinute: 5, burst: 0, windowMs: 1000 });
+		const created = addInvoices(fixture.emulator, 400);
+		const runs = await Promise.all([
+			runNode({ credential: fixture.credential, parameters: getAll({}, { maxConcurrency: 4 }) }),
+			runNode({ credential: fixture.credential, parameters: getAll({}, { maxConcurrency: 4 }) }),
+		]);
+		for (const { items, error } of runs) {
+			expect(error).toBeUndefined();
+			expect(items.map((item) => item.json.id)).toEqual(created.map((invoice) => invoice.id));
+		}
+		expect(statuses(apiRequests())).toEqual(Array(8).fill(200));
+	});
+
+	test('a 429 is honoured: the request waits Retry-After, is repeated once, and the run succeeds', async () => {
+		const created = addInvoices(fixture.emulator, 250);
+		fixture.emulator.injectFaults(1, { status: 429, headers: { 'Retry-After': '1' } });
+		const { items, error } = await runNode({ credential: fixture.credential, parameters: getAll() });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(created.map((invoice) => invoice.id));
+		const requests = listRequests();
+		expect(requests.map((request) => [request.query.page, request.status])).toEqual([
+			['1', 429],
+			['1', 200],
+			['2', 200],
+			['3', 200],
+		]);
+		expect(requests[1].at - requests[0].at).toBeGreaterThanOrEqual(990);
+		expect(waitLines(/429 from PayRequest, repeating GET \/v1\/invoices\?page=1&per_page=100/)).toHaveLength(1);
+	});
+
+	test('a wait longer than Max Wait stops the node at once with an error that says how long the limit asks', async () => {
+		addInvoices(fixture.emulator, 250);
+		fixture.emulator.injectFaults(1, { status: 429, headers: { 'Retry-After': '30' } });
+		const started = Date.now();
+		const { items, error } = await runNode({ credential: fixture.credential, parameters: getAll({}, { maxWaitSeconds: 2 }) });
+		expect(items).toEqual([]);
+		expect(error).toMatchObject({ name: 'NodeOperationError' });
+		expect(error?.message).toMatch(/rate limit asks to wait 30 s/);
+		expect(error?.message).toMatch(/Max Wait \(2 s\)/);
+		expect(error?.description).toMatch(/Raise the Max Wait option/);
+		// It gives up instead of waiting: one request, no repeat, and well before the 30 s.
+		expect(statuses(apiRequests())).toEqual([429]);
+		expect(Date.now() - started).toBeLessThan(10_000);
+	});
+
+	test('Max Wait 0: the requests the budget allows go out, then the first wait it needs stops the run', async () => {
+		fixture.emulator.setRateLimit({ perMinute: 5, burst: 0, windowMs: 1000 });
+		addInvoices(fixture.emulator, 650);
+		const { error } = await runNode({ credential: fixture.credential, parameters: getAll({}, { maxWaitSeconds: 0, maxConcurrency: 1 }) });
+		expect(error?.message).toMatch(/rate limit asks to wait \d+ s more, which would pass Max Wait \(0 s\)/);
+		expect(listRequests().map((request) => [request.query.page, request.status])).toEqual([1, 2, 3, 4, 5].map((page) => [String(page), 200]));
+	});
+});
+
+describe('one request per item, in item order, through the same budget', () => {
+	const customerId = () => String(fixture.emulator.customers()[0].id);
+	const createParameters = {
+		resource: 'invoice',
+		operation: 'create',
+		customerId: '={{ $json.customer }}',
+		date: '2025-03-01',
+		dueDate: '2025-03-15',
+		items: { item: [{ description: 'Work', quantity: 1, unitPrice: 10, taxRate: 0 }] },
+		additionalFields: { reference: '={{ $json.reference }}' },
+	};
+	const createInput = (count: number) => Array.from({ length: count }, (_, index) => ({ customer: customerId(), reference: `R-${index + 1}` }));
+	const postedReferences = () =>
+		apiRequests()
+			.filter((request) => request.method === 'POST')
+			.map((request) => (request.body as { reference: string }).reference);
+
+	test('Create over 5 items with 3 requests a window: one POST each, in item order, no 429', async () => {
+		fixture.emulator.setRateLimit({ perMinute: 3, burst: 0, windowMs: 1000 });
+		const { items, error } = await runNode({ credential: fixture.credential, input: createInput(5), parameters: createParameters });
+		expect(error).toBeUndefined();
+		const references = ['R-1', 'R-2', 'R-3', 'R-4', 'R-5'];
+		expect(postedReferences()).toEqual(references);
+		expect(statuses(apiRequests())).toEqual(Array(5).fill(201));
+		expect(fixture.emulator.listInvoices().map((invoice) => invoice.reference)).toEqual(references);
+		expect(items.map((item) => [item.json.reference, item.pairedItem])).toEqual(references.map((reference, index) => [reference, { item: index }]));
+		expect(waitLines(/rate budget spent, before POST \/v1\/invoices/)).toHaveLength(1);
+	});
+
+	test('Create is repeated after a 429 and only then: a 500 is not repeated', async () => {
+		// The emulator logs a request before it picks a fault: the count includes this one.
+		const postCount = () => apiRequests().filter((request) => request.method === 'POST').length;
+		fixture.emulator.injectFaults(1, { status: 429, headers: { 'Retry-After': '1' } }, () => postCount() === 3);
+		fixture.emulator.injectFaults(1, { status: 500 }, () => postCount() === 5);
+		const { items, error } = await runNode({
+			credential: fixture.credential,
+			continueOnFail: true,
+			input: createInput(5),
+			parameters: createParameters,
+		});
+		expect(error).toBeUndefined();
+		expect(postedReferences()).toEqual(['R-1', 'R-2', 'R-3', 'R-3', 'R-4', 'R-5']);
+		expect(statuses(apiRequests())).toEqual([201, 201, 429, 201, 500, 201]);
+		expect(fixture.emulator.listInvoices().map((invoice) => invoice.reference)).toEqual(['R-1', 'R-2', 'R-3', 'R-5']);
+		expect(items.map((item) => item.json.reference ?? 'error')).toEqual(['R-1', 'R-2', 'R-3', 'error', 'R-5']);
+	});
+
+	test('Send Reminder over 5 items with 3 requests a window: one POST each, in item order, no 429', async () => {
+		const unpaid = addInvoices(fixture.emulator, 9).filter((invoice) => invoice.status !== 'paid').slice(0, 5);
+		fixture.emulator.setRateLimit({ perMinute: 3, burst: 0, windowMs: 1000 });
+		const { items, error } = await runNode({
+			credential: fixture.credential,
+			input: unpaid.map((invoice) => ({ id: invoice.id })),
+			parameters: { resource: 'invoice', operation: 'sendReminder', invoiceId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } },
+		});
+		expect(error).toBeUndefined();
+		expect(apiRequests().map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual(
+			unpaid.map((invoice) => `POST /api/v1/invoices/${invoice.id}/reminder 200`),
+		);
+		expect(fixture.emulator.reminders.map((reminder) => reminder.invoiceId)).toEqual(unpaid.map((invoice) => invoice.id));
+		expect(items.map((item) => item.json.invoiceId)).toEqual(unpaid.map((invoice) => invoice.id));
+	});
+
+	test('Get Overdue over 5 items with 3 requests a window: one GET each, no 429', async () => {
+		addInvoices(fixture.emulator, 3, '2025-02-01'); // overdue against the emulator clock
+		fixture.emulator.setRateLimit({ perMinute: 3, burst: 0, windowMs: 1000 });
+		const { items, error } = await runNode({
+			credential: fixture.credential,
+			input: [{}, {}, {}, {}, {}],
+			parameters: { resource: 'invoice', operation: 'getOverdue' },
+		});
+		expect(error).toBeUndefined();
+		expect(apiRequests().map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual(
+			Array(5).fill('GET /api/v1/invoices/overdue 200'),
+		);
+		// Two of the three are overdue and unpaid (every third invoice is paid).
+		expect(items.map((item) => item.pairedItem)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4].map((item) => ({ item })));
+	});
+});
