@@ -1,12 +1,9 @@
-// Copies the icons next to the built node and credential files, where n8n looks for `file:` icons.
-const { src, dest, parallel } = require('gulp');
+// Copies icons/ to dist/icons/: nodes and the credential point there with `file:../../icons/…`
+// (relative to their built files), as n8n's node CLI lays packages out.
+const { src, dest } = require('gulp');
 
-const iconTargets = ['dist/nodes/PayRequest', 'dist/credentials'];
+function copyIcons() {
+	return src('icons/*.svg').pipe(dest('dist/icons'));
+}
 
-const copyIconsTo = (target) => {
-	const copy = () => src('icons/*.svg').pipe(dest(target));
-	copy.displayName = `icons → ${target}`;
-	return copy;
-};
-
-exports['build:icons'] = parallel(...iconTargets.map(copyIconsTo));
+exports['build:icons'] = copyIcons;

@@ -11,7 +11,7 @@ export class PayRequestApi implements ICredentialType {
 
 	displayName = 'PayRequest API';
 
-	icon: Icon = { light: 'file:payrequest.svg', dark: 'file:payrequest.dark.svg' };
+	icon: Icon = { light: 'file:../icons/payrequest.svg', dark: 'file:../icons/payrequest.dark.svg' };
 
 	documentationUrl = 'https://github.com/n8n-nodes-invoicing/n8n-nodes-invoicing#credentials';
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The whole suite, as `npm test` runs it: the type check, then every jest project.
-// Ends with the plain line "N passed, N failed" that CI reads (the type check counts as one test).
+// The whole suite, as `npm test` runs it: type check, lint, the engine tests, then the end-to-end
+// tests in a real n8n (one n8n at a time, so in band). Ends with the plain line
+// "N passed, N failed" that CI reads; the type check and the lint count as one test each.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -8,37 +9,46 @@ const path = require('path');
 
 const root = path.join(__dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
-const resultsFile = path.join(root, '.tmp', 'jest-results.json');
-fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
-fs.rmSync(resultsFile, { force: true });
+const tmp = path.join(root, '.tmp');
+fs.mkdirSync(tmp, { recursive: true });
 
 let passed = 0;
 let failed = 0;
 
-const step = (label, command, args) => {
+function step(label, command, args) {
 	console.log(`\n=== ${label}: ${[path.basename(command), ...args].join(' ')}`);
 	const started = Date.now();
 	const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
 	console.log(`=== ${label}: exit ${result.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	return result.status === 0;
-};
+}
 
-if (step('type check', bin('tsc'), ['-p', 'tsconfig.dev.json', '--noEmit'])) passed++;
-else failed++;
+function countCheck(ok) {
+	if (ok) passed++;
+	else failed++;
+}
 
-const jestArgs = ['--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)];
-const jestOk = step('jest', bin('jest'), jestArgs);
-if (fs.existsSync(resultsFile)) {
+function jestProject(project, extraArgs) {
+	const resultsFile = path.join(tmp, `jest-${project}.json`);
+	fs.rmSync(resultsFile, { force: true });
+	const ok = step(`jest ${project}`, bin('jest'), ['--selectProjects', project, '--json', `--outputFile=${resultsFile}`, ...extraArgs]);
+	if (!fs.existsSync(resultsFile)) {
+		failed++;
+		return;
+	}
 	const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
 	passed += results.numPassedTests;
 	failed += results.numFailedTests;
-	// A suite that fails to load has no failed tests of its own: count it, so it cannot pass silently.
-	failed += results.testResults.filter((suite) => suite.status === 'failed' && suite.assertionResults.length === 0).length;
-	if (results.numTotalTests === 0) failed++;
-} else {
-	failed++;
+	// A suite that fails to load has no failed test of its own: count it, so it cannot pass silently.
+	const brokenSuites = results.testResults.filter((suite) => suite.status === 'failed' && suite.assertionResults.every((test) => test.status !== 'failed'));
+	failed += brokenSuites.length;
+	if (results.numTotalTests === 0 || (!ok && results.numFailedTests === 0 && brokenSuites.length === 0)) failed++;
 }
-if (!jestOk && failed === 0) failed++;
+
+countCheck(step('type check', bin('tsc'), ['-p', 'tsconfig.dev.json', '--noEmit']));
+countCheck(step('lint', bin('eslint'), ['--max-warnings', '0', '.']));
+jestProject('unit', []);
+jestProject('e2e', ['--runInBand']);
 
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -9,7 +9,7 @@ export class PayRequest implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'PayRequest',
 		name: 'payRequest',
-		icon: { light: 'file:payrequest.svg', dark: 'file:payrequest.dark.svg' },
+		icon: { light: 'file:../../icons/payrequest.svg', dark: 'file:../../icons/payrequest.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

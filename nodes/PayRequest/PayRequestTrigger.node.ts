@@ -49,7 +49,7 @@ export class PayRequestTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'PayRequest Trigger',
 		name: 'payRequestTrigger',
-		icon: { light: 'file:payrequest.svg', dark: 'file:payrequest.dark.svg' },
+		icon: { light: 'file:../../icons/payrequest.svg', dark: 'file:../../icons/payrequest.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"Invoice Became Overdue"}}',

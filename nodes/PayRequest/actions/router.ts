@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { PayRequestClient } from '../transport';
 import { readTransportSettings } from './invoice/common';
@@ -25,7 +25,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		try {
 			output.push(...(await run.call(this, client, itemIndex)));
 		} catch (error) {
-			if (!this.continueOnFail()) throw error;
+			if (!this.continueOnFail()) {
+				throw error instanceof NodeApiError || error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			}
 			const message = error instanceof Error ? error.message : String(error);
 			const description = (error as { description?: unknown }).description;
 			output.push({

@@ -80,14 +80,17 @@ export function readInvoiceId(context: IExecuteFunctions, itemIndex: number): st
 	return text;
 }
 
-/** Options every operation has: how long a request may take and how long the rate limit may hold it. */
+/**
+ * Options every operation has: how long a request may take and how long the rate limit may hold it.
+ * The defaults are literals because n8n's lint wants them so; they equal DEFAULT_TRANSPORT_SETTINGS.
+ */
 export const requestOptions: INodeProperties[] = [
 	{
 		displayName: 'Timeout',
 		name: 'timeout',
 		type: 'number',
 		typeOptions: { minValue: 1 },
-		default: DEFAULT_TRANSPORT_SETTINGS.timeoutSeconds,
+		default: 60,
 		description: 'Seconds to wait for PayRequest to answer one request before giving up',
 	},
 	{
@@ -95,7 +98,7 @@ export const requestOptions: INodeProperties[] = [
 		name: 'maxWaitSeconds',
 		type: 'number',
 		typeOptions: { minValue: 0 },
-		default: DEFAULT_TRANSPORT_SETTINGS.maxWaitSeconds,
+		default: 300,
 		description:
 			"Seconds this node may wait in all for PayRequest's rate limit (60 requests a minute) before it stops with an error",
 	},

@@ -87,7 +87,7 @@ const properties: INodeProperties[] = [
 		type: 'json',
 		default: '[\n  {\n    "description": "Consulting",\n    "quantity": 8,\n    "unitPrice": 150,\n    "taxRate": 21\n  }\n]',
 		description:
-			'An array of line items with description, quantity, unitPrice and taxRate (unit_price and tax_rate work too), e.g. {{ $json.lines }}',
+			'A JSON array of line items with description, quantity, unitPrice and taxRate (unit_price and tax_rate work too). Map it from a field of an earlier node, such as its lines.',
 		displayOptions: { show: { itemsInputMode: ['json'] } },
 	},
 	{

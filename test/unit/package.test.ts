@@ -1,0 +1,55 @@
+// The package as n8n installs it: what `npm run build` leaves in dist/ and what `npm pack` ships.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const root = path.join(__dirname, '..', '..');
+const packageJson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+function packedFiles(): string[] {
+	const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+	const [pack] = JSON.parse(output) as Array<{ files: Array<{ path: string }> }>;
+	return pack.files.map((file) => file.path).sort();
+}
+
+describe('package', () => {
+	beforeAll(() => {
+		execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
+	}, 120_000);
+
+	test('every file the n8n section names is built, with the icons its nodes and credential point at', () => {
+		const listed: string[] = [...packageJson.n8n.credentials, ...packageJson.n8n.nodes];
+		expect(listed).toEqual([
+			'dist/credentials/PayRequestApi.credentials.js',
+			'dist/nodes/PayRequest/PayRequest.node.js',
+			'dist/nodes/PayRequest/PayRequestTrigger.node.js',
+		]);
+		for (const file of listed) {
+			expect(fs.existsSync(path.join(root, file))).toBe(true);
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const exported = Object.values(require(path.join(root, file)) as Record<string, new () => { description: { icon?: unknown } }>);
+			const instance = new exported[0]();
+			const icons = Object.values((instance as { icon?: object }).icon ?? instance.description.icon ?? {}) as string[];
+			expect(icons).toHaveLength(2);
+			for (const icon of icons) {
+				expect(icon).toMatch(/^file:/);
+				expect(fs.existsSync(path.resolve(path.dirname(path.join(root, file)), icon.slice('file:'.length)))).toBe(true);
+			}
+		}
+	});
+
+	test('npm pack ships only dist/, README, LICENSE and package.json', () => {
+		const files = packedFiles();
+		expect(files.filter((file) => !file.startsWith('dist/'))).toEqual(['LICENSE', 'README.md', 'package.json']);
+		expect(files).toEqual(expect.arrayContaining(['dist/icons/payrequest.svg', 'dist/icons/payrequest.dark.svg', 'dist/nodes/PayRequest/PayRequest.node.js']));
+		expect(files.some((file) => /test|bench|\.ts$/.test(file.replace(/\.d\.ts$/, '')))).toBe(false);
+	});
+
+	test('no runtime dependencies; n8n-workflow is a peer dependency "*"; community package keyword', () => {
+		expect(packageJson.dependencies ?? {}).toEqual({});
+		expect(packageJson.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+		expect(packageJson.keywords).toContain('n8n-community-node-package');
+		expect(packageJson.license).toBe('MIT');
+		expect(packageJson.n8n).toMatchObject({ n8nNodesApiVersion: 1, strict: true });
+	});
+});
