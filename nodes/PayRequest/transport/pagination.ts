@@ -107,12 +107,12 @@ async function fetchInOrder(
 	const worker = async () => {
 		while (nextToStart <= end && !enough && !failed) {
 			const pageNumber = nextToStart++;
-			let page: Page;
+			let page: Page | undefined;
 			try {
 				page = await listInvoicePage(client, pageNumber, PER_PAGE_MAX, itemIndex);
-			} catch (error) {
-				failed = true; // the others stop taking pages: the run fails as a whole
-				throw error;
+			} finally {
+				// A page that failed fails the run as a whole: the others take no more pages.
+				if (page === undefined) failed = true;
 			}
 			if (page.invoices.length === 0) end = Math.min(end, pageNumber);
 			arrived.set(pageNumber, page);
