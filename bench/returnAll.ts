@@ -10,32 +10,15 @@
  * C  a plain axios loop, no n8n, with the same paging and concurrency as A: the floor.
  */
 import axios from 'axios';
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentials,
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestOptions,
-	INode,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-	INodeTypes,
-	IRequestOptions,
-	IVersionedNodeType,
-	IWorkflowExecuteAdditionalData,
-	PaginationOptions,
-} from 'n8n-workflow';
-import { ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IRequestOptions, PaginationOptions } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 
-import { PayRequestApi } from '../credentials/PayRequestApi.credentials';
 import type { RateLimitOptions } from '../test/emulator/PayRequestEmulator';
 import { PayRequestEmulator } from '../test/emulator/PayRequestEmulator';
 import type { TestCredential } from '../test/engine/harness';
-import { runNode } from '../test/engine/harness';
+import { registerNodeType, runNode } from '../test/engine/harness';
 
 const TOKEN = 'test-token-rw';
 const PER_PAGE = 100;
@@ -176,150 +159,13 @@ class HttpRequestPagination implements INodeType {
 	}
 }
 
-class Start implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'Start',
-		name: 'start',
-		group: ['trigger'],
-		version: 1,
-		description: '',
-		defaults: { name: 'Start' },
-		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
-		properties: [],
-	};
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [this.getInputData()];
-	}
-}
-
-class BenchNodeTypes implements INodeTypes {
-	private readonly types: Record<string, INodeType> = { 'bench.start': new Start(), 'bench.httpRequestPagination': new HttpRequestPagination() };
-
-	getByName(name: string): INodeType | IVersionedNodeType {
-		return this.getByNameAndVersion(name);
-	}
-
-	getByNameAndVersion(name: string): INodeType {
-		const type = this.types[name];
-		if (!type) throw new Error(`Unknown node type ${name}`);
-		return type;
-	}
-
-	getKnownTypes() {
-		return {};
-	}
-}
-
-const payRequestApi = new PayRequestApi();
-
-/** Applies the credential's generic `authenticate` (the Bearer header) as n8n's server does. */
-class BenchCredentialsHelper extends ICredentialsHelper {
-	constructor(private readonly credential: TestCredential) {
-		super();
-	}
-
-	getParentTypes(): string[] {
-		return [];
-	}
-
-	isCredentialUsableByNode(): boolean {
-		return true;
-	}
-
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		_typeName: string,
-		requestOptions: IHttpRequestOptions,
-		workflow?: Workflow,
-		node?: INode,
-	): Promise<IHttpRequestOptions> {
-		if (!workflow || !node) throw new Error('authenticate needs the workflow and the node');
-		const headers: IDataObject = { ...(requestOptions.headers ?? {}) };
-		for (const [name, value] of Object.entries(payRequestApi.authenticate.properties.headers ?? {})) {
-			headers[name] = workflow.expression.getSimpleParameterValue(node, value as string, 'internal', { $credentials: credentials }, undefined, '') as string;
-		}
-		return { ...requestOptions, headers };
-	}
-
-	async preAuthentication() {
-		return undefined;
-	}
-
-	async runPreAuthentication() {
-		return undefined;
-	}
-
-	async getCredentials(): Promise<ICredentials> {
-		throw new Error('not used');
-	}
-
-	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
-		return { ...this.credential };
-	}
-
-	async updateCredentials() {}
-
-	async updateCredentialsOauthTokenData() {}
-
-	getCredentialsProperties() {
-		return payRequestApi.properties;
-	}
-}
-
-const benchNodeTypes = new BenchNodeTypes();
-let benchExecutions = 0;
+const HTTP_REQUEST_TYPE = 'bench.httpRequestPagination';
+registerNodeType(HTTP_REQUEST_TYPE, new HttpRequestPagination());
 
 async function httpRequestNodeReturnAll(credential: TestCredential): Promise<number[]> {
-	const workflow = new Workflow({
-		id: 'wf-bench-http-request',
-		nodes: [
-			{ id: 'start', name: 'Start', type: 'bench.start', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: 'http',
-				name: 'HTTP Request',
-				type: 'bench.httpRequestPagination',
-				typeVersion: 1,
-				position: [200, 0],
-				parameters: {},
-				credentials: { payRequestApi: { id: 'cred-1', name: 'PayRequest bench' } },
-			},
-		],
-		connections: { Start: { main: [[{ node: 'HTTP Request', type: NodeConnectionTypes.Main, index: 0 }]] } },
-		active: false,
-		nodeTypes: benchNodeTypes,
-		staticData: {},
-		settings: { executionOrder: 'v1' },
-	});
-	const base = 'http://127.0.0.1:5678';
-	const additionalData = {
-		credentialsHelper: new BenchCredentialsHelper(credential),
-		restApiUrl: `${base}/rest`,
-		instanceBaseUrl: `${base}/`,
-		webhookBaseUrl: `${base}/webhook`,
-		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
-		webhookTestBaseUrl: `${base}/webhook-test`,
-		formWaitingBaseUrl: `${base}/form-waiting`,
-		variables: {},
-		currentNodeExecutionIndex: 0,
-		logAiEvent: () => {},
-	} as unknown as IWorkflowExecuteAdditionalData;
-	additionalData.hooks = new ExecutionLifecycleHooks('manual', `bench-${++benchExecutions}`, {
-		id: workflow.id,
-		name: 'bench',
-		active: false,
-		activeVersionId: null,
-		isArchived: false,
-		nodes: Object.values(workflow.nodes),
-		connections: workflow.connectionsBySourceNode,
-		createdAt: new Date(),
-		updatedAt: new Date(),
-	});
-	const run = await new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode: workflow.getNode('Start')! });
-	const taskData = run.data.resultData.runData['HTTP Request']?.[0];
-	if (taskData?.error) throw new Error(`HTTP Request pagination failed: ${taskData.error.message}`);
-	return (taskData?.data?.main?.[0] ?? []).map((item) => Number(item.json.id));
+	const { items, error } = await runNode({ credential, nodeType: HTTP_REQUEST_TYPE, parameters: {} });
+	if (error) throw new Error(`HTTP Request pagination failed: ${error.message}`);
+	return items.map((item) => Number(item.json.id));
 }
 
 // ---- C: a plain loop, no n8n ----

@@ -127,6 +127,10 @@ class TestNodeTypes implements INodeTypes {
 		if (trigger) this.types[TRIGGER_TYPE] = trigger;
 	}
 
+	register(name: string, type: INodeType): void {
+		this.types[name] = type;
+	}
+
 	getByName(name: string): INodeType | IVersionedNodeType {
 		return this.getByNameAndVersion(name);
 	}
@@ -242,6 +246,11 @@ function additionalData(credential: TestCredential | undefined): IWorkflowExecut
 
 const nodeTypes = new TestNodeTypes();
 
+/** Makes another node type runnable by runNode({ nodeType: name }), e.g. a benchmark's baseline. */
+export function registerNodeType(name: string, type: INodeType): void {
+	nodeTypes.register(name, type);
+}
+
 export interface RunNodeOptions {
 	credential?: TestCredential;
 	parameters: IDataObject;
@@ -249,6 +258,8 @@ export interface RunNodeOptions {
 	input?: IDataObject[];
 	continueOnFail?: boolean;
 	nodeType?: string;
+	/** Gets the means to stop the execution, as the editor's Stop button does. */
+	onStarted?: (cancel: () => void) => void;
 }
 
 export interface NodeRun {
@@ -309,7 +320,9 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 		updatedAt: new Date(),
 	});
 	const execute = new WorkflowExecute(data, 'manual');
-	const run = await execute.run({ workflow, startNode: workflow.getNode('Start')! });
+	const running = execute.run({ workflow, startNode: workflow.getNode('Start')! });
+	options.onStarted?.(() => running.cancel());
+	const run = await running;
 	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
 	return {
 		items: taskData?.data?.main?.[0] ?? [],

@@ -212,6 +212,25 @@ describe('the rate budget', () => {
 		expect(Date.now() - started).toBeLessThan(10_000);
 	});
 
+	test('stopping the execution ends a long rate-limit wait: no further request, a clear error, no hang', async () => {
+		addInvoices(fixture.emulator, 250);
+		fixture.emulator.injectFaults(1, { status: 429, headers: { 'Retry-After': '60' } });
+		const { items, error, run } = await runNode({
+			credential: fixture.credential,
+			parameters: getAll(),
+			onStarted: (cancel) => {
+				const stopOnceAsked = () => (apiRequests().length > 0 ? cancel() : setTimeout(stopOnceAsked, 20));
+				stopOnceAsked();
+			},
+		});
+		expect(run.data.resultData.runData.PayRequest).toHaveLength(1);
+		expect(items).toEqual([]);
+		expect(error?.message).toBe('The execution was stopped while waiting for PayRequest');
+		// The 429 was the only request: the 60 s wait ended with the execution instead of repeating it.
+		expect(statuses(apiRequests())).toEqual([429]);
+		expect(waitLines(/429 from PayRequest/)).toHaveLength(1);
+	}, 15_000);
+
 	test('Max Wait 0: the requests the budget allows go out, then the first wait it needs stops the run', async () => {
 		fixture.emulator.setRateLimit({ perMinute: 5, burst: 0, windowMs: 1000 });
 		addInvoices(fixture.emulator, 650);

@@ -19,6 +19,8 @@ const MAX_FAILED_READ_RETRIES = 3;
 const BACKOFF_BASE_MS = 300;
 /** Waiting is measured against wall time; a reset time in the past still waits this little. */
 const MIN_WAIT_MS = 50;
+/** How often a wait looks whether the execution was stopped. */
+const CANCEL_CHECK_MS = 1000;
 
 /** Budgets per account (base URL + credential), shared by every run in this n8n process. */
 const budgets = new Map<string, RateLimitBudget>();
@@ -204,7 +206,23 @@ export class PayRequestClient {
 		this.waitedMs += added;
 		this.waitCoveredUntilMs = Math.max(this.waitCoveredUntilMs, until);
 		this.context.logger.debug(`PayRequest: waiting ${Math.round(ms)} ms (${reason})`);
-		await sleep(until - now);
+		// In slices, so that stopping the execution also ends a long wait for the rate limit.
+		while (Date.now() < until) {
+			this.throwIfCancelled(itemIndex);
+			await sleep(Math.min(until - Date.now(), CANCEL_CHECK_MS));
+		}
+		this.throwIfCancelled(itemIndex);
+	}
+
+	private cancelSignal(): { aborted: boolean } | undefined {
+		const context = this.context as { getExecutionCancelSignal?: () => { aborted: boolean } | undefined };
+		return context.getExecutionCancelSignal?.();
+	}
+
+	private throwIfCancelled(itemIndex?: number): void {
+		if (this.cancelSignal()?.aborted) {
+			throw new NodeOperationError(this.node, 'The execution was stopped while waiting for PayRequest', { itemIndex });
+		}
 	}
 
 	/** Sends one request and returns PayRequest's JSON envelope. */
@@ -252,7 +270,8 @@ export class PayRequestClient {
 				);
 			} catch (error) {
 				budget.requestFinished({});
-				if (errorCode(error) === 'ERR_CANCELED') throw error;
+				// A stopped execution: say so, without the HTTP client's error (it carries the request headers).
+				if (errorCode(error) === 'ERR_CANCELED') this.throwIfCancelled(request.itemIndex);
 				if (isRead && !isTimeout(error) && failedReadRetries < MAX_FAILED_READ_RETRIES) {
 					await this.wait(BACKOFF_BASE_MS * 2 ** failedReadRetries++, `connection failed, repeating ${endpoint}`, request.itemIndex);
 					continue;

@@ -104,6 +104,18 @@ export const requestOptions: INodeProperties[] = [
 	},
 ];
 
+/** The Options collection of an operation: its own options, then Timeout and Max Wait. */
+export function optionsCollection(operationOptions: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...operationOptions, ...requestOptions],
+	};
+}
+
 export function positiveNumberOption(
 	context: IExecuteFunctions,
 	options: IDataObject,

@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { toCalendarDate } from '../../../shared/calendarDate';
 import type { PayRequestClient } from '../../transport';
-import { isPlainObject, requestOptions } from './common';
+import { isPlainObject, optionsCollection } from './common';
 
 const properties: INodeProperties[] = [
 	{
@@ -114,14 +114,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: requestOptions,
-	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['create'] } }, properties);

@@ -3,18 +3,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { PayRequestClient } from '../../transport';
 import { invoicePath } from '../../transport';
-import { invoiceIdLocator, isPlainObject, readInvoiceId, requestOptions } from './common';
+import { invoiceIdLocator, isPlainObject, readInvoiceId, optionsCollection } from './common';
 
 const properties: INodeProperties[] = [
 	invoiceIdLocator,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: requestOptions,
-	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['get'] } }, properties);

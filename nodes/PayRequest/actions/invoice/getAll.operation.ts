@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { PayRequestClient } from '../../transport';
 import { listInvoices } from '../../transport/pagination';
-import { positiveNumberOption, readOptions, requestOptions } from './common';
+import { positiveNumberOption, readOptions, optionsCollection } from './common';
 import { hasFilters, matchesInvoiceFilters, readInvoiceFilters, statusOptions } from './filters';
 
 export const DEFAULT_MAX_CONCURRENCY = 4;
@@ -79,25 +79,17 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Max Concurrency',
-				name: 'maxConcurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 16 },
-				default: DEFAULT_MAX_CONCURRENCY,
-				description:
-					'How many pages to fetch at once with Return All. 1 fetches one page after another. All requests share the rate limit.',
-			},
-			...requestOptions,
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Max Concurrency',
+			name: 'maxConcurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 16 },
+			default: DEFAULT_MAX_CONCURRENCY,
+			description:
+				'How many pages to fetch at once with Return All. 1 fetches one page after another. All requests share the rate limit.',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['getAll'] } }, properties);

@@ -2,27 +2,19 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { PayRequestClient } from '../../transport';
-import { isObjectArray, positiveNumberOption, readOptions, requestOptions } from './common';
+import { isObjectArray, positiveNumberOption, readOptions, optionsCollection } from './common';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Min Days Overdue',
-				name: 'minDaysOverdue',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 0,
-				description: 'Keep only invoices at least this many days past their due date',
-			},
-			...requestOptions,
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Min Days Overdue',
+			name: 'minDaysOverdue',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0,
+			description: 'Keep only invoices at least this many days past their due date',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['getOverdue'] } }, properties);
