@@ -1,9 +1,14 @@
-// Copies icons/ to dist/icons/: nodes and the credential point there with `file:../../icons/…`
-// (relative to their built files), as n8n's node CLI lays packages out.
-const { src, dest } = require('gulp');
+// Puts what tsc does not build where n8n looks for it: icons/ into dist/icons/ (nodes and the
+// credential point there with `file:../../icons/…`), and each node's codex file (*.node.json:
+// categories, aliases, documentation links) beside its built *.node.js.
+const { src, dest, parallel } = require('gulp');
 
 function copyIcons() {
 	return src('icons/*.svg').pipe(dest('dist/icons'));
 }
 
-exports['build:icons'] = copyIcons;
+function copyCodex() {
+	return src('nodes/**/*.node.json', { base: '.' }).pipe(dest('dist'));
+}
+
+exports['build:assets'] = parallel(copyIcons, copyCodex);

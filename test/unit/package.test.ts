@@ -38,6 +38,18 @@ describe('package', () => {
 		}
 	});
 
+	test("each node's codex file sits beside it in dist: Finance & Accounting, aliases, documentation links", () => {
+		for (const [file, type] of [
+			['dist/nodes/PayRequest/PayRequest.node.json', 'n8n-nodes-invoicing.payRequest'],
+			['dist/nodes/PayRequest/PayRequestTrigger.node.json', 'n8n-nodes-invoicing.payRequestTrigger'],
+		]) {
+			const codex = JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
+			expect(codex).toMatchObject({ node: type, categories: ['Finance & Accounting'] });
+			expect(codex.alias).toEqual(expect.arrayContaining(['invoice', 'billing', 'dunning', 'overdue']));
+			expect(codex.resources.primaryDocumentation[0].url).toMatch(/^https:\/\/github\.com\/.+#/);
+		}
+	});
+
 	test('npm pack ships only dist/, README, LICENSE and package.json', () => {
 		const files = packedFiles();
 		expect(files.filter((file) => !file.startsWith('dist/'))).toEqual(['LICENSE', 'README.md', 'package.json']);
