@@ -1,4 +1,5 @@
-// The package as n8n installs it: what `npm run build` leaves in dist/ and what `npm pack` ships.
+// The package as n8n installs it: what `npm run build` (the unit project's globalSetup) leaves in
+// dist/ and what `npm pack` ships.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -13,10 +14,6 @@ function packedFiles(): string[] {
 }
 
 describe('package', () => {
-	beforeAll(() => {
-		execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
-	}, 120_000);
-
 	test('every file the n8n section names is built, with the icons its nodes and credential point at', () => {
 		const listed: string[] = [...packageJson.n8n.credentials, ...packageJson.n8n.nodes];
 		expect(listed).toEqual([

@@ -18,7 +18,6 @@ describe("n8n's community package scanner, on the packed tarball", () => {
 	let unpacked: string;
 
 	beforeAll(() => {
-		execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
 		const destination = fs.mkdtempSync(path.join(os.tmpdir(), 'pack-'));
 		const name = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', destination], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
 		tarball = path.join(destination, name);
