@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The whole suite, as `npm test` runs it: type check, lint (n8n's rules, actionlint), the engine tests, then the end-to-end
-// tests in a real n8n (one n8n at a time, so in band). Ends with the plain line
+// tests in a real n8n and in queue mode (one n8n at a time, so in band). Ends with the plain line
 // "N passed, N failed" that CI reads; the type check and the lint count as one test each.
 'use strict';
 const { spawnSync } = require('child_process');
@@ -49,6 +49,8 @@ countCheck(step('type check', bin('tsc'), ['-p', 'tsconfig.dev.json', '--noEmit'
 countCheck(step('lint', 'npm', ['run', '--silent', 'lint']));
 jestProject('unit', []);
 jestProject('e2e', ['--runInBand']);
+// n8n in queue mode: PostgreSQL, Redis, a main and two workers (services from Debian's packages).
+jestProject('scale', ['--runInBand']);
 
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -23,6 +23,12 @@ export interface N8nInstanceOptions {
 	log?: (line: string) => void;
 	/** How long start() waits for /healthz/readiness. */
 	readyTimeoutMs?: number;
+	/**
+	 * n8n's command and flags; default ['start']. For a queue-mode worker: ['worker'] with
+	 * QUEUE_HEALTH_CHECK_ACTIVE=true and QUEUE_HEALTH_CHECK_PORT in env, and that port as `port`
+	 * (the worker serves /healthz/readiness there).
+	 */
+	args?: string[];
 }
 
 export interface N8nInstallation {
@@ -363,7 +369,7 @@ export class N8nInstance {
 		const logFd = fs.openSync(this.logFile, 'a');
 		fs.writeSync(logFd, `\n===== n8n start ${new Date().toISOString()} port ${this.port} =====\n`);
 		const started = Date.now();
-		const child = spawn(nodeBin, [path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'), 'start'], {
+		const child = spawn(nodeBin, [path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'), ...(this.options.args ?? ['start'])], {
 			cwd: this.userFolder,
 			env,
 			// Own process group: stop() signals n8n and its task runner together.
