@@ -95,6 +95,8 @@ const badInputs: BadInput[] = [
 	{ label: 'id as an object', ...idFromInput({ id: 1001 }, 'sendReminder'), message: /^The Invoice field is not an invoice ID: object/ },
 	{ label: 'id as a list', ...idFromInput([1001], 'sendReminder'), message: /^The Invoice field is not an invoice ID: object/ },
 	{ label: 'id as true', ...idFromInput(true, 'sendReminder'), message: /^The Invoice field is not an invoice ID: boolean/ },
+	{ label: 'id from an expression that finds nothing', ...idFromInput('', 'sendReminder'), message: /^The Invoice field is empty \[item 0\]$/ },
+	{ label: 'id from a missing field', ...idFromInput(null, 'get'), message: /^The Invoice field is empty \[item 0\]$/ },
 	{ label: 'URL of another page', ...idFromInput('https://payrequest.app/customers/1001', 'get', 'url'), message: /^The Invoice field is not an invoice ID: "https:\/\/payrequest\.app\/customers\/1001"/ },
 	{ label: 'URL with a word for the id', ...idFromInput('https://payrequest.app/invoices/latest', 'sendReminder', 'url'), message: /^The Invoice field is not an invoice ID/ },
 	// Get Many and options
