@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { n8nFlavour, type N8nFlavour } from './n8nFlavour';
 
 export interface N8nInstanceOptions {
 	/** Folder holding node_modules/n8n; default: the cached install (see ensureInstalled). */
@@ -34,6 +35,8 @@ export interface N8nInstanceOptions {
 export interface N8nInstallation {
 	n8nDir: string;
 	nodeBin: string;
+	/** The installed n8n's version (its package.json), e.g. '2.41.1'. */
+	n8nVersion: string;
 	installSeconds: number;
 }
 
@@ -251,8 +254,9 @@ export class N8nInstance {
 		);
 		if (!fs.existsSync(nodeBin)) throw new Error(`no Node binary at ${nodeBin}`);
 		const installSeconds = (Date.now() - started) / 1000;
-		log(`n8n at ${n8nDir} (ensureInstalled took ${installSeconds.toFixed(1)} s)`);
-		return { n8nDir, nodeBin, installSeconds };
+		const { version: n8nVersion } = n8nFlavour(n8nDir);
+		log(`n8n ${n8nVersion} at ${n8nDir} (ensureInstalled took ${installSeconds.toFixed(1)} s)`);
+		return { n8nDir, nodeBin, n8nVersion, installSeconds };
 	}
 
 	readonly userFolder: string;
@@ -270,6 +274,7 @@ export class N8nInstance {
 	private packageInstalled = false;
 	private cookie?: string;
 	private ownerAccount?: N8nOwner;
+	private cachedFlavour?: N8nFlavour;
 
 	constructor(options: N8nInstanceOptions = {}) {
 		this.options = options;
@@ -310,6 +315,13 @@ export class N8nInstance {
 			this.nodeBin ??= installed.nodeBin;
 		}
 		return { n8nDir: this.n8nDir, nodeBin: this.nodeBin };
+	}
+
+	/** How this n8n's API differs by major version (see n8nFlavour.ts); known once start() has run. */
+	get flavour(): N8nFlavour {
+		if (!this.n8nDir) throw new Error('N8nInstance.flavour is known once start() has found n8n');
+		this.cachedFlavour ??= n8nFlavour(this.n8nDir);
+		return this.cachedFlavour;
 	}
 
 	/** Installs a tarball the way n8n installs community packages (n8n scans <userFolder>/.n8n/nodes/node_modules at start). */
@@ -356,10 +368,8 @@ export class N8nInstance {
 			N8N_PERSONALIZATION_ENABLED: 'false',
 			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 			N8N_TEMPLATES_ENABLED: 'false',
-			// Otherwise n8n calls out to its servers at start.
-			N8N_DISABLED_MODULES: 'mcp-registry',
-			// Activation becomes synchronous and reports errors as HTTP 400 instead of failing silently.
-			N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false',
+			// What only one major version knows (mcp-registry, the publication service).
+			...this.flavour.startEnv,
 			// Plain http on 127.0.0.1: let a browser keep the login cookie.
 			N8N_SECURE_COOKIE: 'false',
 			N8N_LOG_LEVEL: 'info',
