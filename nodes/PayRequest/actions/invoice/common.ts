@@ -68,7 +68,7 @@ export function readInvoiceId(context: IExecuteFunctions, itemIndex: number): st
 	}
 	const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
 	if (!INVOICE_ID.test(text) || !Number.isSafeInteger(Number(text))) {
-		const empty = raw === undefined || raw === null || text === '';
+		const empty = raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
 		const shown = typeof raw === 'string' || typeof raw === 'number' ? `"${String(raw).slice(0, 80)}"` : typeof raw;
 		const problem = empty ? 'The Invoice field is empty' : `The Invoice field is not an invoice ID: ${shown}`;
 		throw new NodeOperationError(context.getNode(), `${problem} [item ${itemIndex}]`, {
