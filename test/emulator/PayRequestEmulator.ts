@@ -847,20 +847,13 @@ export class PayRequestEmulator {
 		};
 	}
 
+	/** The list fields, plus notes, the full customer, transactions and subscription. */
 	private detail(invoice: EmulatorInvoice): Record<string, unknown> {
 		const customer = this.customerById.get(invoice.customer_id);
 		return {
-			id: invoice.id,
-			invoice_number: invoice.invoice_number,
-			reference: invoice.reference,
-			amount: invoice.amount,
-			currency: invoice.currency,
-			status: invoice.status,
-			date: invoice.date,
-			due_date: invoice.due_date,
+			...this.listItem(invoice),
 			notes: invoice.notes,
 			customer: customer ? { ...customer } : null,
-			invoice_items: invoice.invoice_items.map((item) => ({ ...item })),
 			transactions: [],
 			subscription: null,
 		};
