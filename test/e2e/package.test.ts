@@ -5,7 +5,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { PayRequestEmulator } from '../emulator/PayRequestEmulator';
-import { CREDENTIAL_TYPE, PACKAGE_NAME, startN8nWithPackage, stopAndListLeftovers } from './harness/e2e';
+import { CREDENTIAL_TYPE, n8nMessages, PACKAGE_NAME, startN8nWithPackage, stopAndListLeftovers } from './harness/e2e';
 import type { N8nInstance } from './harness/n8nInstance';
 import { e2eSetup } from './harness/packedPackage';
 
@@ -124,11 +124,13 @@ describe('the packed package in a real n8n', () => {
 		});
 
 		it('fails with a wrong token, a token without billing.read, and a base URL without /api', async () => {
-			expect(await test({ accessToken: 'not-a-token', baseUrl })).toEqual({ status: 'Error', message: 'Unauthorized' });
-			expect(await test({ accessToken: WRITE_ONLY_TOKEN, baseUrl })).toEqual({ status: 'Error', message: 'Forbidden' });
+			// n8n words these itself, differently in 1.x and 2.x.
+			const rejected = n8nMessages(n8n).credentialTestRejected;
+			expect(await test({ accessToken: 'not-a-token', baseUrl })).toEqual({ status: 'Error', message: rejected[401] });
+			expect(await test({ accessToken: WRITE_ONLY_TOKEN, baseUrl })).toEqual({ status: 'Error', message: rejected[403] });
 			expect(await test({ accessToken: READ_WRITE_TOKEN, baseUrl: baseUrl.replace(/\/api$/, '') })).toEqual({
 				status: 'Error',
-				message: 'Not Found',
+				message: rejected[404],
 			});
 			expect(emulator.requests.map((request) => `${request.path} ${request.status}`)).toEqual([
 				// n8n itself sends a request that got a 401 once more (its pre-authentication retry).

@@ -2,6 +2,7 @@
 // workflows bound to a credential, and waiting on conditions instead of fixed sleeps.
 import * as fs from 'fs';
 import * as path from 'path';
+import type { N8nMessages } from './n8nFlavour';
 import { bindCredentials, findRepoRoot, N8nInstance, processGroupMembers, summarizeExecution } from './n8nInstance';
 import { e2eSetup } from './packedPackage';
 
@@ -48,6 +49,14 @@ export async function startN8nWithPackage(prefix: string): Promise<N8nInstance> 
 		throw error;
 	}
 	return n8n;
+}
+
+/**
+ * n8n's own wording of a message that differs between its major versions (n8nFlavour.ts). Only
+ * for what n8n says itself: what our nodes say is expected verbatim on every version.
+ */
+export function n8nMessages(n8n: N8nInstance): N8nMessages {
+	return n8n.flavour.messages;
 }
 
 /** Stops n8n and returns what is left of its process group (empty when it stopped cleanly). */

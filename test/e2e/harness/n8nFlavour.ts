@@ -7,12 +7,28 @@ import * as path from 'path';
 /** 'v1': n8n 1.x (1.123.81 measured); 'v2': n8n 2.x (2.41.1 measured). */
 export type N8nApiFlavour = 'v1' | 'v2';
 
+/** What n8n itself (not our nodes) says where its versions word it differently. */
+export interface N8nMessages {
+	/**
+	 * The credential test's message when the test request was answered with this HTTP status (our
+	 * credential sets no responseCode rule). 2.x answers the status text; 1.x's tester gets a
+	 * NodeApiError without the response and answers that error's default text for the status.
+	 */
+	credentialTestRejected: Record<401 | 403 | 404, string>;
+}
+
 export interface N8nFlavour {
 	/** The installed n8n's version, e.g. '1.123.81'. */
 	version: string;
 	apiFlavour: N8nApiFlavour;
 	/** Environment n8n gets on top of the harness's common settings. */
 	startEnv: Record<string, string>;
+	/**
+	 * A line `n8n start` logs once it is fully up, for versions whose /healthz/readiness answers
+	 * earlier: 1.x reports ready once migrations end, before its REST routes exist (POST
+	 * /rest/owner/setup answers 404) and before active workflows are activated. 2.x waits for both.
+	 */
+	startedLogLine?: string;
 	/**
 	 * Body of POST /rest/workflows/<id>/run: 2.x reads the stored workflow itself; 1.x runs the
 	 * workflowData the editor sends (and checks that its id matches the URL).
@@ -23,6 +39,14 @@ export interface N8nFlavour {
 	 * and answers 403 for one it does not know (its editor saves a credential before testing it).
 	 */
 	testsUnsavedCredentials: boolean;
+	/**
+	 * Credential data as POST /api/v1/credentials accepts it. 1.x adds "Allowed HTTP Request
+	 * Domains" to every credential with an `authenticate` block, and its public API schema then
+	 * demands allowedDomains unless allowedHttpRequestDomains is given: send n8n's default, 'all'
+	 * (what the editor stores too).
+	 */
+	publicApiCredentialData(data: object): object;
+	messages: N8nMessages;
 }
 
 const FLAVOURS: Record<N8nApiFlavour, Omit<N8nFlavour, 'version' | 'apiFlavour'>> = {
@@ -35,13 +59,25 @@ const FLAVOURS: Record<N8nApiFlavour, Omit<N8nFlavour, 'version' | 'apiFlavour'>
 		},
 		manualRunBody: (_storedWorkflow, startNode) => ({ triggerToStartFrom: { name: startNode } }),
 		testsUnsavedCredentials: true,
+		publicApiCredentialData: (data) => data,
+		messages: { credentialTestRejected: { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' } },
 	},
 	v1: {
 		// 1.x has no mcp-registry module (an unknown name in N8N_DISABLED_MODULES is fatal at start)
 		// and no publication service: activation is synchronous already.
 		startEnv: {},
+		startedLogLine: 'Editor is now accessible via',
 		manualRunBody: (storedWorkflow, startNode) => ({ workflowData: storedWorkflow, triggerToStartFrom: { name: startNode } }),
 		testsUnsavedCredentials: false,
+		publicApiCredentialData: (data) => ({ allowedHttpRequestDomains: 'all', ...data }),
+		messages: {
+			// n8n-workflow's STATUS_CODE_MESSAGES
+			credentialTestRejected: {
+				401: 'Authorization failed - please check your credentials',
+				403: 'Forbidden - perhaps check your credentials?',
+				404: 'The resource you are requesting could not be found',
+			},
+		},
 	},
 };
 

@@ -1,5 +1,6 @@
-// Runs a real self-hosted n8n (Node 24, pinned version installed by scripts/install-n8n.sh) for
-// end-to-end tests and for `npm start`. Measured recipe: /work/shared/notes/real-n8n.md.
+// Runs a real self-hosted n8n (pinned version installed by scripts/install-n8n.sh: 2.41.1 on Node 24
+// unless N8N_VERSION / N8N_NODE_MAJOR pick another, e.g. 1.123.81 on Node 22; where 1.x differs:
+// n8nFlavour.ts) for end-to-end tests and for `npm start`. Measured recipe: /work/shared/notes/real-n8n.md.
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
@@ -229,6 +230,14 @@ const STOP_GRACE_MS = 10_000;
 const BROWSER_ID = 'n8n-nodes-invoicing-e2e';
 const FINISHED_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
 
+/**
+ * Finished and readable in full: n8n 1.x's public API may show an execution as finished a moment
+ * before its data is stored (no `data` despite includeData=true; measured 3 runs in 25).
+ */
+function isCompleteExecution(execution: any): boolean {
+	return FINISHED_STATUSES.has(execution?.status) && execution.data !== undefined;
+}
+
 export class N8nInstance {
 	static async ensureInstalled(log: (line: string) => void = () => {}): Promise<N8nInstallation> {
 		const started = Date.now();
@@ -378,8 +387,11 @@ export class N8nInstance {
 		};
 		const logFd = fs.openSync(this.logFile, 'a');
 		fs.writeSync(logFd, `\n===== n8n start ${new Date().toISOString()} port ${this.port} =====\n`);
+		// Where this start's log begins (the file is appended to across restarts).
+		const logOffset = fs.fstatSync(logFd).size;
 		const started = Date.now();
-		const child = spawn(nodeBin, [path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'), ...(this.options.args ?? ['start'])], {
+		const args = this.options.args ?? ['start'];
+		const child = spawn(nodeBin, [path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'), ...args], {
 			cwd: this.userFolder,
 			env,
 			// Own process group: stop() signals n8n and its task runner together.
@@ -416,7 +428,7 @@ export class N8nInstance {
 			}
 			try {
 				const response = await fetch(`${this.url}/healthz/readiness`);
-				if (response.ok) break;
+				if (response.ok && (args[0] !== 'start' || this.loggedSince(logOffset, this.flavour.startedLogLine))) break;
 			} catch {
 				// not listening yet
 			}
@@ -483,6 +495,20 @@ export class N8nInstance {
 	async restart(): Promise<void> {
 		await this.stop();
 		await this.start();
+	}
+
+	/** Whether n8n's log holds `line` after byte `offset` (always true without a line to look for). */
+	private loggedSince(offset: number, line: string | undefined): boolean {
+		if (line === undefined) return true;
+		const fd = fs.openSync(this.logFile, 'r');
+		try {
+			const length = Math.max(0, fs.fstatSync(fd).size - offset);
+			const buffer = Buffer.alloc(length);
+			fs.readSync(fd, buffer, 0, length, offset);
+			return buffer.toString('utf8').includes(line);
+		} finally {
+			fs.closeSync(fd);
+		}
 	}
 
 	/** Last lines of n8n's log, for error messages. */
@@ -595,13 +621,14 @@ export class N8nInstance {
 	// ---- credentials, workflows, executions ----
 
 	async createCredential(name: string, type: string, data: object): Promise<{ id: string }> {
-		const created = await this.api<{ id: string }>('POST', '/credentials', { name, type, data });
+		const created = await this.api<{ id: string }>('POST', '/credentials', { name, type, data: this.flavour.publicApiCredentialData(data) });
 		return { id: created.id };
 	}
 
 	/** Replaces a credential's data (e.g. the emulator's base URL changed between playground runs). */
 	async updateCredential(id: string, data: object, name?: string): Promise<void> {
-		await this.api('PATCH', `/credentials/${id}`, name === undefined ? { data } : { name, data });
+		const apiData = this.flavour.publicApiCredentialData(data);
+		await this.api('PATCH', `/credentials/${id}`, name === undefined ? { data: apiData } : { name, data: apiData });
 	}
 
 	async createWorkflow(workflowJson: object): Promise<{ id: string }> {
@@ -644,7 +671,7 @@ export class N8nInstance {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const found = await this.executions(workflowId, { includeData: true });
-			if (found.length >= count) return found;
+			if (found.filter(isCompleteExecution).length >= count) return found;
 			if (Date.now() > deadline) {
 				throw new Error(`workflow ${workflowId}: ${found.length} of ${count} executions after ${timeoutMs} ms`);
 			}
@@ -659,11 +686,12 @@ export class N8nInstance {
 	 * trigger as start node runs its poll() once in manual mode.
 	 */
 	async runWorkflowOnce(workflowId: string, opts: { startNode?: string; timeoutMs?: number } = {}): Promise<WorkflowRunResult> {
-		const startNode = opts.startNode ?? startNodeName(await this.getWorkflow(workflowId));
+		const stored = await this.getWorkflow(workflowId);
+		const startNode = opts.startNode ?? startNodeName(stored);
 		const started = await this.rest<{ executionId?: string; waitingForWebhook?: boolean }>(
 			'POST',
 			`/rest/workflows/${workflowId}/run`,
-			{ triggerToStartFrom: { name: startNode } },
+			this.flavour.manualRunBody(stored, startNode),
 		);
 		if (!started.executionId) {
 			throw new Error(`workflow ${workflowId} did not start from "${startNode}": ${JSON.stringify(started)}`);
@@ -677,7 +705,7 @@ export class N8nInstance {
 				// Not saved yet (404): keep polling.
 				if (!(error instanceof N8nHttpError && error.status === 404)) throw error;
 			}
-			if (execution && FINISHED_STATUSES.has(execution.status)) return summarizeExecution(execution);
+			if (isCompleteExecution(execution)) return summarizeExecution(execution);
 			if (Date.now() > deadline) {
 				throw new Error(`execution ${started.executionId} not finished after ${opts.timeoutMs ?? 60_000} ms (status ${execution?.status})`);
 			}
@@ -722,14 +750,19 @@ export class N8nInstance {
 		status: 'OK' | 'Error';
 		message: string;
 	}> {
-		return await this.rest('POST', '/rest/credentials/test', {
-			credentials: {
-				id: credential.id ?? '',
-				name: credential.name ?? 'credential test',
-				type: credential.type,
-				data: credential.data,
-			},
-		});
+		const name = credential.name ?? 'credential test';
+		const test = async (id: string) =>
+			await this.rest<{ status: 'OK' | 'Error'; message: string }>('POST', '/rest/credentials/test', {
+				credentials: { id, name, type: credential.type, data: credential.data },
+			});
+		if (credential.id !== undefined || this.flavour.testsUnsavedCredentials) return await test(credential.id ?? '');
+		// n8n 1.x tests stored credentials only (its editor saves before testing): store the data for the test.
+		const { id } = await this.createCredential(name, credential.type, credential.data);
+		try {
+			return await test(id);
+		} finally {
+			await this.api('DELETE', `/credentials/${id}`);
+		}
 	}
 }
 

@@ -22,6 +22,8 @@ export interface PackedPackage {
 export interface E2eSetup {
 	n8nDir: string;
 	nodeBin: string;
+	/** The installed n8n's version, e.g. '2.41.1' (N8N_VERSION picks it; see n8nFlavour.ts). */
+	n8nVersion: string;
 	tarball: string;
 	/** Seconds ensureInstalled took in this run (about 4.5 minutes on a fresh machine, ~0 when cached). */
 	installSeconds: number;
@@ -145,6 +147,7 @@ export async function prepareE2e(log: (line: string) => void = () => {}): Promis
 	return {
 		n8nDir: installation.n8nDir,
 		nodeBin: installation.nodeBin,
+		n8nVersion: installation.n8nVersion,
 		tarball: packed.tarball,
 		installSeconds: installation.installSeconds,
 		buildSeconds: packed.buildSeconds,
