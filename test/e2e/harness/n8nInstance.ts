@@ -144,8 +144,11 @@ export function processGroupMembers(pgid: number): number[] {
 	return members;
 }
 
-/** Process groups of instances still running: killed if this process exits without stop() (a crashed test run). */
-const runningGroups = new Set<number>();
+/**
+ * Process groups of servers the tests started (n8n, PostgreSQL, Redis) that are still running:
+ * killed if this process exits without stop() (a crashed test run).
+ */
+export const runningGroups = new Set<number>();
 process.once('exit', () => {
 	for (const pgid of runningGroups) {
 		try {
@@ -158,21 +161,31 @@ process.once('exit', () => {
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
-function runCommand(
+export interface CommandOutput {
+	stdout: string;
+	/** stdout and stderr as they came, for messages. */
+	output: string;
+}
+
+/** Runs a command to its end; rejects with the tail of its output when it fails. */
+export function runCommand(
 	command: string,
 	args: string[],
-	options: { cwd?: string; env?: NodeJS.ProcessEnv },
-): Promise<{ stdout: string; stderr: string }> {
+	options: { cwd?: string; env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {},
+): Promise<CommandOutput> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
 		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		let output = '';
+		child.stdout.on('data', (chunk: Buffer) => {
+			stdout += chunk.toString();
+			output += chunk.toString();
+		});
+		child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
 		child.on('error', reject);
 		child.on('close', (code) => {
-			if (code === 0) resolve({ stdout, stderr });
-			else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr.slice(-4000)}`));
+			if (code === 0) resolve({ stdout, output });
+			else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.slice(-4000)}`));
 		});
 	});
 }

@@ -1,11 +1,10 @@
 // Builds and packs this package the way it is published (`npm run build`, then `npm pack`), once per
 // test run: the tarball is cached in .tmp/e2e-package/<hash>/ keyed by a hash of what goes into it
 // (dist/ and the manifest), so an unchanged build is not packed again.
-import { spawn } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { findRepoRoot, N8nInstance } from './n8nInstance';
+import { findRepoRoot, N8nInstance, runCommand } from './n8nInstance';
 
 export interface PackedPackage {
 	/** Absolute path of the `npm pack` tarball. */
@@ -37,22 +36,11 @@ export const E2E_SETUP_ENV = 'INVOICING_E2E_SETUP';
 // Files npm pack always adds besides `files` (dist/): their changes change the tarball too.
 const MANIFEST_FILES = ['package.json', 'README.md', 'LICENSE'];
 
-function run(command: string, args: string[], cwd: string): Promise<string> {
-	return new Promise((resolve, reject) => {
-		// NODE_ENV=test (set by jest) must not leak into the build or into npm's lifecycle.
-		const env = { ...process.env };
-		delete env.NODE_ENV;
-		const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-		child.on('error', reject);
-		child.on('close', (code) => {
-			if (code === 0) resolve(stdout);
-			else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${(stdout + stderr).slice(-4000)}`));
-		});
-	});
+/** NODE_ENV=test (set by jest) must not leak into the build or into npm's lifecycle. */
+function withoutNodeEnv(): NodeJS.ProcessEnv {
+	const env = { ...process.env };
+	delete env.NODE_ENV;
+	return env;
 }
 
 function filesUnder(dir: string): string[] {
@@ -100,7 +88,7 @@ export async function buildAndPack(log: (line: string) => void = () => {}): Prom
 	const repoRoot = findRepoRoot();
 	const buildStarted = Date.now();
 	// Exactly what a publish runs (dist/ is not cleaned first, as `npm run build` does not either).
-	await run('npm', ['run', 'build'], repoRoot);
+	await runCommand('npm', ['run', 'build'], { cwd: repoRoot, env: withoutNodeEnv() });
 	const buildSeconds = (Date.now() - buildStarted) / 1000;
 
 	const contentHash = packageContentHash(repoRoot);
@@ -119,7 +107,7 @@ export async function buildAndPack(log: (line: string) => void = () => {}): Prom
 	// Pack into a scratch folder and rename it into place: a half-written cache entry is never seen.
 	const scratch = fs.mkdtempSync(path.join(cacheRoot, 'packing-'));
 	try {
-		const output = await run('npm', ['pack', '--pack-destination', scratch, '--json'], repoRoot);
+		const { stdout: output } = await runCommand('npm', ['pack', '--pack-destination', scratch, '--json'], { cwd: repoRoot, env: withoutNodeEnv() });
 		const [packedInfo] = JSON.parse(output) as Array<{ filename: string }>;
 		if (!fs.existsSync(path.join(scratch, packedInfo.filename))) throw new Error(`npm pack wrote no ${packedInfo.filename}`);
 		pruneStaleTarballs(cacheRoot);

@@ -5,7 +5,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { findRepoRoot, processGroupMembers } from '../../e2e/harness/n8nInstance';
+import { findRepoRoot, processGroupMembers, runCommand, runningGroups } from '../../e2e/harness/n8nInstance';
 
 export interface ServiceBinaries {
 	redisServer: string;
@@ -19,33 +19,10 @@ const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(re
 const STOP_GRACE_MS = 10_000;
 const READY_TIMEOUT_MS = 30_000;
 
-/** Process groups still running: killed if the test process exits without stop() (a crashed run). */
-const runningGroups = new Set<number>();
-process.once('exit', () => {
-	for (const pgid of runningGroups) {
-		try {
-			process.kill(-pgid, 'SIGKILL');
-		} catch {
-			// already gone
-		}
-	}
-});
-
-function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number; cwd?: string } = {}): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-		let output = '';
-		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-		child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-		child.on('error', reject);
-		child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.slice(-3000)}`))));
-	});
-}
-
 /** Runs scripts/scale-services.sh: installs Redis and PostgreSQL with apt-get if missing, returns where they are. */
 export async function ensureServiceBinaries(log: (line: string) => void = () => {}): Promise<ServiceBinaries> {
 	const started = Date.now();
-	const output = await run('bash', [path.join(findRepoRoot(), 'scripts', 'scale-services.sh')], { env: process.env });
+	const { output } = await runCommand('bash', [path.join(findRepoRoot(), 'scripts', 'scale-services.sh')], { env: process.env });
 	const value = (key: string) => output.match(new RegExp(`^${key}=(.+)$`, 'm'))?.[1]?.trim();
 	const redisServer = value('REDIS_SERVER');
 	const pgBin = value('PG_BIN');
@@ -186,7 +163,7 @@ export class PostgresServer {
 			for (const entry of [this.workDir, this.socketDir, passwordFile]) fs.chownSync(entry, owner.uid, owner.gid);
 		}
 		const asOwner = { ...(owner ?? {}), cwd: this.workDir };
-		await run(
+		await runCommand(
 			path.join(this.pgBin, 'initdb'),
 			['-D', this.dataDir, '-U', this.connection.user, `--pwfile=${passwordFile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync', '-E', 'UTF8', '--locale=C'],
 			asOwner,
@@ -205,7 +182,7 @@ export class PostgresServer {
 		// Creating n8n's database over TCP with the password is also the proof that n8n can log in.
 		const { host, port, user, password, database } = this.connection;
 		await this.process.waitUntilReady(async () => {
-			await run(path.join(this.pgBin, 'createdb'), ['-h', host, '-p', String(port), '-U', user, '-w', database], { env: { ...process.env, PGPASSWORD: password } });
+			await runCommand(path.join(this.pgBin, 'createdb'), ['-h', host, '-p', String(port), '-U', user, '-w', database], { env: { ...process.env, PGPASSWORD: password } });
 			return true;
 		});
 	}
