@@ -1,7 +1,7 @@
 // Every operation of the PayRequest node, run in a real n8n through the example workflows of
 // test/e2e/workflows/, each checked against the emulator's state and the requests it saw.
 import { PayRequestEmulator, type RecordedRequest } from '../emulator/PayRequestEmulator';
-import { CREDENTIAL_TYPE, importWorkflow, readWorkflow, SANDBOX_CREDENTIAL_NAME, startN8nWithPackage, stopAndListLeftovers } from './harness/e2e';
+import { CREDENTIAL_TYPE, FIXED_ITEMS_INVOICE, importWorkflow, readWorkflow, SANDBOX_CREDENTIAL_NAME, startN8nWithPackage, stopAndListLeftovers } from './harness/e2e';
 import type { N8nInstance, WorkflowRunResult } from './harness/n8nInstance';
 
 jest.setTimeout(120_000);
@@ -161,19 +161,7 @@ describe('PayRequest node operations in a real n8n', () => {
 		const run = await runExample('create-invoice.json');
 		expect(run.errors).toEqual([]);
 		const [created] = run.outputs['Create invoice'][0];
-		expect(created).toMatchObject({
-			customer: expect.objectContaining({ id: 501 }),
-			status: 'pending',
-			date: '2025-03-01',
-			due_date: '2025-03-15',
-			reference: 'e2e fixed items',
-			notes: 'Thank you for your business!',
-			amount: 1700, // 8 × 150 + 1 × 500, before tax
-			invoice_items: [
-				{ description: 'Consulting Services', quantity: 8, unit_price: 150, tax_rate: 21, total: 1200 },
-				{ description: 'Software License', quantity: 1, unit_price: 500, tax_rate: 21, total: 500 },
-			],
-		});
+		expect(created).toMatchObject(FIXED_ITEMS_INVOICE);
 		expect(run.outputs['Create invoice'][0]).toHaveLength(1);
 
 		expect(emulator.requests.map(requestLine)).toEqual(['POST /api/v1/invoices 201']);

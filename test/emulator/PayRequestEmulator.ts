@@ -954,20 +954,13 @@ export class PayRequestEmulator {
 		const overdue = this.invoiceList.filter((invoice) => this.isOverdue(invoice, today));
 		// Most overdue first; the list is already in id order and sort is stable.
 		overdue.sort((left, right) => (left.due_date < right.due_date ? -1 : left.due_date > right.due_date ? 1 : 0));
+		// The list fields, with the customer's phone instead of its company, plus days_overdue and payment_link.
 		const data = overdue.map((invoice) => {
 			const customer = this.customerById.get(invoice.customer_id);
 			return {
-				id: invoice.id,
-				invoice_number: invoice.invoice_number,
-				reference: invoice.reference,
-				amount: invoice.amount,
-				currency: invoice.currency,
-				status: invoice.status,
-				date: invoice.date,
-				due_date: invoice.due_date,
+				...this.listItem(invoice),
 				days_overdue: todayNumber - dayNumber(invoice.due_date),
 				customer: customer ? { id: customer.id, name: customer.name, email: customer.email, phone: customer.phone } : null,
-				invoice_items: invoice.invoice_items.map((item) => ({ ...item })),
 				payment_link: invoice.payment_started ? null : `${PAYMENT_LINK_BASE}${invoice.id}`,
 			};
 		});

@@ -3,7 +3,7 @@
 // the workers, and the PayRequest Trigger, polled on the main only, starts exactly one execution per
 // newly overdue invoice across the whole instance.
 import { PayRequestEmulator, type RecordedRequest } from '../emulator/PayRequestEmulator';
-import { allExecutions, CREDENTIAL_TYPE, expectExecutionCount, harnessLog, importWorkflow, nodeItems, readWorkflow, waitFor } from '../e2e/harness/e2e';
+import { allExecutions, CREDENTIAL_TYPE, expectExecutionCount, FIXED_ITEMS_INVOICE, harnessLog, importWorkflow, nodeItems, readWorkflow, waitFor } from '../e2e/harness/e2e';
 import type { N8nInstance, WorkflowRunResult } from '../e2e/harness/n8nInstance';
 import { e2eSetup } from '../e2e/harness/packedPackage';
 import { QueueModeCluster } from './harness/queueModeCluster';
@@ -131,18 +131,7 @@ describe('n8n in queue mode: PostgreSQL, Redis, one main and two workers', () =>
 			expect(run.errors).toEqual([]);
 			expect(run.outputs['Create invoice'][0]).toHaveLength(1);
 			const [created] = run.outputs['Create invoice'][0];
-			expect(created).toMatchObject({
-				customer: expect.objectContaining({ id: 501 }),
-				status: 'pending',
-				date: '2025-03-01',
-				due_date: '2025-03-15',
-				reference: 'e2e fixed items',
-				amount: 1700, // 8 × 150 + 1 × 500, before tax
-				invoice_items: [
-					{ description: 'Consulting Services', quantity: 8, unit_price: 150, tax_rate: 21, total: 1200 },
-					{ description: 'Software License', quantity: 1, unit_price: 500, tax_rate: 21, total: 500 },
-				],
-			});
+			expect(created).toMatchObject(FIXED_ITEMS_INVOICE);
 			expect(ledger.requests.map(requestLine)).toEqual(['POST /api/v1/invoices 201']);
 			const stored = ledger.listInvoices().filter((invoice) => invoice.reference === 'e2e fixed items');
 			expect(stored.map((invoice) => [invoice.id, invoice.customer_id, invoice.amount])).toEqual([[created.id, 501, 1700]]);

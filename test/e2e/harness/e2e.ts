@@ -109,3 +109,18 @@ export async function expectExecutionCount(n8n: N8nInstance, workflowId: string,
 export function nodeItems(execution: any, nodeName: string): Array<Record<string, any>> {
 	return (summarizeExecution(execution).outputs[nodeName]?.[0] ?? []) as Array<Record<string, any>>;
 }
+
+/** What create-invoice.json creates, as PayRequest returns it. */
+export const FIXED_ITEMS_INVOICE = {
+	customer: expect.objectContaining({ id: 501 }),
+	status: 'pending',
+	date: '2025-03-01',
+	due_date: '2025-03-15',
+	reference: 'e2e fixed items',
+	notes: 'Thank you for your business!',
+	amount: 1700, // 8 × 150 + 1 × 500, before tax
+	invoice_items: [
+		{ description: 'Consulting Services', quantity: 8, unit_price: 150, tax_rate: 21, total: 1200 },
+		{ description: 'Software License', quantity: 1, unit_price: 500, tax_rate: 21, total: 500 },
+	],
+};
