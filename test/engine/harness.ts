@@ -4,7 +4,7 @@
  * n8n's server does. Requests go over real HTTP to the PayRequest emulator.
  */
 import { Container } from '@n8n/di';
-import { ExecutionLifecycleHooks, PollContext, TriggersAndPollers, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, PollContext, TriggersAndPollers, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
@@ -15,6 +15,7 @@ import type {
 	INode,
 	INodeCredentialsDetails,
 	INodeExecutionData,
+	INodeListSearchResult,
 	INodeType,
 	INodeTypes,
 	IRun,
@@ -408,4 +409,24 @@ export async function testCredential(credential: TestCredential): Promise<{ stat
 		}
 	}
 	return { status: 'OK', message: 'Connection successful!' };
+}
+
+/**
+ * The editor's "From List" search of the Invoice locator, as n8n's server runs it: the node's
+ * listSearch method called with a LoadOptionsContext for the parameter.
+ */
+export async function searchInvoiceList(credential: TestCredential, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const node: INode = {
+		id: 'node-under-test',
+		name: NODE_NAME,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { resource: 'invoice', operation: 'get' },
+		credentials: { payRequestApi: { id: 'cred-1', name: 'PayRequest test' } },
+	};
+	const workflow = new Workflow({ id: 'wf-list-search', nodes: [node], connections: {}, active: false, nodeTypes, settings: { executionOrder: 'v1' } });
+	const context = new LoadOptionsContext(workflow, node, additionalData(credential), 'parameters.invoiceId');
+	const search = new PayRequest().methods.listSearch.searchInvoices;
+	return await search.call(context, filter, paginationToken);
 }

@@ -1,4 +1,4 @@
-import { runNode, testCredential } from '../engine/harness';
+import { runNode, searchInvoiceList, testCredential } from '../engine/harness';
 import { addInvoices, READ_ONLY_TOKEN, useEmulator, WRITE_ONLY_TOKEN } from '../engine/emulatorFixture';
 
 const fixture = useEmulator();
@@ -350,5 +350,34 @@ describe('credential test', () => {
 		const result = await testCredential({ ...fixture.credential, baseUrl: fixture.credential.baseUrl.replace(/\/api$/, '/nothing') });
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/could not be found|404/i);
+	});
+});
+
+describe('Invoice list search (the "From List" mode)', () => {
+	test('shows number, customer and amount, 50 at a time, and pages as the user scrolls', async () => {
+		const created = addInvoices(fixture.emulator, 120);
+		const customers = new Map(fixture.emulator.customers().map((customer) => [customer.id, customer]));
+		const first = await searchInvoiceList(fixture.credential);
+		expect(first.results).toHaveLength(50);
+		const shownCustomer = customers.get(created[0].customer_id)!;
+		expect(first.results[0]).toEqual({
+			name: `${created[0].invoice_number} · ${shownCustomer.company ?? shownCustomer.name} · EUR ${created[0].amount.toFixed(2)}`,
+			value: String(created[0].id),
+		});
+		expect(first.paginationToken).toBe('2');
+		const second = await searchInvoiceList(fixture.credential, undefined, first.paginationToken);
+		const third = await searchInvoiceList(fixture.credential, undefined, second.paginationToken);
+		expect(third.paginationToken).toBeUndefined();
+		expect([...first.results, ...second.results, ...third.results].map((result) => result.value)).toEqual(created.map((invoice) => String(invoice.id)));
+		expect(invoiceRequests().map((request) => request.query)).toEqual(['1', '2', '3'].map((page) => ({ page, per_page: '50' })));
+	});
+
+	test('a search term matches invoice number, reference or customer, reading on across pages', async () => {
+		const created = addInvoices(fixture.emulator, 120);
+		const wanted = created[110];
+		const result = await searchInvoiceList(fixture.credential, wanted.invoice_number.toLowerCase());
+		expect(result.results.map((entry) => entry.value)).toEqual([String(wanted.id)]);
+		expect(result.paginationToken).toBeUndefined();
+		expect(invoiceRequests()).toHaveLength(3);
 	});
 });
