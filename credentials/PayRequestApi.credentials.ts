@@ -6,6 +6,10 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+/** n8n's credential tester shows a rule's fixed text, so it cannot name the address itself. */
+const REDIRECTED =
+	'PayRequest redirected the test request to another address, and n8n did not follow it (the token would go along). Set the Base URL to the address the API answers on itself: the Location header of `curl -I <Base URL>/v1/invoices` names it.';
+
 export class PayRequestApi implements ICredentialType {
 	name = 'payRequestApi';
 
@@ -34,7 +38,7 @@ export class PayRequestApi implements ICredentialType {
 			required: true,
 			placeholder: 'https://payrequest.app/api',
 			description:
-				'The API address without the version. Change it only for a sandbox or a proxy in front of PayRequest.',
+				'The API address without the version. Change it only for a sandbox or a proxy in front of PayRequest. It must start with https:// (plain http only for localhost, 127.0.0.1 and ::1, where the token does not cross a network); otherwise the test fails with "Invalid URL" and the node refuses to run.',
 		},
 	];
 
@@ -49,15 +53,22 @@ export class PayRequestApi implements ICredentialType {
 
 	// The cheapest read there is: one invoice of the first page. A wrong token answers 401,
 	// a token without billing.read 403, a wrong base URL a connection error or 404.
+	// A redirect is not followed (the token would go along to wherever it points) but reported.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			// Not https and not this machine: no address at all, so the test fails before anything is sent
+			// (an error thrown in an expression is swallowed by n8n, so the field's description says why).
+			baseURL:
+				'={{ /^(https:\\/\\/|http:\\/\\/(localhost|127\\.0\\.0\\.1|\\[::1\\])(:\\d+)?(\\/|$))/i.test($credentials.baseUrl.trim()) ? $credentials.baseUrl.trim().replace(/\\/+$/, "") : "" }}',
 			url: '/v1/invoices',
 			method: 'GET',
 			qs: { per_page: 1 },
 			headers: { Accept: 'application/json' },
+			disableFollowRedirect: true,
 		},
+		// n8n's tester reads both kinds of rule from one list; its type allows only one kind per list.
 		rules: [
+			...[301, 302, 303, 307, 308].map((status) => ({ type: 'responseCode', properties: { value: status, message: REDIRECTED } })),
 			{
 				type: 'responseSuccessBody',
 				properties: {
@@ -66,6 +77,6 @@ export class PayRequestApi implements ICredentialType {
 					message: 'PayRequest refused the token. Check the access token and that it has the billing.read scope.',
 				},
 			},
-		],
+		] as unknown as ICredentialTestRequest['rules'],
 	};
 }

@@ -4,12 +4,19 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { isObjectArray } from './actions/invoice/common';
 import { statusOptions } from './actions/invoice/filters';
 import { PayRequestClient } from './transport';
+import type { TransportSettings } from './transport';
 import type { OverdueInvoice, OverdueOptions } from './trigger/overdueBookkeeping';
 import { parseEscalationDays, readOverdueState, reconcileOverdue } from './trigger/overdueBookkeeping';
 
 const STATE_KEY = 'overdueInvoices';
 
-function readTriggerOptions(context: IPollFunctions): OverdueOptions {
+/**
+ * n8n's scheduler gives up on a poll after about 45 s (n8n 2.x): a poll's requests must end well
+ * inside that, with what a 429 may make it wait counted in.
+ */
+const POLL_DEFAULTS: TransportSettings = { timeoutSeconds: 20, maxWaitSeconds: 20 };
+
+function readTriggerOptions(context: IPollFunctions): OverdueOptions & { transport: TransportSettings } {
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	const fail = (field: string, problem: string): never => {
 		throw new NodeOperationError(context.getNode(), `${field}: ${problem}`);
@@ -32,7 +39,13 @@ function readTriggerOptions(context: IPollFunctions): OverdueOptions {
 	const customerId = String(options.customerId ?? '').trim();
 	// 0, the field's default, means no minimum: it must not drop invoices that carry no amount.
 	const minAmount = number(options.minAmount, 'Min Amount', undefined);
+	const timeoutSeconds = number(options.timeout, 'Timeout', POLL_DEFAULTS.timeoutSeconds) ?? POLL_DEFAULTS.timeoutSeconds;
+	if (timeoutSeconds < 1) fail('Timeout', `must be at least 1 second, not ${timeoutSeconds}`);
 	return {
+		transport: {
+			timeoutSeconds,
+			maxWaitSeconds: number(options.maxWaitSeconds, 'Max Wait', POLL_DEFAULTS.maxWaitSeconds) ?? POLL_DEFAULTS.maxWaitSeconds,
+		},
 		emitExisting: options.emitExisting === true,
 		minDaysOverdue: number(options.minDaysOverdue, 'Min Days Overdue', 0) ?? 0,
 		escalationDays,
@@ -122,6 +135,15 @@ export class PayRequestTrigger implements INodeType {
 							'Emit the invoice again each time it passes one of these numbers of days overdue, each once, with escalation_days set to the mark',
 					},
 					{
+						displayName: 'Max Wait',
+						name: 'maxWaitSeconds',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 20,
+						description:
+							"Seconds one poll may wait in all for PayRequest's rate limit. A poll that would wait longer fails, saves nothing, and the next poll emits what it missed. Keep Timeout plus Max Wait well under 45 s, n8n's limit for a poll.",
+					},
+					{
 						displayName: 'Min Amount',
 						name: 'minAmount',
 						type: 'number',
@@ -145,6 +167,15 @@ export class PayRequestTrigger implements INodeType {
 						default: [],
 						description: 'Only invoices in one of these statuses',
 					},
+					{
+						displayName: 'Timeout',
+						name: 'timeout',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 20,
+						description:
+							'Seconds to wait for PayRequest to answer before the poll fails. A failed poll saves nothing; the next one emits what it missed.',
+					},
 				],
 			},
 		],
@@ -152,7 +183,7 @@ export class PayRequestTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const options = readTriggerOptions(this);
-		const client = new PayRequestClient(this);
+		const client = new PayRequestClient(this, options.transport);
 		const request = { method: 'GET' as const, path: '/v1/invoices/overdue' };
 		const envelope = await client.request(request);
 		const fetched = client.expectShape(envelope.data, isObjectArray, 'list of invoices in data', request) as OverdueInvoice[];
@@ -168,7 +199,7 @@ export class PayRequestTrigger implements INodeType {
 					description: 'There is nothing to show as a sample. Check the filters in Options, or wait until an invoice is overdue.',
 				});
 			}
-			return [[{ json: sample as IDataObject }]];
+			return [[{ json: { ...sample, event: 'invoiceOverdue' } as IDataObject }]];
 		}
 
 		const staticData = this.getWorkflowStaticData('node');
@@ -176,6 +207,11 @@ export class PayRequestTrigger implements INodeType {
 		const { events, next } = reconcileOverdue(previous, fetched, options, new Date());
 		staticData[STATE_KEY] = next as unknown as IDataObject;
 		if (events.length === 0) return null;
-		return [events.map((event) => ({ json: event.invoice as IDataObject }))];
+		// `event` tells the two kinds apart in one workflow (a Switch on it, for example).
+		return [
+			events.map((event) => ({
+				json: { ...event.invoice, event: event.kind === 'escalation' ? 'invoiceEscalated' : 'invoiceOverdue' } as IDataObject,
+			})),
+		];
 	}
 }

@@ -2,6 +2,15 @@
  * One request budget per API account, shared by every request in flight, so that concurrent
  * pages and many input items stay inside the provider's limit instead of collecting 429s.
  * Provider-neutral: it reads the common X-RateLimit-* headers and knows nothing of n8n.
+ *
+ * What servers really send differs, so the budget trusts only what it is told:
+ * - Laravel sends Limit and Remaining on every answer, but Reset and Retry-After only on the 429.
+ *   What is left is then known, when the window ends is not. When it is spent, one request goes
+ *   as a probe: either the window has rolled over (and its answer says so), or its 429 tells how
+ *   long to wait. At most one 429 per window, and none of them reaches the user.
+ * - Some servers send Reset on every answer: then the budget waits for it instead of probing.
+ * - Behind some proxies no rate header arrives at all: then the provider's documented rate (the
+ *   policy) paces the requests.
  */
 export interface RateLimitHeaders {
 	remaining?: number;
@@ -9,73 +18,179 @@ export interface RateLimitHeaders {
 	resetAtMs?: number;
 }
 
+/** The provider's documented rate, used only while its answers carry no rate headers. */
+export interface RatePolicy {
+	requests: number;
+	perMs: number;
+}
+
+/** Handed out when a request starts, returned with its answer. */
+export interface RequestTicket {
+	/** How many answers with a count had come back when this request started. */
+	readonly answersBefore: number;
+}
+
+/** Slack added to a paced window: the server's window opens when the first request arrives, not when it leaves. */
+const PACING_SLACK_MS = 1000;
+
 export class RateLimitBudget {
+	/** What is left in the current window, as the newest answer said; undefined while unknown. */
 	private remaining: number | undefined;
 
+	/** Which answer (by count) told `remaining`. */
+	private remainingFromAnswer = 0;
+
+	private answersWithCount = 0;
+
+	/** When the current window ends, where a server said so (Reset on every answer). */
 	private resetAtMs: number | undefined;
+
+	/** After a 429: nothing goes before this time. */
+	private blockedUntilMs = 0;
 
 	private inFlight = 0;
 
 	/** Whether answers carry rate-limit headers; undefined until the first answer. */
-	private limited: boolean | undefined;
+	private withHeaders: boolean | undefined;
+
+	/** Start times of recent requests, for pacing to the policy when there are no headers. */
+	private readonly recentStarts: number[] = [];
 
 	private answerWaiters: Array<() => void> = [];
 
+	/** Wall time of the last request, so that idle budgets can be dropped. */
+	lastUsedMs = 0;
+
+	constructor(private readonly policy?: RatePolicy) {}
+
+	/** Whether nothing is in flight or waiting: the budget can be dropped without losing anything that matters. */
+	get idle(): boolean {
+		return this.inFlight === 0 && this.answerWaiters.length === 0;
+	}
+
 	/** Milliseconds a new request should wait before it goes out; 0 when it may go now. */
 	delayBeforeNextRequest(nowMs: number): number {
-		if (this.remaining === undefined || this.resetAtMs === undefined) return 0;
-		if (nowMs >= this.resetAtMs) {
+		if (nowMs < this.blockedUntilMs) return this.blockedUntilMs - nowMs;
+		if (this.resetAtMs !== undefined && nowMs >= this.resetAtMs) {
 			// The window has rolled over: what is left is unknown until the next answer.
 			this.remaining = undefined;
 			this.resetAtMs = undefined;
-			return 0;
 		}
-		return this.remaining - this.inFlight > 0 ? 0 : this.resetAtMs - nowMs;
+		if (this.withHeaders === false) return this.pacingDelay(nowMs);
+		if (this.remaining === undefined || this.remaining - this.inFlight > 0) return 0;
+		// Spent. Where the server said when the window ends, wait for it; otherwise a probe finds out.
+		return this.resetAtMs !== undefined ? this.resetAtMs - nowMs : 0;
 	}
 
 	/**
-	 * While what is left is unknown (nothing answered yet, or a new window no answer has
-	 * described), one request goes first and the others wait for its answer: a window that
-	 * allows fewer requests than are ready to go is never overrun. Call it right after
-	 * delayBeforeNextRequest gave 0; undefined means the request may go now.
+	 * Whether this request must wait for an answer before it goes: while what is left is unknown
+	 * (nothing answered yet, or a new window that no answer has described), or while it is spent
+	 * and a probe is out, one request goes first and the others wait for its answer. Call it right
+	 * after delayBeforeNextRequest gave 0; undefined means the request may go now.
 	 */
 	answerAwaited(): Promise<void> | undefined {
-		if (this.remaining !== undefined || this.inFlight === 0 || this.limited === false) return undefined;
+		if (this.inFlight === 0 || this.withHeaders === false) return undefined;
+		if (this.remaining !== undefined && this.remaining - this.inFlight > 0) return undefined;
 		return new Promise((resolve) => this.answerWaiters.push(resolve));
 	}
 
-	requestStarted(): void {
+	requestStarted(nowMs = Date.now()): RequestTicket {
 		this.inFlight++;
+		this.lastUsedMs = nowMs;
+		if (this.policy) {
+			this.recentStarts.push(nowMs);
+			if (this.recentStarts.length > this.policy.requests) this.recentStarts.shift();
+		}
+		return { answersBefore: this.answersWithCount };
 	}
 
 	/** Call once per started request, with the headers of its answer ({} when there was none). */
-	requestFinished(headers: RateLimitHeaders, nowMs = Date.now()): void {
+	requestFinished(ticket: RequestTicket, headers: RateLimitHeaders, nowMs = Date.now()): void {
 		this.inFlight = Math.max(0, this.inFlight - 1);
-		if (headers.remaining !== undefined && headers.resetAtMs !== undefined) {
-			this.limited = true;
+		if (headers.remaining !== undefined) {
+			this.withHeaders = true;
+			this.answersWithCount++;
+			if (ticket.answersBefore >= this.remainingFromAnswer || this.remaining === undefined) {
+				// Sent after the answer that told the current count, so served after it: within one
+				// window it can only be lower, so a higher count means a new window.
+				this.remaining = headers.remaining;
+				this.remainingFromAnswer = this.answersWithCount;
+			} else {
+				// An answer to an older request, arriving late: only a lower count is news.
+				this.remaining = Math.min(this.remaining, headers.remaining);
+			}
+			// A Reset about a window that has already ended (a late answer) would only hold back the new one.
+			if (headers.resetAtMs !== undefined && headers.resetAtMs > nowMs) {
+				this.resetAtMs = Math.max(headers.resetAtMs, this.resetAtMs ?? 0);
+			}
+		} else if (this.withHeaders === undefined) {
+			this.withHeaders = false;
 		}
-		// An answer about a window that has already ended (a late one, after the rollover) would
-		// only hold back the new window.
-		if (headers.remaining !== undefined && headers.resetAtMs !== undefined && headers.resetAtMs > nowMs) {
-			const sameWindow = this.resetAtMs !== undefined && headers.resetAtMs <= this.resetAtMs;
-			// Answers arrive out of order: within one window the lowest count is the newest truth.
-			this.remaining =
-				sameWindow && this.remaining !== undefined
-					? Math.min(this.remaining, headers.remaining)
-					: headers.remaining;
-			this.resetAtMs = sameWindow ? this.resetAtMs : headers.resetAtMs;
-		}
-		this.limited ??= false;
 		const waiters = this.answerWaiters;
 		this.answerWaiters = [];
 		for (const wakeUp of waiters) wakeUp();
 	}
 
-	/** A 429 says the budget is spent until the given time, whatever the headers said before. */
-	exhaustedUntil(resetAtMs: number): void {
-		this.limited = true;
-		this.remaining = 0;
-		this.resetAtMs = Math.max(resetAtMs, this.resetAtMs ?? 0);
+	/**
+	 * A 429: the budget is spent until the given time, whatever the headers said before. After
+	 * it, what is left is unknown, so the first request of the next window goes alone and its
+	 * answer lets the others go concurrently again.
+	 */
+	exhaustedUntil(untilMs: number): void {
+		this.blockedUntilMs = Math.max(this.blockedUntilMs, untilMs);
+		this.remaining = undefined;
+		this.resetAtMs = undefined;
+		if (this.withHeaders === false && this.policy) {
+			// Without headers the pacing is what failed (another client shares the account): start it afresh.
+			this.recentStarts.length = 0;
+			for (let i = 0; i < this.policy.requests; i++) this.recentStarts.push(untilMs - this.policy.perMs - PACING_SLACK_MS);
+		}
+	}
+
+	/** Without headers: at most `policy.requests` started in any `policy.perMs` (plus slack). */
+	private pacingDelay(nowMs: number): number {
+		if (!this.policy || this.recentStarts.length < this.policy.requests) return 0;
+		const oldest = this.recentStarts[this.recentStarts.length - this.policy.requests];
+		return Math.max(0, oldest + this.policy.perMs + PACING_SLACK_MS - nowMs);
+	}
+}
+
+/**
+ * Budgets keyed by account, shared by every run in this process. Budgets not used for a while are
+ * dropped (their windows have long ended), so the map does not grow with every credential ever used.
+ */
+export class RateLimitBudgets {
+	private readonly budgets = new Map<string, RateLimitBudget>();
+
+	constructor(
+		private readonly maxIdleMs = 10 * 60_000,
+		private readonly maxBudgets = 500,
+	) {}
+
+	get size(): number {
+		return this.budgets.size;
+	}
+
+	get(key: string, policy: RatePolicy | undefined, nowMs = Date.now()): RateLimitBudget {
+		let budget = this.budgets.get(key);
+		if (budget) {
+			// Most recently used last, so the oldest are first in line to be dropped.
+			this.budgets.delete(key);
+		} else {
+			budget = new RateLimitBudget(policy);
+			this.dropIdle(nowMs);
+		}
+		budget.lastUsedMs = nowMs;
+		this.budgets.set(key, budget);
+		return budget;
+	}
+
+	private dropIdle(nowMs: number): void {
+		for (const [key, budget] of this.budgets) {
+			const tooMany = this.budgets.size >= this.maxBudgets;
+			if (!tooMany && nowMs - budget.lastUsedMs < this.maxIdleMs) break;
+			if (budget.idle) this.budgets.delete(key);
+		}
 	}
 }
 
@@ -96,10 +211,7 @@ function resetToEpochMs(reset: number, nowMs: number): number {
 	return reset > 1e9 ? reset * 1000 : nowMs + reset * 1000;
 }
 
-export function readRateLimitHeaders(
-	headers: Record<string, HeaderValue>,
-	nowMs: number,
-): RateLimitHeaders {
+export function readRateLimitHeaders(headers: Record<string, HeaderValue>, nowMs: number): RateLimitHeaders {
 	const remaining = headerNumber(headers['x-ratelimit-remaining']);
 	const reset = headerNumber(headers['x-ratelimit-reset']);
 	return {
@@ -110,9 +222,7 @@ export function readRateLimitHeaders(
 
 /** How long a 429 asks to wait: Retry-After (seconds or an HTTP date), else the reset header. */
 export function retryAfterMs(headers: Record<string, HeaderValue>, nowMs: number): number | undefined {
-	const retryAfter = Array.isArray(headers['retry-after'])
-		? headers['retry-after'][0]
-		: headers['retry-after'];
+	const retryAfter = Array.isArray(headers['retry-after']) ? headers['retry-after'][0] : headers['retry-after'];
 	if (retryAfter !== undefined && retryAfter !== '') {
 		const seconds = Number(retryAfter);
 		if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);

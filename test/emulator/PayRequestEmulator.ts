@@ -53,6 +53,8 @@ export interface RecordedRequest {
 	status: number;
 	/** Wall-clock arrival time (ms since epoch), not the emulator clock. */
 	at: number;
+	/** The rate-limit window (numbered from 1 per token, in order) this request fell in; undefined when not rate-limited. */
+	rateWindow?: number;
 }
 
 export interface Fault {
@@ -63,11 +65,24 @@ export interface Fault {
 	drop?: 'before' | 'after';
 }
 
+/**
+ * Which rate headers go out:
+ * - 'laravel' (default, as PayRequest's Laravel throttle): X-RateLimit-Limit and -Remaining on every
+ *   answer; Retry-After and X-RateLimit-Reset only on the 429.
+ * - 'reset-always': Limit, Remaining and Reset on every answer (other APIs).
+ * - 'none': no rate header at all, not even on the 429 (a proxy that strips them).
+ */
+export type RateHeaderMode = 'laravel' | 'reset-always' | 'none';
+
 export interface RateLimitOptions {
 	perMinute: number;
 	burst: number;
 	windowMs?: number;
+	headers?: RateHeaderMode;
 }
+
+/** Without a rate limit the emulator still answers as Laravel does: a count on every answer, from a limit never reached. */
+const UNLIMITED_HEADERS = { 'X-RateLimit-Limit': '1000000', 'X-RateLimit-Remaining': '999999' };
 
 export interface EmulatorOptions {
 	tokens?: Record<string, string[]>;
@@ -127,6 +142,8 @@ interface ParsedRequest {
 	headers: http.IncomingHttpHeaders;
 	rawBody: string;
 	bodyTooLarge: boolean;
+	/** The log entry of this request, which learns the rate window that counted it. */
+	record: RecordedRequest;
 }
 
 type RouteName = 'list' | 'create' | 'stats' | 'overdue' | 'show' | 'reminder';
@@ -160,6 +177,8 @@ interface RateWindow {
 	count: number;
 	/** Requests this window allows: burst or perMinute, see takeRateLimit. */
 	limit: number;
+	/** 1 for the token's first window, then counting up. */
+	index: number;
 }
 
 interface QueuedFault {
@@ -332,6 +351,7 @@ export class PayRequestEmulator {
 	private rateLimit: Required<RateLimitOptions> | false = false;
 	private readonly rateWindows = new Map<string, RateWindow>();
 	private latencyMs = 0;
+	private listPageHook: ((page: number) => void) | undefined;
 
 	private server: http.Server | undefined;
 	private listeningUrl: string | undefined;
@@ -557,7 +577,20 @@ export class PayRequestEmulator {
 		if (!(options.perMinute >= 1) || !(options.burst >= 0) || !(windowMs > 0)) {
 			throw new Error('Rate limit needs perMinute >= 1, burst >= 0 and windowMs > 0');
 		}
-		this.rateLimit = { perMinute: Math.floor(options.perMinute), burst: Math.floor(options.burst), windowMs };
+		this.rateLimit = {
+			perMinute: Math.floor(options.perMinute),
+			burst: Math.floor(options.burst),
+			windowMs,
+			headers: options.headers ?? 'laravel',
+		};
+	}
+
+	/**
+	 * Runs before each list page is answered (after its rate limit was counted), so a test can
+	 * create or delete invoices while a client pages through the list. undefined removes it.
+	 */
+	onListPage(hook: ((page: number) => void) | undefined): void {
+		this.listPageHook = hook;
 	}
 
 	setLatency(ms: number): void {
@@ -700,7 +733,7 @@ export class PayRequestEmulator {
 				return;
 			}
 
-			const response = this.dispatch({ method, path, searchParams, headers: req.headers, rawBody: body.text, bodyTooLarge: body.tooLarge });
+			const response = this.dispatch({ method, path, searchParams, headers: req.headers, rawBody: body.text, bodyTooLarge: body.tooLarge, record });
 			if (fault?.drop === 'after') {
 				// The request was acted on; the client just never hears about it.
 				socket.destroy();
@@ -748,8 +781,10 @@ export class PayRequestEmulator {
 		}
 		if (token === undefined) return json(401, { success: false, error: 'Unauthenticated.' });
 
-		const rateHeaders = this.takeRateLimit(token);
-		if (rateHeaders?.['Retry-After']) return json(429, { message: 'Too Many Attempts.' }, rateHeaders);
+		const limited = this.takeRateLimit(token);
+		if (limited) request.record.rateWindow = limited.window;
+		const rateHeaders = limited?.headers ?? UNLIMITED_HEADERS;
+		if (limited?.tooMany) return json(429, { message: 'Too Many Attempts.' }, rateHeaders);
 
 		const scopes = this.tokenScopes.get(token);
 		let response: ApiResponse;
@@ -760,7 +795,7 @@ export class PayRequestEmulator {
 		} else {
 			response = this.runRoute(match.route.name, match.id, request);
 		}
-		if (rateHeaders) Object.assign(response.headers, rateHeaders);
+		Object.assign(response.headers, rateHeaders);
 		return response;
 	}
 
@@ -798,34 +833,38 @@ export class PayRequestEmulator {
 		if (existing && nowMs < existing.end) return existing;
 		const previousCount = existing && nowMs < existing.end + options.windowMs ? existing.count : 0;
 		const limit = previousCount < options.perMinute ? Math.max(options.perMinute, options.burst) : options.perMinute;
-		const window = { end: nowMs + options.windowMs, count: 0, limit };
+		const window = { end: nowMs + options.windowMs, count: 0, limit, index: (existing?.index ?? 0) + 1 };
 		if (store) this.rateWindows.set(token, window);
 		return window;
 	}
 
-	private rateHeaders(window: RateWindow): Record<string, string> {
-		return {
+	private rateHeaders(window: RateWindow, tooManyAtMs?: number): Record<string, string> {
+		const mode = this.rateLimit ? this.rateLimit.headers : 'laravel';
+		if (mode === 'none') return {};
+		const headers: Record<string, string> = {
 			'X-RateLimit-Limit': String(window.limit),
 			'X-RateLimit-Remaining': String(Math.max(0, window.limit - window.count)),
-			'X-RateLimit-Reset': String(Math.ceil(window.end / 1000)),
 		};
+		if (mode === 'reset-always' || tooManyAtMs !== undefined) headers['X-RateLimit-Reset'] = String(Math.ceil(window.end / 1000));
+		if (tooManyAtMs !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil((window.end - tooManyAtMs) / 1000)));
+		return headers;
 	}
 
-	/** Counts the request; returns the headers to send (with Retry-After when over the limit), or undefined when rate limiting is off. */
-	private takeRateLimit(token: string): Record<string, string> | undefined {
+	/** Counts the request; undefined when rate limiting is off. */
+	private takeRateLimit(token: string): { headers: Record<string, string>; tooMany: boolean; window: number } | undefined {
 		if (!this.rateLimit) return undefined;
 		const nowMs = Date.now();
 		const window = this.currentWindow(token, nowMs, true);
-		if (window.count >= window.limit) {
-			return { ...this.rateHeaders(window), 'Retry-After': String(Math.max(1, Math.ceil((window.end - nowMs) / 1000))) };
-		}
+		if (window.count >= window.limit) return { headers: this.rateHeaders(window, nowMs), tooMany: true, window: window.index };
 		window.count++;
-		return this.rateHeaders(window);
+		return { headers: this.rateHeaders(window), tooMany: false, window: window.index };
 	}
 
 	/** Uncounted responses (unknown route, wrong method) still show the token's current budget. */
 	private withCurrentRateHeaders(token: string | undefined, response: ApiResponse): ApiResponse {
-		if (this.rateLimit && token !== undefined) Object.assign(response.headers, this.rateHeaders(this.currentWindow(token, Date.now(), false)));
+		if (token !== undefined) {
+			Object.assign(response.headers, this.rateLimit ? this.rateHeaders(this.currentWindow(token, Date.now(), false)) : UNLIMITED_HEADERS);
+		}
 		return response;
 	}
 
@@ -879,6 +918,7 @@ export class PayRequestEmulator {
 		const perPage = this.pageParameter(request.searchParams, 'per_page', DEFAULT_PER_PAGE, MAX_PER_PAGE, errors);
 		if (Object.keys(errors).length > 0) return json(422, { success: false, error: 'The given data was invalid.', errors });
 
+		this.listPageHook?.(page);
 		const total = this.invoiceList.length;
 		const lastPage = Math.max(1, Math.ceil(total / perPage));
 		const startIndex = (page - 1) * perPage;

@@ -6,6 +6,8 @@
 import { Container } from '@n8n/di';
 import { ExecutionLifecycleHooks, LoadOptionsContext, PollContext, TriggersAndPollers, WorkflowExecute } from 'n8n-core';
 import type {
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
 	ICredentialDataDecryptedObject,
 	ICredentials,
 	ICredentialType,
@@ -401,8 +403,13 @@ export class PollingWorkflow {
  */
 export async function testCredential(credential: TestCredential): Promise<{ status: 'OK' | 'Error'; message: string }> {
 	const { items, error } = await runNode({ credential, parameters: {}, nodeType: CREDENTIAL_TEST_TYPE });
-	if (error) return { status: 'Error', message: error.message };
-	for (const rule of credentialTypes.payRequestApi.test?.rules ?? []) {
+	const rules = (credentialTypes.payRequestApi.test?.rules ?? []) as Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody>;
+	if (error) {
+		// As n8n's tester: a status with a responseCode rule gets that rule's message.
+		const byStatus = rules.find((rule) => rule.type === 'responseCode' && String(rule.properties.value) === error.httpCode);
+		return { status: 'Error', message: byStatus ? byStatus.properties.message : error.message };
+	}
+	for (const rule of rules) {
 		if (rule.type !== 'responseSuccessBody') continue;
 		if (items.some((item) => item.json[rule.properties.key] === rule.properties.value)) {
 			return { status: 'Error', message: rule.properties.message };

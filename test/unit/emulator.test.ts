@@ -479,17 +479,16 @@ describe('reminders', () => {
 });
 
 describe('rate limiting', () => {
-	test('headers on every response, 429 with Retry-After once the window is used up', async () => {
+	test('Laravel headers (the default): Limit and Remaining on every answer, Reset and Retry-After only on the 429', async () => {
 		await start({ seed: { customers: 1, invoices: 1 }, rateLimit: { perMinute: 3, burst: 3 } });
-		const before = Math.floor(Date.now() / 1000);
+		const opened = Date.now();
 		for (let attempt = 1; attempt <= 3; attempt++) {
 			const { status, headers } = await call('/v1/invoices');
 			expect(status).toBe(200);
 			expect(headers.get('x-ratelimit-limit')).toBe('3');
 			expect(headers.get('x-ratelimit-remaining')).toBe(String(3 - attempt));
-			const reset = Number(headers.get('x-ratelimit-reset'));
-			expect(reset).toBeGreaterThanOrEqual(before + 59);
-			expect(reset).toBeLessThanOrEqual(before + 61);
+			expect(headers.get('x-ratelimit-reset')).toBeNull();
+			expect(headers.get('retry-after')).toBeNull();
 		}
 		const limited = await call('/v1/invoices/stats');
 		expect(limited.status).toBe(429);
@@ -497,10 +496,57 @@ describe('rate limiting', () => {
 		expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
 		const retryAfter = limited.headers.get('retry-after');
 		expect(retryAfter).toMatch(/^\d+$/);
-		expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+		expect(Number(retryAfter)).toBeGreaterThanOrEqual(59);
 		expect(Number(retryAfter)).toBeLessThanOrEqual(60);
-		// Errors other than 401 carry the headers too.
-		expect((await call('/v1/invoices/1', { token: 'test-token-ro' })).headers.get('x-ratelimit-limit')).toBe('3');
+		// The window is fixed: it ends 60 s after the first request, whatever came after.
+		const reset = Number(limited.headers.get('x-ratelimit-reset'));
+		expect(reset).toBeGreaterThanOrEqual(Math.floor((opened + 60_000) / 1000));
+		expect(reset).toBeLessThanOrEqual(Math.ceil((Date.now() + 60_000) / 1000));
+		// Errors other than 401 carry the count too.
+		const forbidden = await call('/v1/invoices/1', { token: 'test-token-ro' });
+		expect(forbidden.headers.get('x-ratelimit-limit')).toBe('3');
+	});
+
+	test("'reset-always' headers: Reset on every answer, the end of the fixed window", async () => {
+		await start({ seed: { customers: 1, invoices: 1 }, rateLimit: { perMinute: 3, burst: 3, headers: 'reset-always' } });
+		const before = Math.floor(Date.now() / 1000);
+		const resets: number[] = [];
+		for (let attempt = 1; attempt <= 3; attempt++) {
+			const { status, headers } = await call('/v1/invoices');
+			expect(status).toBe(200);
+			expect(headers.get('x-ratelimit-remaining')).toBe(String(3 - attempt));
+			resets.push(Number(headers.get('x-ratelimit-reset')));
+		}
+		expect(new Set(resets).size).toBe(1);
+		expect(resets[0]).toBeGreaterThanOrEqual(before + 59);
+		expect(resets[0]).toBeLessThanOrEqual(before + 61);
+		const limited = await call('/v1/invoices');
+		expect(limited.status).toBe(429);
+		expect(Number(limited.headers.get('x-ratelimit-reset'))).toBe(resets[0]);
+		expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+	});
+
+	test("'none' headers: no rate header at all, not even on the 429 (a proxy that strips them)", async () => {
+		await start({ seed: { customers: 1, invoices: 1 }, rateLimit: { perMinute: 1, burst: 1, headers: 'none' } });
+		const served = await call('/v1/invoices');
+		const limited = await call('/v1/invoices');
+		expect([served.status, limited.status]).toEqual([200, 429]);
+		for (const response of [served, limited]) {
+			for (const name of ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after']) expect(response.headers.get(name)).toBeNull();
+		}
+	});
+
+	test('every request is recorded with the number of the rate window that counted it, also when requests overlap', async () => {
+		await start({ seed: false, rateLimit: { perMinute: 2, burst: 0, windowMs: 300 }, latencyMs: 30 });
+		await Promise.all([call('/v1/invoices'), call('/v1/invoices'), call('/v1/invoices')]);
+		await sleep(320);
+		await call('/v1/invoices');
+		expect(emulator.requests.map((request) => [request.rateWindow, request.status]).sort()).toEqual([
+			[1, 200],
+			[1, 200],
+			[1, 429],
+			[2, 200],
+		]);
 	});
 
 	test('counted per token; 401s are not counted', async () => {
@@ -528,14 +574,15 @@ describe('rate limiting', () => {
 		expect(secondWindow).toEqual([200, '2', 200, '2', 429, '2']);
 	});
 
-	test('setRateLimit(false) turns it off and drops the headers', async () => {
+	test('setRateLimit(false) turns it off: answers still carry a count, from a limit never reached', async () => {
 		await start({ seed: false, rateLimit: { perMinute: 1, burst: 1 } });
 		expect((await call('/v1/invoices')).status).toBe(200);
 		expect((await call('/v1/invoices')).status).toBe(429);
 		emulator.setRateLimit(false);
 		const response = await call('/v1/invoices');
 		expect(response.status).toBe(200);
-		expect(response.headers.get('x-ratelimit-limit')).toBeNull();
+		expect(response.headers.get('x-ratelimit-remaining')).toBe('999999');
+		expect(response.headers.get('x-ratelimit-reset')).toBeNull();
 	});
 });
 

@@ -9,6 +9,7 @@ import { Container } from '@n8n/di';
 import type { RecordedRequest } from '../emulator/PayRequestEmulator';
 import { addInvoices, useEmulator } from '../engine/emulatorFixture';
 import { runNode } from '../engine/harness';
+import { RATE_POLICY } from '../../nodes/PayRequest/transport';
 
 jest.setTimeout(30_000);
 
@@ -150,24 +151,78 @@ describe('Limit stops fetching as soon as it is met', () => {
 	});
 });
 
-describe('the rate budget', () => {
-	test.each([1, 4, 8])(
-		'a spent budget is waited out, never run into (3 a window, Max Concurrency %i): no 429, every invoice once',
-		async (maxConcurrency) => {
-			// 7 pages at 3 a window: pages 4 to 7 are ready when the second window opens, one more than it allows.
-			fixture.emulator.setRateLimit({ perMinute: 3, burst: 0, windowMs: 1000 });
-			const created = addInvoices(fixture.emulator, 650);
+/** The 429s the emulator sent in each of its rate windows, by window number. */
+function tooManyPerWindow(requests: RecordedRequest[]): Map<number, number> {
+	const counts = new Map<number, number>();
+	for (const request of requests) {
+		if (request.rateWindow !== undefined && request.status === 429) counts.set(request.rateWindow, (counts.get(request.rateWindow) ?? 0) + 1);
+	}
+	return counts;
+}
+
+describe('the rate budget, in each header mode the emulator has', () => {
+	// 1,000 invoices at 3 requests a window of 1 s: 10 pages over 4 windows, so at least 3 waits.
+	const windowMs = 1000;
+	const latencyMs = 40;
+	let savedPolicy: typeof RATE_POLICY;
+	beforeEach(() => {
+		// Without headers the node paces to the documented rate: here, the emulator's shortened one.
+		savedPolicy = { ...RATE_POLICY };
+		Object.assign(RATE_POLICY, { requests: 3, perMs: windowMs });
+	});
+	afterEach(() => {
+		Object.assign(RATE_POLICY, savedPolicy);
+	});
+
+	test.each([
+		['laravel', 1],
+		['laravel', 4],
+		['laravel', 8],
+		['reset-always', 4],
+		['none', 4],
+	] as const)(
+		'headers %s, Max Concurrency %i: Return All over several windows, no 429 surfaced, every invoice once, at most one 429 a window, concurrency back after each wait',
+		async (headers, maxConcurrency) => {
+			fixture.emulator.setRateLimit({ perMinute: 3, burst: 0, windowMs, headers });
+			fixture.emulator.setLatency(latencyMs);
+			const created = addInvoices(fixture.emulator, 1000);
 			const { items, error } = await runNode({ credential: fixture.credential, parameters: getAll({}, { maxConcurrency }) });
 			expect(error).toBeUndefined();
 			expect(items.map((item) => item.json.id)).toEqual(created.map((invoice) => invoice.id));
-			expect(statuses(apiRequests())).toEqual(Array(7).fill(200));
-			// Two windows were waited for, and each wait is logged.
-			expect(waitLines(/rate budget spent, before GET \/v1\/invoices\?page=\d+&per_page=100/).length).toBeGreaterThanOrEqual(2);
+			const requests = listRequests();
+			const served = requests.filter((request) => request.status === 200);
+			expect(served.map((request) => Number(request.query.page)).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+			expect(requests.every((request) => request.status === 200 || request.status === 429)).toBe(true);
+			const windows = [...new Set(requests.map((request) => request.rateWindow as number))];
+			expect(windows.length).toBeGreaterThanOrEqual(4);
+			for (const count of tooManyPerWindow(requests).values()) expect(count).toBeLessThanOrEqual(1);
+			if (headers === 'reset-always') expect(tooManyPerWindow(requests).size).toBe(0);
+			// Nothing stays one at a time after a wait: every full window after the first had requests side by side.
+			if (maxConcurrency > 1) {
+				for (const window of windows.slice(1, -1)) {
+					expect(mostAtOnce(served.filter((request) => request.rateWindow === window), latencyMs)).toBeGreaterThan(1);
+				}
+			}
+			expect(waitLines(/before GET \/v1\/invoices\?page=\d+&per_page=100|429 from PayRequest/).length).toBeGreaterThanOrEqual(3);
 		},
 	);
 
-	test('two runs at once on one account share the budget: no 429 for either', async () => {
-		fixture.emulator.setRateLimit({ perMinute: 5, burst: 0, windowMs: 1000 });
+	test('Laravel headers: after the 429 of one window, the next window starts with one request and then goes concurrently', async () => {
+		fixture.emulator.setRateLimit({ perMinute: 3, burst: 0, windowMs });
+		fixture.emulator.setLatency(latencyMs);
+		addInvoices(fixture.emulator, 700);
+		const { items } = await runNode({ credential: fixture.credential, parameters: getAll({}, { maxConcurrency: 4 }) });
+		expect(items).toHaveLength(700);
+		const requests = listRequests();
+		// Per window: one alone, two side by side, then (while pages remain) the probe that gets the 429.
+		const window2 = requests.filter((request) => request.rateWindow === 2);
+		expect(window2.map((request) => request.status)).toEqual([200, 200, 200, 429]);
+		expect(window2[1].at - window2[0].at).toBeGreaterThanOrEqual(latencyMs - 3);
+		expect(Math.abs(window2[2].at - window2[1].at)).toBeLessThan(latencyMs - 3);
+	});
+
+	test('two runs at once on one account share the budget: every invoice for both, at most one 429 a window', async () => {
+		fixture.emulator.setRateLimit({ perMinute: 5, burst: 0, windowMs });
 		const created = addInvoices(fixture.emulator, 400);
 		const runs = await Promise.all([
 			runNode({ credential: fixture.credential, parameters: getAll({}, { maxConcurrency: 4 }) }),
@@ -177,7 +232,8 @@ describe('the rate budget', () => {
 			expect(error).toBeUndefined();
 			expect(items.map((item) => item.json.id)).toEqual(created.map((invoice) => invoice.id));
 		}
-		expect(statuses(apiRequests())).toEqual(Array(8).fill(200));
+		expect(apiRequests().filter((request) => request.status === 200)).toHaveLength(8);
+		for (const count of tooManyPerWindow(apiRequests()).values()) expect(count).toBeLessThanOrEqual(1);
 	});
 
 	test('a 429 is honoured: the request waits Retry-After, is repeated once, and the run succeeds', async () => {
@@ -235,8 +291,13 @@ describe('the rate budget', () => {
 		fixture.emulator.setRateLimit({ perMinute: 5, burst: 0, windowMs: 1000 });
 		addInvoices(fixture.emulator, 650);
 		const { error } = await runNode({ credential: fixture.credential, parameters: getAll({}, { maxWaitSeconds: 0, maxConcurrency: 1 }) });
-		expect(error?.message).toMatch(/rate limit asks to wait \d+ s more, which would pass Max Wait \(0 s\)/);
-		expect(listRequests().map((request) => [request.query.page, request.status])).toEqual([1, 2, 3, 4, 5].map((page) => [String(page), 200]));
+		expect(error?.message).toMatch(/^PayRequest's rate limit is reached; try again in \d+ s$/);
+		expect(error?.description).toMatch(/Max Wait/);
+		// Five pages, then the probe that finds the window spent; its 429 is not waited out.
+		expect(listRequests().map((request) => [request.query.page, request.status])).toEqual([
+			...[1, 2, 3, 4, 5].map((page) => [String(page), 200]),
+			['6', 429],
+		]);
 	});
 });
 
@@ -257,16 +318,17 @@ describe('one request per item, in item order, through the same budget', () => {
 			.filter((request) => request.method === 'POST')
 			.map((request) => (request.body as { reference: string }).reference);
 
-	test('Create over 5 items with 3 requests a window: one POST each, in item order, no 429', async () => {
+	test('Create over 5 items with 3 requests a window: each created once, in item order; the one 429 of the window never surfaces', async () => {
 		fixture.emulator.setRateLimit({ perMinute: 3, burst: 0, windowMs: 1000 });
 		const { items, error } = await runNode({ credential: fixture.credential, input: createInput(5), parameters: createParameters });
 		expect(error).toBeUndefined();
 		const references = ['R-1', 'R-2', 'R-3', 'R-4', 'R-5'];
-		expect(postedReferences()).toEqual(references);
-		expect(statuses(apiRequests())).toEqual(Array(5).fill(201));
+		// Laravel's throttle answers before the controller runs: the probe's 429 created nothing, so it is sent again.
+		expect(statuses(apiRequests())).toEqual([201, 201, 201, 429, 201, 201]);
+		expect(postedReferences()).toEqual(['R-1', 'R-2', 'R-3', 'R-4', 'R-4', 'R-5']);
 		expect(fixture.emulator.listInvoices().map((invoice) => invoice.reference)).toEqual(references);
 		expect(items.map((item) => [item.json.reference, item.pairedItem])).toEqual(references.map((reference, index) => [reference, { item: index }]));
-		expect(waitLines(/rate budget spent, before POST \/v1\/invoices/)).toHaveLength(1);
+		expect(waitLines(/429 from PayRequest, repeating POST \/v1\/invoices/)).toHaveLength(1);
 	});
 
 	test('Create is repeated after a 429 and only then: a 500 is not repeated', async () => {
@@ -287,7 +349,7 @@ describe('one request per item, in item order, through the same budget', () => {
 		expect(items.map((item) => item.json.reference ?? 'error')).toEqual(['R-1', 'R-2', 'R-3', 'error', 'R-5']);
 	});
 
-	test('Send Reminder over 5 items with 3 requests a window: one POST each, in item order, no 429', async () => {
+	test('Send Reminder over 5 items with 3 requests a window: one reminder each, in item order, the 429 never surfaces', async () => {
 		const unpaid = addInvoices(fixture.emulator, 9).filter((invoice) => invoice.status !== 'paid').slice(0, 5);
 		fixture.emulator.setRateLimit({ perMinute: 3, burst: 0, windowMs: 1000 });
 		const { items, error } = await runNode({
@@ -296,14 +358,17 @@ describe('one request per item, in item order, through the same budget', () => {
 			parameters: { resource: 'invoice', operation: 'sendReminder', invoiceId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } },
 		});
 		expect(error).toBeUndefined();
-		expect(apiRequests().map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual(
-			unpaid.map((invoice) => `POST /api/v1/invoices/${invoice.id}/reminder 200`),
-		);
+		const sent = unpaid.map((invoice) => `POST /api/v1/invoices/${invoice.id}/reminder`);
+		expect(apiRequests().map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([
+			...sent.slice(0, 3).map((line) => `${line} 200`),
+			`${sent[3]} 429`,
+			...sent.slice(3).map((line) => `${line} 200`),
+		]);
 		expect(fixture.emulator.reminders.map((reminder) => reminder.invoiceId)).toEqual(unpaid.map((invoice) => invoice.id));
 		expect(items.map((item) => item.json.invoiceId)).toEqual(unpaid.map((invoice) => invoice.id));
 	});
 
-	test('Get Overdue over 5 items with 3 requests a window: one GET each, no 429', async () => {
+	test('Get Overdue over 5 items with 3 requests a window: one answer each, the 429 never surfaces', async () => {
 		addInvoices(fixture.emulator, 3, '2025-02-01'); // overdue against the emulator clock
 		fixture.emulator.setRateLimit({ perMinute: 3, burst: 0, windowMs: 1000 });
 		const { items, error } = await runNode({
@@ -312,9 +377,11 @@ describe('one request per item, in item order, through the same budget', () => {
 			parameters: { resource: 'invoice', operation: 'getOverdue' },
 		});
 		expect(error).toBeUndefined();
-		expect(apiRequests().map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual(
-			Array(5).fill('GET /api/v1/invoices/overdue 200'),
-		);
+		expect(apiRequests().map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([
+			...Array(3).fill('GET /api/v1/invoices/overdue 200'),
+			'GET /api/v1/invoices/overdue 429',
+			...Array(2).fill('GET /api/v1/invoices/overdue 200'),
+		]);
 		// Two of the three are overdue and unpaid (every third invoice is paid).
 		expect(items.map((item) => item.pairedItem)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4].map((item) => ({ item })));
 	});

@@ -18,12 +18,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
 	const run = operations[operation as InvoiceOperation].execute;
-	const client = new PayRequestClient(this, readTransportSettings(this));
+	const client = new PayRequestClient(this);
 	const output: INodeExecutionData[] = [];
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			output.push(...(await run.call(this, client, itemIndex)));
+			client.useSettings(readTransportSettings(this, itemIndex));
+			// One by one: spreading a list of 150,000 invoices into push() overflows the call stack.
+			for (const result of await run.call(this, client, itemIndex)) output.push(result);
 		} catch (error) {
 			if (!this.continueOnFail()) {
 				throw error instanceof NodeApiError || error instanceof NodeOperationError

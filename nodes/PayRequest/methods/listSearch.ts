@@ -7,6 +7,8 @@ import { listInvoicePage } from '../transport/pagination';
 const SEARCH_PAGE_SIZE = 50;
 /** A search reads at most this many pages per scroll before it hands back what it found. */
 const SEARCH_MAX_PAGES = 5;
+/** The editor waits on a list search: it never waits out the rate limit (Max Wait 0), and gives up on a slow answer early. */
+const SEARCH_SETTINGS = { timeoutSeconds: 10, maxWaitSeconds: 0 };
 
 function money(amount: unknown, currency: unknown): string {
 	const value = Number(amount);
@@ -40,14 +42,15 @@ export async function searchInvoices(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const client = new PayRequestClient(this);
+	const client = new PayRequestClient(this, SEARCH_SETTINGS);
 	const term = filter?.trim().toLowerCase() ?? '';
 	let page = Math.max(1, Number(paginationToken) || 1);
 	const results: INodeListSearchItems[] = [];
 	for (let read = 0; read < (term ? SEARCH_MAX_PAGES : 1); read++) {
 		const { invoices, lastPage } = await listInvoicePage(client, page, SEARCH_PAGE_SIZE);
-		results.push(...invoices.filter((invoice) => !term || matches(invoice, term)).map(toSearchItem));
-		if (page >= lastPage || invoices.length === 0) return { results };
+		for (const invoice of invoices) if (!term || matches(invoice, term)) results.push(toSearchItem(invoice));
+		const isLast = lastPage === undefined ? invoices.length < SEARCH_PAGE_SIZE : page >= lastPage;
+		if (isLast || invoices.length === 0) return { results };
 		page++;
 	}
 	return { results, paginationToken: String(page) };

@@ -1,8 +1,9 @@
-import type { IDataObject, IHttpRequestOptions, INode } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { RateLimitBudget, readRateLimitHeaders, retryAfterMs } from '../../shared/rateLimitBudget';
-import { apiError } from './errors';
+import type { RateLimitBudget, RatePolicy } from '../../shared/rateLimitBudget';
+import { RateLimitBudgets, readRateLimitHeaders, retryAfterMs } from '../../shared/rateLimitBudget';
+import { apiError, providerMessage } from './errors';
 import type { PayRequestContext, PayRequestRequest, TransportSettings } from './types';
 import { DEFAULT_TRANSPORT_SETTINGS } from './types';
 
@@ -22,8 +23,14 @@ const MIN_WAIT_MS = 50;
 /** How often a wait looks whether the execution was stopped. */
 const CANCEL_CHECK_MS = 1000;
 
-/** Budgets per account (base URL + credential), shared by every run in this n8n process. */
-const budgets = new Map<string, RateLimitBudget>();
+/**
+ * PayRequest's documented rate (60 a minute), which paces requests only while no rate header
+ * arrives (a proxy that strips them). Exported so that tests can shorten the minute.
+ */
+export const RATE_POLICY: RatePolicy = { requests: 60, perMs: 60_000 };
+
+/** Budgets per account (base URL + credential), shared by every run in this n8n process (not across queue-mode workers). */
+export const budgets = new RateLimitBudgets();
 
 export type ApiBody = Record<string, unknown>;
 
@@ -35,6 +42,11 @@ interface ResolvedCredential {
 	baseUrl: string;
 	secrets: string[];
 	budget: RateLimitBudget;
+}
+
+/** Hosts on this machine, where plain http (a local emulator, a proxy beside n8n) carries no token across a network. */
+function isLoopbackHost(hostname: string): boolean {
+	return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]' || hostname === '::1';
 }
 
 function lowerCaseHeaders(headers: unknown): Record<string, string | string[] | undefined> {
@@ -107,11 +119,23 @@ export class PayRequestClient {
 
 	constructor(
 		private readonly context: PayRequestContext,
-		private readonly settings: TransportSettings = DEFAULT_TRANSPORT_SETTINGS,
+		private settings: TransportSettings = DEFAULT_TRANSPORT_SETTINGS,
 	) {}
 
-	private get node(): INode {
+	/**
+	 * Timeout and Max Wait as one item sets them (they may be expressions). The wait already
+	 * spent in this run still counts: one node run shares one client and one rate budget.
+	 */
+	useSettings(settings: TransportSettings): void {
+		this.settings = settings;
+	}
+
+	get node(): INode {
 		return this.context.getNode();
+	}
+
+	get logger(): PayRequestContext['logger'] {
+		return this.context.logger;
 	}
 
 	private async resolveCredential(itemIndex?: number): Promise<ResolvedCredential> {
@@ -134,6 +158,18 @@ export class PayRequestClient {
 				{ description: 'Set it to https://payrequest.app/api, or to your sandbox or proxy address.', itemIndex },
 			);
 		}
+		if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+			// Over plain http the token travels readable, and a server that redirects to https drops it.
+			throw new NodeOperationError(
+				this.node,
+				`The Base URL in the PayRequest API credential must start with https:// (it is "${url.origin}")${forItem}`,
+				{
+					description:
+						'Plain http is only allowed for this machine (localhost, 127.0.0.1, ::1): elsewhere the token would travel unencrypted. Set the Base URL to https://payrequest.app/api, or to your proxy’s https address.',
+					itemIndex,
+				},
+			);
+		}
 		const token = typeof credentials.accessToken === 'string' ? credentials.accessToken : '';
 		if (token.trim() === '') {
 			throw new NodeOperationError(this.node, `The PayRequest API credential has no access token${forItem}`, {
@@ -153,11 +189,7 @@ export class PayRequestClient {
 		const baseUrl = url.href.replace(/\/+$/, '');
 		const credentialId = this.node.credentials?.[CREDENTIAL_TYPE]?.id ?? this.node.credentials?.[CREDENTIAL_TYPE]?.name ?? '';
 		const budgetKey = `${baseUrl} ${credentialId}`;
-		let budget = budgets.get(budgetKey);
-		if (!budget) {
-			budget = new RateLimitBudget();
-			budgets.set(budgetKey, budget);
-		}
+		const budget = budgets.get(budgetKey, RATE_POLICY);
 		// The token as it may come back: raw, URL-encoded, JSON-escaped, and with Laravel's escaped slashes.
 		const jsonEscaped = JSON.stringify(token).slice(1, -1);
 		const secrets = [...new Set([token, token.trim(), encodeURIComponent(token.trim()), jsonEscaped, jsonEscaped.replace(/\//g, '\\/')])];
@@ -193,6 +225,18 @@ export class PayRequestClient {
 		const until = now + Math.max(ms, MIN_WAIT_MS);
 		const added = Math.max(0, until - Math.max(now, this.waitCoveredUntilMs));
 		const maxWaitMs = this.settings.maxWaitSeconds * 1000;
+		if (maxWaitMs === 0 && ms > MIN_WAIT_MS) {
+			// List search in the editor (and Max Wait 0) never waits: it says why it cannot answer now.
+			throw new NodeOperationError(
+				this.node,
+				`PayRequest's rate limit is reached; try again in ${Math.ceil(ms / 1000)} s`,
+				{
+					description:
+						'PayRequest allows 60 requests a minute for each account, shared by every workflow that uses it. Where a node has Max Wait above 0, it waits for the limit instead of stopping.',
+					itemIndex,
+				},
+			);
+		}
 		if (this.waitedMs + added > maxWaitMs) {
 			throw new NodeOperationError(
 				this.node,
@@ -240,7 +284,9 @@ export class PayRequestClient {
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: this.settings.timeoutSeconds * 1000,
-			// The token goes to PayRequest's host only, never to wherever a redirect points.
+			// A redirect is never followed: it would turn a POST into a GET of another page, or send
+			// the request (and the token) elsewhere. It becomes an error that names where it points.
+			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
 		};
 		const isRead = request.method === 'GET';
@@ -260,7 +306,7 @@ export class PayRequestClient {
 				continue;
 			}
 
-			budget.requestStarted();
+			const ticket = budget.requestStarted();
 			let response: { statusCode: number; headers: unknown; body: unknown };
 			try {
 				response = await this.context.helpers.httpRequestWithAuthentication.call(
@@ -269,7 +315,7 @@ export class PayRequestClient {
 					options,
 				);
 			} catch (error) {
-				budget.requestFinished({});
+				budget.requestFinished(ticket, {});
 				// A stopped execution: say so, without the HTTP client's error (it carries the request headers).
 				if (errorCode(error) === 'ERR_CANCELED') this.throwIfCancelled(request.itemIndex);
 				if (isRead && !isTimeout(error) && failedReadRetries < MAX_FAILED_READ_RETRIES) {
@@ -279,12 +325,13 @@ export class PayRequestClient {
 				throw this.connectionError(error, endpoint, request);
 			}
 			const headers = lowerCaseHeaders(response.headers);
-			budget.requestFinished(readRateLimitHeaders(headers, Date.now()));
+			budget.requestFinished(ticket, readRateLimitHeaders(headers, Date.now()));
 			const status = response.statusCode;
 			const body = this.parseBody(response.body);
 
 			if (status === 429 && ++rateLimitedAttempts < MAX_RATE_LIMITED_ATTEMPTS) {
-				const waitMs = retryAfterMs(headers, Date.now()) ?? 1000 * 2 ** rateLimitedAttempts;
+				// Without Retry-After (a proxy stripped it), a whole documented window surely ends the one that is spent.
+				const waitMs = retryAfterMs(headers, Date.now()) ?? RATE_POLICY.perMs;
 				budget.exhaustedUntil(Date.now() + waitMs);
 				await this.wait(waitMs, `429 from PayRequest, repeating ${endpoint}`, request.itemIndex);
 				continue;
@@ -293,7 +340,8 @@ export class PayRequestClient {
 				await this.wait(BACKOFF_BASE_MS * 2 ** failedReadRetries++, `HTTP ${status}, repeating ${endpoint}`, request.itemIndex);
 				continue;
 			}
-			if (status >= 400 || (status >= 300 && status < 400)) {
+			if (status >= 300 && status < 400) throw this.redirectError(status, headers.location, endpoint, request);
+			if (status >= 400) {
 				const shown = this.redactBody(body);
 				throw apiError(this.node, {
 					status,
@@ -326,13 +374,44 @@ export class PayRequestClient {
 		}
 		const envelope = parsed as ApiBody;
 		if (envelope.success === false) {
-			throw this.badResponse(
-				`PayRequest reported a failure for ${endpoint}: ${typeof envelope.error === 'string' ? envelope.error : 'no reason given'}`,
-				body.text,
-				request,
-			);
+			// PayRequest said what happened, so this is its refusal, not a lost answer.
+			const own = providerMessage(envelope) ?? 'no reason given';
+			const message = this.redact(`PayRequest refused ${endpoint}: ${own}`);
+			const shown = this.redactBody(body);
+			const error = new NodeApiError(this.node, { body: (shown.parsed ?? shown.text) as JsonObject }, {
+				message,
+				description: 'PayRequest answered that the request failed, and nothing was done. Correct what the message names and run again.',
+				itemIndex: request.itemIndex,
+			});
+			throw keepMessage(error, message);
 		}
 		return envelope;
+	}
+
+	private redirectError(status: number, location: string | string[] | undefined, endpoint: string, request: PayRequestRequest): NodeApiError {
+		const raw = Array.isArray(location) ? location[0] : location;
+		let target = raw ?? '';
+		try {
+			// A relative Location is relative to the request; a user:password part is never shown.
+			const url = new URL(target, `${this.credential?.baseUrl ?? 'https://payrequest.app/api'}/`);
+			url.username = '';
+			url.password = '';
+			target = url.href;
+		} catch {
+			target = target.slice(0, 200);
+		}
+		target = this.redact(target);
+		const message = target
+			? `PayRequest redirected ${endpoint} to ${target}: set the Base URL to that address`
+			: `PayRequest answered ${endpoint} with a redirect (HTTP ${status}) that names no address`;
+		const error = new NodeApiError(this.node, { status, location: target } as JsonObject, {
+			message,
+			description:
+				'The request was not repeated at the new address: the Base URL in the PayRequest API credential should be the address the API answers on itself (with https://, ending in /api, without the /v1 part).',
+			httpCode: String(status),
+			itemIndex: request.itemIndex,
+		});
+		return keepMessage(error, message);
 	}
 
 	private badResponse(message: string, text: string, request: PayRequestRequest): NodeApiError {

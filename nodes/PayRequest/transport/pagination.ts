@@ -1,6 +1,7 @@
 import type { ApiBody, PayRequestClient } from './index';
 import { PER_PAGE_MAX } from './index';
 import type { PayRequestRequest } from './types';
+import { NodeOperationError } from 'n8n-workflow';
 
 export type Invoice = Record<string, unknown>;
 
@@ -16,11 +17,23 @@ export interface InvoiceListQuery {
 
 interface Page {
 	invoices: Invoice[];
-	lastPage: number;
+	/** The paginator's last_page, or what total / per_page imply; undefined when the page says neither. */
+	lastPage?: number;
+	/** The paginator's total; undefined when absent. */
+	total?: number;
 }
 
-const isPaginator = (value: unknown): value is { data: unknown[]; last_page?: unknown } =>
+/** Reads of the whole list before the node gives up on a list that keeps changing. */
+const MAX_PASSES = 3;
+
+const isPaginator = (value: unknown): value is { data: unknown[]; last_page?: unknown; total?: unknown } =>
 	typeof value === 'object' && value !== null && Array.isArray((value as { data?: unknown }).data);
+
+const wholeNumber = (value: unknown, minimum: number): number | undefined => {
+	if (value === undefined || value === null || value === '') return undefined;
+	const number = Number(value);
+	return Number.isSafeInteger(number) && number >= minimum ? number : undefined;
+};
 
 /** One page of the invoice list, checked for the paginator's shape. */
 export async function listInvoicePage(
@@ -32,62 +45,116 @@ export async function listInvoicePage(
 	const request: PayRequestRequest = { method: 'GET', path: '/v1/invoices', qs: { page, per_page: perPage }, itemIndex };
 	const envelope: ApiBody = await client.request(request);
 	const paginator = client.expectShape(envelope.data, isPaginator, 'list of invoices in data.data', request);
-	const lastPage = Number(paginator.last_page);
 	const invoices = paginator.data.filter(
 		(entry): entry is Invoice => typeof entry === 'object' && entry !== null && !Array.isArray(entry),
 	);
-	return { invoices, lastPage: Number.isInteger(lastPage) && lastPage >= 1 ? lastPage : page };
+	const total = wholeNumber(paginator.total, 0);
+	const lastPage = wholeNumber(paginator.last_page, 1) ?? (total === undefined ? undefined : Math.max(1, Math.ceil(total / perPage)));
+	return { invoices, lastPage, total };
+}
+
+/** What one read of the list found. */
+interface Pass {
+	kept: Invoice[];
+	/** The limit was met: the rest of the list was not read. */
+	enough: boolean;
+	/** The list changed while it was read (its total moved, an invoice came twice, or the count does not add up). */
+	changed: boolean;
+	counted: number;
+	total?: number;
 }
 
 /**
  * Lists invoices page by page (100 a page, the API's maximum, so the request count is the
- * minimum: ceil(total / 100) for everything). The first page tells how many pages there are;
- * the rest go out `maxConcurrency` at a time and are taken in the API's order. Each invoice is
- * returned once even when the list shifts under the paging. No page is requested past the one
- * that meets the limit.
+ * minimum: ceil(total / 100) for everything). Pages go out `maxConcurrency` at a time and are
+ * taken in the API's order. The walk ends at a short or empty page, whatever last_page said; past
+ * last_page it goes on only while pages come back full and the total says invoices are missing,
+ * and when no page names a last page or a total, until a short or empty page.
+ *
+ * Page-number pages shift when invoices are created or deleted during the walk: an invoice may
+ * come twice (dropped here) or be skipped. So a walk that reads to the end checks that the list
+ * stayed still (same total on every page, no invoice twice, as many invoices as the total) and
+ * otherwise reads the list again; after MAX_PASSES unsettled reads it stops with an error
+ * rather than return a list that may be short.
  */
 export async function listInvoices(client: PayRequestClient, query: InvoiceListQuery): Promise<Invoice[]> {
-	const kept: Invoice[] = [];
-	const seenIds = new Set<string>();
+	let pass: Pass | undefined;
+	for (let attempt = 1; attempt <= MAX_PASSES; attempt++) {
+		pass = await readListOnce(client, query);
+		if (pass.enough || !pass.changed) return pass.kept;
+		client.logger.debug(`PayRequest: the invoice list changed while it was read (read ${attempt}); reading it again`);
+	}
+	throw new NodeOperationError(
+		client.node,
+		`The invoice list changed while it was being read, ${MAX_PASSES} times in a row${query.itemIndex === undefined ? '' : ` [item ${query.itemIndex}]`}`,
+		{
+			description: `Invoices were created or deleted in PayRequest during each read (last read: ${pass?.counted ?? 0} invoices against a total of ${pass?.total ?? 'unknown'}), so a complete list could not be taken. Nothing is returned rather than a list that may miss invoices. Run it again when fewer invoices are being changed.`,
+			itemIndex: query.itemIndex,
+		},
+	);
+}
+
+async function readListOnce(client: PayRequestClient, query: InvoiceListQuery): Promise<Pass> {
 	const limit = query.limit ?? Number.POSITIVE_INFINITY;
-	/** Takes one page's invoices; true once nothing more is wanted. */
+	const pass: Pass = { kept: [], enough: false, changed: false, counted: 0 };
+	const seenIds = new Set<string>();
+	let lastPage: number | undefined;
+	/** Whether the page taken last was full: only then can there be more. */
+	let lastWasFull = true;
+	/** Takes one page's invoices, in page order; true once nothing more is wanted. */
 	const take = (page: Page): boolean => {
-		// An empty page is the end, whatever last_page said.
-		if (page.invoices.length === 0) return true;
+		if (page.total !== undefined) {
+			if (pass.total === undefined) pass.total = page.total;
+			else if (page.total !== pass.total) pass.changed = true;
+		}
+		if (page.lastPage !== undefined) lastPage = page.lastPage;
+		lastWasFull = page.invoices.length >= PER_PAGE_MAX;
 		for (const invoice of page.invoices) {
 			if (invoice.id !== undefined && invoice.id !== null) {
 				const id = String(invoice.id);
-				if (seenIds.has(id)) continue;
+				if (seenIds.has(id)) {
+					// The list shifted under the paging: what came twice may have pushed another out of sight.
+					pass.changed = true;
+					continue;
+				}
 				seenIds.add(id);
 			}
+			pass.counted++;
 			if (query.keep && !query.keep(invoice)) continue;
-			kept.push(invoice);
-			if (kept.length >= limit) return true;
+			pass.kept.push(invoice);
+			if (pass.kept.length >= limit) {
+				pass.enough = true;
+				return true;
+			}
 		}
 		return false;
 	};
 
-	const first = await listInvoicePage(client, 1, PER_PAGE_MAX, query.itemIndex);
-	if (take(first)) return kept;
-	const lastPage = first.lastPage;
+	if (take(await listInvoicePage(client, 1, PER_PAGE_MAX, query.itemIndex))) return pass;
 	// With a filter and a limit, only looking tells which page meets the limit: one at a time.
 	const concurrency = query.keep && Number.isFinite(limit) ? 1 : query.maxConcurrency;
-	let from = 2;
-	while (from <= lastPage) {
-		// Without a filter the limit tells up front how many pages it needs; more only when the
-		// list shifted and some invoices came twice.
-		const to = query.keep ? lastPage : Math.min(lastPage, from - 1 + Math.ceil((limit - kept.length) / PER_PAGE_MAX));
-		if (await fetchInOrder(client, from, to, concurrency, take, query.itemIndex)) break;
-		from = to + 1;
+	let next = 2;
+	// Past the last page the pages name only while the total says invoices are still missing (or when no page names one).
+	const mayHaveMore = () =>
+		lastPage === undefined || next <= lastPage || (pass.total !== undefined && pass.counted < pass.total);
+	while (lastWasFull && !pass.enough && mayHaveMore()) {
+		// Up to the last page the pages say there are; past it (or when none says), one page at a time.
+		let to = lastPage !== undefined && lastPage >= next ? lastPage : next;
+		// Without a filter the limit tells up front how many pages it needs.
+		if (!query.keep) to = Math.min(to, next - 1 + Math.ceil((limit - pass.kept.length) / PER_PAGE_MAX));
+		const ended = await fetchInOrder(client, next, to, concurrency, take, query.itemIndex);
+		if (ended) break;
+		next = to + 1;
 	}
-	return kept;
+	if (!pass.enough && pass.total !== undefined && pass.counted !== pass.total) pass.changed = true;
+	return pass;
 }
 
 /**
  * Fetches pages from..to with at most `concurrency` in flight, a new one starting as soon as one
  * finishes, and hands each to `take` in page order as soon as the pages before it are in. Once
- * `take` says enough (or a page comes back empty), no further page is started; pages already in
- * flight are dropped. Returns whether `take` said enough.
+ * `take` says enough, or a page comes back short or empty (the end of the list), no further page
+ * is started and pages after it are dropped. Returns whether the walk is over.
  */
 async function fetchInOrder(
 	client: PayRequestClient,
@@ -100,12 +167,11 @@ async function fetchInOrder(
 	const arrived = new Map<number, Page>();
 	let nextToStart = from;
 	let nextToTake = from;
-	// An empty page is the end: a wrong last_page never has the node walk on.
 	let end = to;
-	let enough = false;
+	let over = false;
 	let failed = false;
 	const worker = async () => {
-		while (nextToStart <= end && !enough && !failed) {
+		while (nextToStart <= end && !over && !failed) {
 			const pageNumber = nextToStart++;
 			let page: Page | undefined;
 			try {
@@ -114,16 +180,17 @@ async function fetchInOrder(
 				// A page that failed fails the run as a whole: the others take no more pages.
 				if (page === undefined) failed = true;
 			}
-			if (page.invoices.length === 0) end = Math.min(end, pageNumber);
+			if (page.invoices.length < PER_PAGE_MAX) end = Math.min(end, pageNumber);
 			arrived.set(pageNumber, page);
-			while (!enough && arrived.has(nextToTake)) {
-				const next = arrived.get(nextToTake)!;
-				arrived.delete(nextToTake++);
-				enough = take(next);
+			while (!over && arrived.has(nextToTake)) {
+				const pageNumberTaken = nextToTake++;
+				const taken = arrived.get(pageNumberTaken)!;
+				arrived.delete(pageNumberTaken);
+				over = take(taken) || taken.invoices.length < PER_PAGE_MAX;
 			}
 		}
 	};
 	const workers = Math.min(Math.max(1, Math.floor(concurrency)), to - from + 1);
 	await Promise.all(Array.from({ length: workers }, worker));
-	return enough;
+	return over;
 }

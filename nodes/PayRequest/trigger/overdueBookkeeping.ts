@@ -8,9 +8,16 @@
  *
  * Rules in short:
  * - An overdue event's key is (invoice id, due date). It is emitted once while the
- *   invoice stays in the overdue list; paying or re-dating it ends the key.
- * - State holds only the invoices that are overdue (and eligible) now, so it never
- *   grows with history and it stays plain JSON.
+ *   invoice stays in the overdue list; paying or re-dating it ends the key, and an
+ *   invoice that comes back to the list later is newly overdue again.
+ * - Every key on the overdue list is kept, whether or not it passes the trigger's
+ *   filters now, with whether it is settled (emitted, or recorded as existing). So an
+ *   invoice that stops passing a filter and passes it again is not emitted twice.
+ * - A poll with other filters or minimum days than the poll before acts as a first poll
+ *   for the keys it newly lets through: they are settled without an event unless Emit
+ *   Existing is on. Keys new to the list are emitted as usual.
+ * - State holds only the invoices on the overdue list now, so it never grows with
+ *   history, and it stays plain JSON.
  */
 
 export interface OverdueInvoice {
@@ -31,11 +38,16 @@ export interface OverdueOptions {
 	filters: { status: string[]; currency: string[]; minAmount?: number; customerId?: string | number };
 }
 
-/** `seen` is keyed by the normalized invoice id; `dueDate` is the other half of the event key. */
+/**
+ * `seen` is keyed by the normalized invoice id; `dueDate` is the other half of the event key.
+ * `settled`: the key's overdue event was emitted or recorded as existing. `gate`: the filters
+ * and minimum days the state was last reconciled with.
+ */
 export interface OverdueState {
-	version: 1;
+	version: 2;
 	initialized: boolean;
-	seen: Record<string, { dueDate: string; marks: number[] }>;
+	gate: string;
+	seen: Record<string, { dueDate: string; settled: boolean; marks: number[] }>;
 }
 
 export type OverdueEvent = {
@@ -48,16 +60,30 @@ type SeenEntry = OverdueState['seen'][string];
 const MS_PER_DAY = 86_400_000;
 
 export function emptyOverdueState(): OverdueState {
-	return { version: 1, initialized: false, seen: {} };
+	return { version: 2, initialized: false, gate: '', seen: {} };
+}
+
+/** What decides whether an invoice is let through: a change of it acts as a first poll for what it newly lets through. */
+export function gateOf(options: OverdueOptions): string {
+	const sorted = (values: unknown[]) => values.map(normalizeLabel).filter(isNonEmpty).sort();
+	const { filters } = options;
+	return JSON.stringify([
+		Number.isFinite(options.minDaysOverdue) ? options.minDaysOverdue : 0,
+		sorted(filters?.status ?? []),
+		sorted(filters?.currency ?? []),
+		typeof filters?.minAmount === 'number' && Number.isFinite(filters.minAmount) ? filters.minAmount : null,
+		normalizeInvoiceId(filters?.customerId) ?? null,
+	]);
 }
 
 /**
- * Reads whatever the trigger finds in its static data. Anything that is not a
- * version-1 state yields the empty state, which makes the next poll a first poll:
- * with emitExisting off that re-records the current list instead of flooding the workflow.
+ * Reads whatever the trigger finds in its static data. A version-1 state (kept only keys that
+ * passed, all of them settled) is carried over; anything else yields the empty state, which
+ * makes the next poll a first poll: with emitExisting off that re-records the current list
+ * instead of flooding the workflow.
  */
 export function readOverdueState(stored: unknown): OverdueState {
-	if (!isPlainObject(stored) || stored.version !== 1 || !isPlainObject(stored.seen)) {
+	if (!isPlainObject(stored) || (stored.version !== 1 && stored.version !== 2) || !isPlainObject(stored.seen)) {
 		return emptyOverdueState();
 	}
 	const seen = new Map<string, SeenEntry>();
@@ -65,10 +91,13 @@ export function readOverdueState(stored: unknown): OverdueState {
 		const invoiceKey = normalizeInvoiceId(rawKey);
 		const dueDate = normalizeDueDate(isPlainObject(rawEntry) ? rawEntry.dueDate : undefined);
 		if (invoiceKey === undefined || dueDate === undefined || seen.has(invoiceKey)) continue;
-		const rawMarks = (rawEntry as Record<string, unknown>).marks;
-		seen.set(invoiceKey, { dueDate, marks: Array.isArray(rawMarks) ? sortedPositiveIntegers(rawMarks) : [] });
+		const entry = rawEntry as Record<string, unknown>;
+		const marks = Array.isArray(entry.marks) ? sortedPositiveIntegers(entry.marks) : [];
+		seen.set(invoiceKey, { dueDate, settled: stored.version === 1 || entry.settled === true, marks });
 	}
-	return { version: 1, initialized: stored.initialized === true, seen: toRecord(seen) };
+	// Version 1 kept no gate: the options of the coming poll are taken as the ones it was made with.
+	const gate = typeof stored.gate === 'string' ? stored.gate : '';
+	return { version: 2, initialized: stored.initialized === true, gate, seen: toRecord(seen) };
 }
 
 /**
@@ -82,14 +111,16 @@ export function reconcileOverdue(
 	options: OverdueOptions,
 	now: Date,
 ): { events: OverdueEvent[]; next: OverdueState; skipped: number } {
+	const gate = gateOf(options);
 	const isFirstPoll = !previous.initialized;
+	// A version-1 state has no gate: it was made with the options in force, as far as anyone knows.
+	const gateChanged = !isFirstPoll && previous.gate !== '' && previous.gate !== gate;
 	const minDaysOverdue = Number.isFinite(options.minDaysOverdue) ? options.minDaysOverdue : 0;
 	const escalationDays = sortedPositiveIntegers(options.escalationDays ?? []);
 	const passesFilters = buildFilter(options.filters);
 
 	const events: OverdueEvent[] = [];
 	const nextSeen = new Map<string, SeenEntry>();
-	const handledIds = new Set<string>();
 	let skipped = 0;
 
 	for (const invoice of Array.isArray(fetched) ? fetched : []) {
@@ -100,43 +131,45 @@ export function reconcileOverdue(
 			continue;
 		}
 		// The API should not repeat an invoice; if it does, the first (most overdue) one wins.
-		if (handledIds.has(invoiceKey)) continue;
-		handledIds.add(invoiceKey);
+		if (nextSeen.has(invoiceKey)) continue;
 
-		// Not recorded, so if it passes later (filter or status changed) it is newly overdue then.
-		if (!passesFilters(invoice)) continue;
-
+		const known = ownEntry(previous.seen, invoiceKey);
+		const sameKey = known !== undefined && known.dueDate === dueDate;
 		const daysOverdue = readDaysOverdue(invoice, dueDate, now);
 		const crossedMarks = escalationDays.filter((mark) => daysOverdue >= mark);
-		const known = ownEntry(previous.seen, invoiceKey);
 
-		if (known !== undefined && known.dueDate === dueDate) {
-			// Same key as last poll: only escalation marks can fire. A poll may skip over
-			// several marks; one event for the highest is enough, the rest are settled with it.
+		if (sameKey && known.settled) {
+			// Only escalation marks can fire, and only while the invoice passes the filters. A poll
+			// may skip over several marks; one event for the highest is enough.
+			if (!passesFilters(invoice)) {
+				nextSeen.set(invoiceKey, known);
+				continue;
+			}
 			const doneMarks = new Set(known.marks);
 			const newMarks = crossedMarks.filter((mark) => !doneMarks.has(mark));
 			if (newMarks.length > 0) {
-				const highestMark = newMarks[newMarks.length - 1];
-				events.push({ kind: 'escalation', invoice: { ...invoice, escalation_days: highestMark } });
+				events.push({ kind: 'escalation', invoice: { ...invoice, escalation_days: newMarks[newMarks.length - 1] } });
 			}
-			// Known keys stay even if days_overdue dips below the minimum: the minimum only
-			// gates becoming newly overdue, and dropping would re-emit the same key later.
-			nextSeen.set(invoiceKey, { dueDate, marks: sortedPositiveIntegers([...known.marks, ...crossedMarks]) });
+			nextSeen.set(invoiceKey, { dueDate, settled: true, marks: sortedPositiveIntegers([...known.marks, ...crossedMarks]) });
 			continue;
 		}
 
-		// New key (new invoice, or its due date moved). Below the minimum it is not recorded,
-		// so it becomes newly overdue at the poll where it reaches the minimum.
-		if (daysOverdue < minDaysOverdue) continue;
-		if (!isFirstPoll || options.emitExisting) {
+		// Not settled: a key new to the list, or one the filters or minimum days held back so far.
+		// It is let through once it passes the filters at the minimum days.
+		if (!passesFilters(invoice) || daysOverdue < minDaysOverdue) {
+			nextSeen.set(invoiceKey, { dueDate, settled: false, marks: [] });
+			continue;
+		}
+		// The backlog that a first poll, or a change of filters, newly lets through is recorded; new keys are events.
+		const isBacklog = isFirstPoll || (gateChanged && sameKey);
+		if (!isBacklog || options.emitExisting) {
 			events.push({ kind: 'overdue', invoice: { ...invoice } });
 		}
-		// Marks already passed are settled by the overdue event (or by the silent first
-		// poll): one event per invoice, no backlog of escalations.
-		nextSeen.set(invoiceKey, { dueDate, marks: crossedMarks });
+		// Marks already passed are settled with it: one event per invoice, no backlog of escalations.
+		nextSeen.set(invoiceKey, { dueDate, settled: true, marks: crossedMarks });
 	}
 
-	return { events, next: { version: 1, initialized: true, seen: toRecord(nextSeen) }, skipped };
+	return { events, next: { version: 2, initialized: true, gate, seen: toRecord(nextSeen) }, skipped };
 }
 
 /**

@@ -102,28 +102,85 @@ describe('answers that echo the token', () => {
 
 });
 
-describe('the token does not follow a redirect to another host', () => {
-	test('a 302 to another origin: that host gets no Authorization header', async () => {
-		const seenElsewhere: http.IncomingHttpHeaders[] = [];
-		const elsewhere = http.createServer((request, response) => {
-			seenElsewhere.push(request.headers);
+describe('a redirect is never followed', () => {
+	let seenElsewhere: Array<{ method?: string; url?: string; headers: http.IncomingHttpHeaders }>;
+	let elsewhere: http.Server;
+	let location: string;
+	beforeEach(async () => {
+		seenElsewhere = [];
+		elsewhere = http.createServer((request, response) => {
+			seenElsewhere.push({ method: request.method, url: request.url, headers: request.headers });
 			response.writeHead(200, { 'Content-Type': 'application/json' });
-			response.end('{"success":true,"data":{"total_invoices":0}}');
+			response.end('{"success":true,"data":[{"id":1}]}');
 		});
 		await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
-		try {
-			// localhost and 127.0.0.1 are different origins.
-			const location = `http://localhost:${(elsewhere.address() as AddressInfo).port}/collect`;
-			fixture.emulator.injectFaults(1, { status: 302, body: '', headers: { Location: location } });
-			const result = await fixture.run({ parameters: stats });
-			// n8n follows the redirect, without the token.
-			expect(seenElsewhere).toHaveLength(1);
-			expect(result.error).toBeUndefined();
-			for (const headers of seenElsewhere) expect(headers.authorization).toBeUndefined();
-			expect(allStrings(result.run).filter(containsSecret)).toEqual([]);
-		} finally {
-			await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
-		}
+		// localhost and 127.0.0.1 are different origins.
+		location = `http://localhost:${(elsewhere.address() as AddressInfo).port}/collect`;
+	});
+	afterEach(async () => {
+		await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
+	});
+
+	test('a 302 on a read: a clear error naming where it points; nothing is sent there', async () => {
+		fixture.emulator.injectFaults(1, { status: 302, body: '', headers: { Location: location } });
+		const result = await fixture.run({ parameters: stats });
+		expect(seenElsewhere).toEqual([]);
+		expect(result.items).toEqual([]);
+		expect(result.error?.message).toBe(`PayRequest redirected GET /v1/invoices/stats to ${location}: set the Base URL to that address`);
+		expect(allStrings(result.run).filter(containsSecret)).toEqual([]);
+	});
+
+	test('a 301 on Create: not turned into a GET, nothing created, nothing sent to the target, the error says so', async () => {
+		const customer = fixture.emulator.customers()[0].id;
+		fixture.emulator.injectFaults(1, { status: 301, body: '', headers: { Location: '/api/v1/invoices?page=1' } });
+		const result = await fixture.run({
+			parameters: {
+				resource: 'invoice',
+				operation: 'create',
+				customerId: String(customer),
+				date: '2025-03-01',
+				dueDate: '2025-03-15',
+				items: { item: [{ description: 'Work', quantity: 1, unitPrice: 10, taxRate: 0 }] },
+			},
+		});
+		expect(result.items).toEqual([]);
+		expect(result.error?.message).toMatch(/^PayRequest redirected POST \/v1\/invoices to http:\/\/127\.0\.0\.1:\d+\/api\/v1\/invoices\?page=1: set the Base URL to that address$/);
+		expect(fixture.emulator.requests.map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual(['POST /api/v1/invoices 301']);
+		expect(seenElsewhere).toEqual([]);
+	});
+
+	test("the credential test reports a redirect instead of following it, and the target gets nothing", async () => {
+		fixture.emulator.injectFaults(1, { status: 301, body: '', headers: { Location: location } });
+		const result = await testCredential(fixture.credential);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/^PayRequest redirected the test request to another address, and n8n did not follow it/);
+		expect(seenElsewhere).toEqual([]);
+	});
+});
+
+describe('plain http is refused except on this machine', () => {
+	test.each(['http://payrequest.example/api', 'http://10.0.0.5:8080/api'])('%s: the node stops before any request, saying why', async (baseUrl) => {
+		const result = await fixture.run({ parameters: stats, credential: { ...fixture.credential, baseUrl } });
+		expect(result.error?.message).toMatch(/^The Base URL in the PayRequest API credential must start with https:\/\//);
+		expect(result.error?.description).toMatch(/localhost, 127\.0\.0\.1, ::1/);
+		expect(fixture.emulator.requests).toEqual([]);
+	});
+
+	test('the credential test refuses it too, before any request, and the field says why', async () => {
+		// A local server on a name that is not loopback: it would answer, were anything sent to it.
+		const baseUrl = fixture.credential.baseUrl.replace('127.0.0.1', 'invoicing-test.localtest.invalid');
+		const result = await testCredential({ ...fixture.credential, baseUrl });
+		expect(result).toEqual({ status: 'Error', message: 'Invalid URL' });
+		expect(fixture.emulator.requests).toEqual([]);
+		const field = new PayRequestApi().properties.find((property) => property.name === 'baseUrl');
+		expect(field?.description).toMatch(/must start with https:\/\/ \(plain http only for localhost, 127\.0\.0\.1 and ::1/);
+	});
+
+	test('http://localhost and http://127.0.0.1 are allowed (the emulator, a proxy beside n8n)', async () => {
+		const viaLocalhost = fixture.credential.baseUrl.replace('127.0.0.1', 'localhost');
+		expect(await testCredential({ ...fixture.credential, baseUrl: viaLocalhost })).toMatchObject({ status: 'OK' });
+		const result = await fixture.run({ parameters: stats, credential: { ...fixture.credential, baseUrl: viaLocalhost } });
+		expect(result.error).toBeUndefined();
 	});
 });
 

@@ -16,7 +16,8 @@ export const invoiceIdLocator: INodeProperties = {
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
 	required: true,
-	description: 'The invoice to work on',
+	description:
+		"The invoice to work on, by PayRequest's numeric invoice ID (such as 1234), not its invoice number (INV-…). With only the number, find the invoice first with Get Many and map its ID.",
 	modes: [
 		{
 			displayName: 'From List',
@@ -143,18 +144,21 @@ export function readOptions(context: IExecuteFunctions, itemIndex: number): IDat
 	return typeof options === 'object' && options !== null ? (options as IDataObject) : {};
 }
 
-/** Settings are read from the first item: one node run shares one client and one rate budget. */
-export function readTransportSettings(context: IExecuteFunctions): TransportSettings {
-	if (context.getInputData().length === 0) return DEFAULT_TRANSPORT_SETTINGS;
-	const options = readOptions(context, 0);
+/** Timeout and Max Wait of one item: read inside the item's error handling, so Continue On Fail covers them. */
+export function readTransportSettings(context: IExecuteFunctions, itemIndex: number): TransportSettings {
+	const options = readOptions(context, itemIndex);
 	return {
-		timeoutSeconds: positiveNumberOption(context, options, 'timeout', 'Timeout', DEFAULT_TRANSPORT_SETTINGS.timeoutSeconds, 1, 0),
-		maxWaitSeconds: positiveNumberOption(context, options, 'maxWaitSeconds', 'Max Wait', DEFAULT_TRANSPORT_SETTINGS.maxWaitSeconds, 0, 0),
+		timeoutSeconds: positiveNumberOption(context, options, 'timeout', 'Timeout', DEFAULT_TRANSPORT_SETTINGS.timeoutSeconds, 1, itemIndex),
+		maxWaitSeconds: positiveNumberOption(context, options, 'maxWaitSeconds', 'Max Wait', DEFAULT_TRANSPORT_SETTINGS.maxWaitSeconds, 0, itemIndex),
 	};
 }
 
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An invoice as the API returns it: an object that has an id. */
+export const isInvoiceObject = (value: unknown): value is Record<string, unknown> =>
+	isPlainObject(value) && value.id !== undefined && value.id !== null && value.id !== '';
 
 export const isObjectArray = (value: unknown): value is Array<Record<string, unknown>> =>
 	Array.isArray(value) && value.every(isPlainObject);

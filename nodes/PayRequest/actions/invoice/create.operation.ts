@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { toCalendarDate } from '../../../shared/calendarDate';
 import type { PayRequestClient } from '../../transport';
-import { isPlainObject, optionsCollection } from './common';
+import { isInvoiceObject, isPlainObject, optionsCollection } from './common';
 
 const properties: INodeProperties[] = [
 	{
@@ -85,7 +85,9 @@ const properties: INodeProperties[] = [
 		displayName: 'Line Items (JSON)',
 		name: 'itemsJson',
 		type: 'json',
-		default: '[\n  {\n    "description": "Consulting",\n    "quantity": 8,\n    "unitPrice": 150,\n    "taxRate": 21\n  }\n]',
+		// Empty, not a sample line: a sample that nobody replaced would be billed.
+		default: '[]',
+		placeholder: '[{ "description": "Consulting", "quantity": 8, "unitPrice": 150, "taxRate": 21 }]',
 		description:
 			'A JSON array of line items with description, quantity, unitPrice and taxRate (unit_price and tax_rate work too). Map it from a field of an earlier node, such as its lines.',
 		displayOptions: { show: { itemsInputMode: ['json'] } },
@@ -276,6 +278,7 @@ export async function execute(this: IExecuteFunctions, client: PayRequestClient,
 		effectIfAnswerLost: describeInvoice(body),
 	};
 	const envelope = await client.request(request);
-	const invoice = client.expectShape(envelope.data, isPlainObject, 'created invoice in data', request);
+	// One invoice with its id, nothing else: a list or an empty object is not what was created.
+	const invoice = client.expectShape(envelope.data, isInvoiceObject, 'created invoice (an object with an id) in data', request);
 	return [{ json: invoice as IDataObject, pairedItem: { item: itemIndex } }];
 }

@@ -14,6 +14,8 @@ export const statusOptions = INVOICE_STATUSES.map((status) => ({
 export interface InvoiceFilters {
 	statuses: string[];
 	customerId?: string;
+	/** Exact invoice number (INV-000042), compared without regard to case. */
+	invoiceNumber?: string;
 	dateFrom?: string;
 	dateTo?: string;
 	dueDateFrom?: string;
@@ -39,6 +41,7 @@ export function readInvoiceFilters(node: INode, raw: IDataObject, itemIndex: num
 	const filters: InvoiceFilters = {
 		statuses,
 		customerId,
+		invoiceNumber: typeof raw.invoiceNumber === 'string' && raw.invoiceNumber.trim() !== '' ? raw.invoiceNumber.trim() : undefined,
 		dateFrom: filterDate(node, raw.dateFrom, 'Invoice Date From', itemIndex),
 		dateTo: filterDate(node, raw.dateTo, 'Invoice Date To', itemIndex),
 		dueDateFrom: filterDate(node, raw.dueDateFrom, 'Due Date From', itemIndex),
@@ -58,7 +61,7 @@ export function readInvoiceFilters(node: INode, raw: IDataObject, itemIndex: num
 export function hasFilters(filters: InvoiceFilters): boolean {
 	return (
 		filters.statuses.length > 0 ||
-		[filters.customerId, filters.dateFrom, filters.dateTo, filters.dueDateFrom, filters.dueDateTo].some((v) => v !== undefined)
+		[filters.customerId, filters.invoiceNumber, filters.dateFrom, filters.dateTo, filters.dueDateFrom, filters.dueDateTo].some((v) => v !== undefined)
 	);
 }
 
@@ -69,6 +72,9 @@ export function matchesInvoiceFilters(invoice: Invoice, filters: InvoiceFilters)
 		const customer = invoice.customer as IDataObject | null | undefined;
 		const id = customer?.id ?? invoice.customer_id;
 		if (id === undefined || id === null || String(id) !== filters.customerId) return false;
+	}
+	if (filters.invoiceNumber !== undefined && String(invoice.invoice_number ?? '').toLowerCase() !== filters.invoiceNumber.toLowerCase()) {
+		return false;
 	}
 	const inRange = (value: unknown, from?: string, to?: string) => {
 		if (from === undefined && to === undefined) return true;
