@@ -352,6 +352,7 @@ export class PayRequestEmulator {
 	private readonly rateWindows = new Map<string, RateWindow>();
 	private latencyMs = 0;
 	private listPageHook: ((page: number) => void) | undefined;
+	private omittedPaginatorFields = new Set<string>();
 
 	private server: http.Server | undefined;
 	private listeningUrl: string | undefined;
@@ -591,6 +592,11 @@ export class PayRequestEmulator {
 	 */
 	onListPage(hook: ((page: number) => void) | undefined): void {
 		this.listPageHook = hook;
+	}
+
+	/** Leaves paginator fields out of list answers (a simple paginator, or a proxy that trims them); [] restores them. */
+	omitPaginatorFields(fields: Array<'last_page' | 'total'>): void {
+		this.omittedPaginatorFields = new Set(fields);
 	}
 
 	setLatency(ms: number): void {
@@ -927,7 +933,7 @@ export class PayRequestEmulator {
 		const origin = hostHeader && /^[A-Za-z0-9.:[\]-]+$/.test(hostHeader) ? `http://${hostHeader}` : this.listeningUrl?.replace(/\/api$/, '') ?? '';
 		const path = `${origin}/api/v1/invoices`;
 		const pageUrl = (pageNumber: number) => `${path}?page=${pageNumber}`;
-		return json(200, {
+		const response = json(200, {
 			success: true,
 			data: {
 				current_page: page,
@@ -944,6 +950,12 @@ export class PayRequestEmulator {
 				total,
 			},
 		});
+		const paginator = (response.body as { data: Record<string, unknown> }).data;
+		for (const field of this.omittedPaginatorFields) {
+			delete paginator[field];
+			if (field === 'last_page') delete paginator.last_page_url;
+		}
+		return response;
 	}
 
 	private findInvoiceByPathId(id: string): EmulatorInvoice | undefined {

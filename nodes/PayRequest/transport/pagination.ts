@@ -68,8 +68,8 @@ interface Pass {
  * Lists invoices page by page (100 a page, the API's maximum, so the request count is the
  * minimum: ceil(total / 100) for everything). Pages go out `maxConcurrency` at a time and are
  * taken in the API's order. The walk ends at a short or empty page, whatever last_page said; past
- * last_page it goes on only while pages come back full and the total says invoices are missing,
- * and when no page names a last page or a total, until a short or empty page.
+ * last_page (read again from every page) it goes on, one page at a time, while pages come back
+ * full and the total says invoices are missing or no page gives a total.
  *
  * Page-number pages shift when invoices are created or deleted during the walk: an invoice may
  * come twice (dropped here) or be skipped. So a walk that reads to the end checks that the list
@@ -134,9 +134,9 @@ async function readListOnce(client: PayRequestClient, query: InvoiceListQuery): 
 	// With a filter and a limit, only looking tells which page meets the limit: one at a time.
 	const concurrency = query.keep && Number.isFinite(limit) ? 1 : query.maxConcurrency;
 	let next = 2;
-	// Past the last page the pages name only while the total says invoices are still missing (or when no page names one).
-	const mayHaveMore = () =>
-		lastPage === undefined || next <= lastPage || (pass.total !== undefined && pass.counted < pass.total);
+	// Past the last page the pages name only while the total says invoices are still missing, or when
+	// no page gives a total to check it against (a full page may always have a next one).
+	const mayHaveMore = () => lastPage === undefined || next <= lastPage || pass.total === undefined || pass.counted < pass.total;
 	while (lastWasFull && !pass.enough && mayHaveMore()) {
 		// Up to the last page the pages say there are; past it (or when none says), one page at a time.
 		let to = lastPage !== undefined && lastPage >= next ? lastPage : next;

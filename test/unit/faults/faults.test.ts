@@ -120,7 +120,7 @@ describe('Return All under faults', () => {
 		expect(Date.now() - started).toBeLessThan(5_000);
 	});
 
-	test('a paginator that claims a million pages: paging stops at the first empty page, every invoice once', async () => {
+	test('a paginator that claims a million pages: paging stops at the first empty page, the count that does not add up is read again, every invoice once', async () => {
 		const invoices = addInvoices(fixture.emulator, 450);
 		const firstPage = invoices.slice(0, 100).map((invoice) => ({ id: invoice.id, invoice_number: invoice.invoice_number, status: invoice.status }));
 		const lyingBody = JSON.stringify({ success: true, data: { current_page: 1, data: firstPage, last_page: 1_000_000, per_page: 100, total: 100_000_000 } });
@@ -129,7 +129,9 @@ describe('Return All under faults', () => {
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json.id)).toEqual(invoices.map((invoice) => invoice.id));
 		// Pages 1–5 hold the invoices, 6 is empty; at most the 3 others in flight beside it go out.
-		expect(fixture.emulator.requests.length).toBeLessThanOrEqual(9);
+		// 450 read against a total of 100,000,000: the list is read once more (5 truthful pages).
+		expect(fixture.emulator.requests.length).toBeLessThanOrEqual(9 + 5);
+		expect(fixture.emulator.requests.filter((request) => request.query.page === '1')).toHaveLength(2);
 	});
 });
 
@@ -289,7 +291,6 @@ describe('answers that cannot be read', () => {
 		['a JSON array', { operation: 'getStats' }, 200, '[1,2]', /^PayRequest answered GET \/v1\/invoices\/stats with JSON that is not an object$/],
 		['JSON null', { operation: 'getStats' }, 200, 'null', /with JSON that is not an object$/],
 		['no data', { operation: 'getStats' }, 200, '{"success":true}', /^PayRequest's answer to GET \/v1\/invoices\/stats has no totals in data$/],
-		['success false with 200', { operation: 'getStats' }, 200, '{"success":false,"error":"Maintenance"}', /^PayRequest reported a failure for GET \/v1\/invoices\/stats: Maintenance$/],
 		['a list without data', { operation: 'getAll', returnAll: true }, 200, '{"success":true}', /^PayRequest's answer to GET \/v1\/invoices has no list of invoices in data\.data$/],
 		['a list whose data is a bare array', { operation: 'getAll', returnAll: true }, 200, '{"success":true,"data":[{"id":1}]}', /GET \/v1\/invoices has no list of invoices in data\.data$/],
 		['a list whose data.data is not an array', { operation: 'getAll', returnAll: true }, 200, '{"success":true,"data":{"data":"none","last_page":1}}', /GET \/v1\/invoices has no list of invoices/],
@@ -300,7 +301,9 @@ describe('answers that cannot be read', () => {
 		['overdue data null', { operation: 'getOverdue' }, 200, '{"success":true,"data":null}', /GET \/v1\/invoices\/overdue has no list of invoices in data$/],
 		['an invoice as an array', get1001, 200, '{"success":true,"data":[]}', /^PayRequest's answer to GET \/v1\/invoices\/1001 has no invoice in data$/],
 		['an invoice as a string', get1001, 200, '{"success":true,"data":"INV-000001"}', /GET \/v1\/invoices\/1001 has no invoice in data$/],
-		['a created invoice missing', { operation: 'create' }, 201, '{"success":true,"message":"Invoice created successfully"}', /^PayRequest's answer to POST \/v1\/invoices has no created invoice in data\. The invoice \(reference "PO-9", .*\) may have been created; check before retrying$/],
+		['a created invoice missing', { operation: 'create' }, 201, '{"success":true,"message":"Invoice created successfully"}', /^PayRequest's answer to POST \/v1\/invoices has no created invoice \(an object with an id\) in data\. The invoice \(reference "PO-9", .*\) may have been created; check before retrying$/],
+		['a create answered with a list (a redirect that became a GET)', { operation: 'create' }, 200, '{"success":true,"data":{"current_page":1,"data":[{"id":1}],"last_page":1}}', /^PayRequest's answer to POST \/v1\/invoices has no created invoice \(an object with an id\) in data\. The invoice \(reference "PO-9", .*\) may have been created; check before retrying$/],
+		['a created invoice without an id', { operation: 'create' }, 201, '{"success":true,"data":{"invoice_number":"INV-9"}}', /has no created invoice \(an object with an id\) in data\. The invoice .* may have been created/],
 		['a create answer that is not JSON', { operation: 'create' }, 201, '<html>OK</html>', /^PayRequest answered POST \/v1\/invoices with a body that is not JSON\. The invoice .* may have been created; check before retrying$/],
 		['an empty reminder answer', { operation: 'sendReminder', invoiceId: invoiceLocator('1002') }, 200, '', /^PayRequest answered POST \/v1\/invoices\/1002\/reminder with an empty body\. The reminder for invoice 1002 may have been sent; check before retrying$/],
 	];
@@ -321,6 +324,25 @@ describe('answers that cannot be read', () => {
 		const continued = await fixture.run({ parameters, continueOnFail: true });
 		expect(continued.items.map((item) => Object.keys(item.json).sort())).toEqual([['description', 'error']]);
 		expect(continued.items[0].json.error).toMatch(message);
+	});
+});
+
+describe('"success": false in a 2xx answer is PayRequest\'s own refusal', () => {
+	test.each([
+		['Get Statistics', { resource: 'invoice', operation: 'getStats' }, 'GET /v1/invoices/stats'],
+		['Create', 'create', 'POST /v1/invoices'],
+	])('%s: an error with PayRequest\'s message, not "may have been created"; asked once', async (_label, operation, endpoint) => {
+		const customerId = fixture.emulator.customers()[0].id;
+		const parameters = typeof operation === 'string' ? createParameters(customerId, 'PO-9') : operation;
+		fixture.emulator.injectFaults(1, { status: 200, body: '{"success":false,"error":"Customer is archived"}' });
+		const { items, error } = await fixture.run({ parameters });
+		expect(items).toEqual([]);
+		expect(error?.name).toBe('NodeApiError');
+		expect(error?.message).toBe(`PayRequest refused ${endpoint}: Customer is archived`);
+		expect(error?.description).toMatch(/nothing was done/);
+		expect(`${error?.message} ${error?.description}`).not.toMatch(/may have been/);
+		expect(fixture.emulator.requests).toHaveLength(1);
+		expect(fixture.emulator.listInvoices().some((invoice) => invoice.reference === 'PO-9')).toBe(false);
 	});
 });
 
