@@ -11,10 +11,10 @@ import { parseEscalationDays, readOverdueState, reconcileOverdue } from './trigg
 const STATE_KEY = 'overdueInvoices';
 
 /**
- * n8n's scheduler gives up on a poll after about 45 s (n8n 2.x): a poll's requests must end well
- * inside that, with what a 429 may make it wait counted in.
+ * n8n's scheduler gives up on a poll after about 45 s (n8n 2.x): a whole poll, requests, repeats
+ * and rate-limit waits together, ends within Timeout + Max Wait (35 s by default).
  */
-const POLL_DEFAULTS: TransportSettings = { timeoutSeconds: 20, maxWaitSeconds: 20 };
+const POLL_DEFAULTS = { timeoutSeconds: 15, maxWaitSeconds: 20 };
 
 function readTriggerOptions(context: IPollFunctions): OverdueOptions & { transport: TransportSettings } {
 	const options = context.getNodeParameter('options', {}) as IDataObject;
@@ -41,11 +41,9 @@ function readTriggerOptions(context: IPollFunctions): OverdueOptions & { transpo
 	const minAmount = number(options.minAmount, 'Min Amount', undefined);
 	const timeoutSeconds = number(options.timeout, 'Timeout', POLL_DEFAULTS.timeoutSeconds) ?? POLL_DEFAULTS.timeoutSeconds;
 	if (timeoutSeconds < 1) fail('Timeout', `must be at least 1 second, not ${timeoutSeconds}`);
+	const maxWaitSeconds = number(options.maxWaitSeconds, 'Max Wait', POLL_DEFAULTS.maxWaitSeconds) ?? POLL_DEFAULTS.maxWaitSeconds;
 	return {
-		transport: {
-			timeoutSeconds,
-			maxWaitSeconds: number(options.maxWaitSeconds, 'Max Wait', POLL_DEFAULTS.maxWaitSeconds) ?? POLL_DEFAULTS.maxWaitSeconds,
-		},
+		transport: { timeoutSeconds, maxWaitSeconds, wholeRunSeconds: timeoutSeconds + maxWaitSeconds },
 		emitExisting: options.emitExisting === true,
 		minDaysOverdue: number(options.minDaysOverdue, 'Min Days Overdue', 0) ?? 0,
 		escalationDays,
@@ -141,7 +139,7 @@ export class PayRequestTrigger implements INodeType {
 						typeOptions: { minValue: 0 },
 						default: 20,
 						description:
-							"Seconds one poll may wait in all for PayRequest's rate limit. A poll that would wait longer fails, saves nothing, and the next poll emits what it missed. Keep Timeout plus Max Wait well under 45 s, n8n's limit for a poll.",
+							"Seconds one poll may wait in all for PayRequest's rate limit. A whole poll ends within Timeout + Max Wait: one that would take longer fails, saves nothing, and the next poll emits what it missed. Keep the two together under 45 s, n8n's limit for a poll.",
 					},
 					{
 						displayName: 'Min Amount',
@@ -172,7 +170,7 @@ export class PayRequestTrigger implements INodeType {
 						name: 'timeout',
 						type: 'number',
 						typeOptions: { minValue: 1 },
-						default: 20,
+						default: 15,
 						description:
 							'Seconds to wait for PayRequest to answer before the poll fails. A failed poll saves nothing; the next one emits what it missed.',
 					},

@@ -372,6 +372,13 @@ export class PollingWorkflow {
 		this.data = additionalData(credential);
 	}
 
+	/** The user edits the trigger's parameters: the same workflow, so the same static data. */
+	withParameters(parameters: IDataObject): this {
+		this.node.parameters = parameters as INode['parameters'];
+		this.workflow.nodes[this.node.name].parameters = parameters as INode['parameters'];
+		return this;
+	}
+
 	/** One poll, as n8n's poller runs it; mode 'manual' is the editor's "Fetch Test Event". */
 	async poll(mode: WorkflowExecuteMode = 'trigger'): Promise<PollOutcome> {
 		const context = new PollContext(this.workflow, this.node, this.data, mode, mode === 'manual' ? 'manual' : 'activate');

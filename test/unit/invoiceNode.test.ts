@@ -372,6 +372,23 @@ describe('Invoice list search (the "From List" mode)', () => {
 		expect(invoiceRequests().map((request) => request.query)).toEqual(['1', '2', '3'].map((page) => ({ page, per_page: '50' })));
 	});
 
+	test('never waits out the rate limit: a spent limit is an error that says so, within a second', async () => {
+		addInvoices(fixture.emulator, 60);
+		fixture.emulator.setRateLimit({ perMinute: 1, burst: 0 });
+		expect((await searchInvoiceList(fixture.credential)).results).toHaveLength(50);
+		const started = Date.now();
+		await expect(searchInvoiceList(fixture.credential)).rejects.toThrow(/^PayRequest's rate limit is reached; try again in \d+ s$/);
+		expect(Date.now() - started).toBeLessThan(1_000);
+	});
+
+	test('a slow answer ends the search after 5 s, not the 60 s of a node run', async () => {
+		addInvoices(fixture.emulator, 10);
+		fixture.emulator.injectFaults(1, { delayMs: 30_000 });
+		const started = Date.now();
+		await expect(searchInvoiceList(fixture.credential)).rejects.toThrow(/^PayRequest did not answer GET \/v1\/invoices\?page=1&per_page=50 within 5 s$/);
+		expect(Date.now() - started).toBeLessThan(6_500);
+	}, 15_000);
+
 	test('a search term matches invoice number, reference or customer, reading on across pages', async () => {
 		const created = addInvoices(fixture.emulator, 120);
 		const wanted = created[110];

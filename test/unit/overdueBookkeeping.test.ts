@@ -455,7 +455,7 @@ describe('unusable entries', () => {
 	});
 
 	test('an ISO timestamp due date keys on its date part', () => {
-		const state = { version: 1 as const, initialized: true, seen: { '1': { dueDate: '2024-03-01', marks: [] } } };
+		const state: OverdueState = { version: 2, initialized: true, gate: '', seen: { '1': { dueDate: '2024-03-01', settled: true, marks: [] } } };
 		const { events, next } = reconcileOverdue(state, [invoice(1, 3, { due_date: '2024-03-01T00:00:00Z' })], buildOptions(), NOW);
 		expect(events).toEqual([]);
 		expect(next.seen['1'].dueDate).toBe('2024-03-01');
@@ -586,7 +586,7 @@ describe('readOverdueState', () => {
 	});
 
 	test('a version-1 state carried over: what it recorded is not emitted again, and the next poll emits what is new', () => {
-		const stored = { version: 1, initialized: true, seen: { '1': { dueDate: '2024-02-01', marks: [] } } };
+		const stored: unknown = { version: 1, initialized: true, seen: { '1': { dueDate: '2024-02-01', marks: [] } } };
 		const { events, next } = reconcileOverdue(readOverdueState(stored), [invoice(1, 3), invoice(2, 1)], buildOptions({ filters: { status: ['sent'] } }), NOW);
 		expect(events.map(describeEvent)).toEqual(['overdue:2']);
 		expect(next.version).toBe(2);

@@ -6,7 +6,7 @@ import { createPrng } from '../emulator/seed';
 import type { AddInvoiceInput, EmulatorInvoice, Fault } from '../emulator/PayRequestEmulator';
 import { READ_WRITE_TOKEN, useEmulator } from '../engine/emulatorFixture';
 import type { PollOutcome } from '../engine/harness';
-import { PollingWorkflow } from '../engine/harness';
+import { loadTriggerType, PollingWorkflow } from '../engine/harness';
 
 // Failing reads are repeated with backoff (300 + 600 + 1200 ms), so a few tests take seconds.
 jest.setTimeout(20_000);
@@ -19,7 +19,8 @@ const STATE_OWNER = 'node:PayRequest Trigger';
 interface StoredOverdueState {
 	version: number;
 	initialized: boolean;
-	seen: Record<string, { dueDate: string; marks: number[] }>;
+	gate: string;
+	seen: Record<string, { dueDate: string; settled: boolean; marks: number[] }>;
 }
 
 interface Poll extends PollOutcome {
@@ -57,8 +58,17 @@ function storedTriggerState(workflow: PollingWorkflow): StoredOverdueState | und
 	return owner?.overdueInvoices as StoredOverdueState | undefined;
 }
 
+/** Every overdue invoice the trigger keeps, whether or not it passes the filters. */
 function recordedIds(workflow: PollingWorkflow): string[] {
 	return Object.keys(storedTriggerState(workflow)?.seen ?? {}).sort();
+}
+
+/** The invoices whose overdue event went out (or that were recorded as existing). */
+function settledIds(workflow: PollingWorkflow): string[] {
+	const seen = storedTriggerState(workflow)?.seen ?? {};
+	return Object.keys(seen)
+		.filter((id) => seen[id].settled)
+		.sort();
 }
 
 /** The emulator's own overdue list, read directly (not over HTTP, so no request is recorded). */
@@ -111,11 +121,12 @@ describe('first poll after activation', () => {
 		const first = await goodPoll(workflow);
 		expect(first.items).toEqual([]);
 		expect(storedTriggerState(workflow)).toEqual({
-			version: 1,
+			version: 2,
 			initialized: true,
+			gate: expect.any(String),
 			seen: {
-				[longOverdue.id]: { dueDate: '2025-01-15', marks: [] },
-				[justOverdue.id]: { dueDate: '2025-02-27', marks: [] },
+				[longOverdue.id]: { dueDate: '2025-01-15', settled: true, marks: [] },
+				[justOverdue.id]: { dueDate: '2025-02-27', settled: true, marks: [] },
 			},
 		});
 
@@ -127,7 +138,7 @@ describe('first poll after activation', () => {
 	test('without Emit Existing and nothing overdue, the next poll emits what became overdue since', async () => {
 		const workflow = triggerWorkflow();
 		expect((await goodPoll(workflow)).items).toEqual([]);
-		expect(storedTriggerState(workflow)).toEqual({ version: 1, initialized: true, seen: {} });
+		expect(storedTriggerState(workflow)).toEqual({ version: 2, initialized: true, gate: expect.any(String), seen: {} });
 
 		const invoice = addOpenInvoice('2025-02-20');
 		expect(emittedIds(await goodPoll(workflow))).toEqual([invoice.id]);
@@ -155,8 +166,9 @@ describe('first poll after activation', () => {
 				customer: { id: customer.id, name: customer.name, email: customer.email, phone: customer.phone },
 				invoice_items: longOverdue.invoice_items,
 				payment_link: `https://payrequest.me/emulator/invoice/${longOverdue.id}`,
+				event: 'invoiceOverdue',
 			},
-			expect.objectContaining({ id: justOverdue.id, due_date: '2025-02-27', days_overdue: 2, payment_link: null }),
+			expect.objectContaining({ id: justOverdue.id, due_date: '2025-02-27', days_overdue: 2, payment_link: null, event: 'invoiceOverdue' }),
 		]);
 		expect(first.items.some((item) => 'escalation_days' in item.json)).toBe(false);
 
@@ -182,7 +194,7 @@ describe('invoices changing between polls', () => {
 			fixture.emulator.advanceDays(1);
 			expect((await goodPoll(workflow)).items).toEqual([]);
 		}
-		expect(storedTriggerState(workflow)?.seen).toEqual({ [invoice.id]: { dueDate: '2025-03-05', marks: [] } });
+		expect(storedTriggerState(workflow)?.seen).toEqual({ [invoice.id]: { dueDate: '2025-03-05', settled: true, marks: [] } });
 	});
 
 	test('a paid invoice is dropped from the state without an event, and the others stay', async () => {
@@ -213,7 +225,7 @@ describe('invoices changing between polls', () => {
 		const overdueAgain = await goodPoll(workflow);
 		expect(overdueAgain.items.map((item) => [item.json.id, item.json.due_date, item.json.days_overdue])).toEqual([[invoice.id, '2025-03-10', 1]]);
 		expect((await goodPoll(workflow)).items).toEqual([]);
-		expect(storedTriggerState(workflow)?.seen).toEqual({ [invoice.id]: { dueDate: '2025-03-10', marks: [] } });
+		expect(storedTriggerState(workflow)?.seen).toEqual({ [invoice.id]: { dueDate: '2025-03-10', settled: true, marks: [] } });
 	});
 
 	test('a due date moved while the invoice stays overdue is emitted at once with the new due date', async () => {
@@ -231,7 +243,7 @@ describe('invoices changing between polls', () => {
 		const invoice = addOpenInvoice('2025-02-28'); // 1 day overdue
 		const workflow = triggerWorkflow({ minDaysOverdue: 3 });
 		await goodPoll(workflow);
-		expect(recordedIds(workflow)).toEqual([]); // below the minimum: not recorded, so not swallowed by the silent first poll
+		expect(settledIds(workflow)).toEqual([]); // below the minimum: not settled, so not swallowed by the silent first poll
 
 		fixture.emulator.advanceDays(1);
 		expect((await goodPoll(workflow)).items).toEqual([]);
@@ -265,7 +277,7 @@ describe('Escalation Days', () => {
 			[14, 14],
 			[30, 30],
 		]);
-		expect(storedTriggerState(workflow)?.seen).toEqual({ [invoice.id]: { dueDate: '2025-03-01', marks: [7, 14, 30] } });
+		expect(storedTriggerState(workflow)?.seen).toEqual({ [invoice.id]: { dueDate: '2025-03-01', settled: true, marks: [7, 14, 30] } });
 	});
 
 	test('marks passed before the invoice was first seen are settled by its overdue event; a poll skipping marks fires once for the highest', async () => {
@@ -337,27 +349,54 @@ describe('filters', () => {
 
 		const first = await goodPoll(workflow);
 		expect(emittedIds(first)).toEqual([matching.id]);
-		expect(recordedIds(workflow)).toEqual([String(matching.id)]);
+		expect(settledIds(workflow)).toEqual([String(matching.id)]);
+		expect(recordedIds(workflow)).toHaveLength(5);
 
-		// Not recorded while filtered out, so when it starts matching it is new.
+		// Not settled while filtered out, so when it starts matching it is newly overdue.
 		fixture.emulator.setStatus(wrongStatus.id, 'sent');
 		expect(emittedIds(await goodPoll(workflow))).toEqual([wrongStatus.id]);
-		expect(recordedIds(workflow)).toEqual([String(matching.id), String(wrongStatus.id)]);
+		expect(settledIds(workflow)).toEqual([String(matching.id), String(wrongStatus.id)].sort());
 		expect((await goodPoll(workflow)).items).toEqual([]);
 	});
 
-	test('an invoice that stops matching leaves the state, so it is emitted again if it matches again', async () => {
+	test('an invoice whose status flips from sent to viewed and back is emitted once, while it stays overdue', async () => {
 		const invoice = addOpenInvoice('2025-02-01', { status: 'sent' });
 		const workflow = triggerWorkflow({ emitExisting: true, status: ['sent'] });
 		expect(emittedIds(await goodPoll(workflow))).toEqual([invoice.id]);
 
-		fixture.emulator.setStatus(invoice.id, 'partial');
+		fixture.emulator.setStatus(invoice.id, 'viewed');
 		expect((await goodPoll(workflow)).items).toEqual([]);
-		expect(recordedIds(workflow)).toEqual([]);
+		expect(settledIds(workflow)).toEqual([String(invoice.id)]);
 
 		fixture.emulator.setStatus(invoice.id, 'sent');
-		expect(emittedIds(await goodPoll(workflow))).toEqual([invoice.id]);
-		expect(recordedIds(workflow)).toEqual([String(invoice.id)]);
+		expect((await goodPoll(workflow)).items).toEqual([]);
+		expect(settledIds(workflow)).toEqual([String(invoice.id)]);
+
+		// Paid, then overdue again: newly overdue.
+		fixture.emulator.markPaid(invoice.id);
+		expect((await goodPoll(workflow)).items).toEqual([]);
+		expect(recordedIds(workflow)).toEqual([]);
+	});
+
+	test.each([
+		['off', false, []],
+		['on', true, ['viewed']],
+	])('editing the filters with Emit Existing %s: what they newly let through is recorded (emitted only with Emit Existing); later invoices are emitted', async (_label, emitExisting, expected) => {
+		const viewed = addOpenInvoice('2025-02-01', { status: 'viewed' });
+		const sent = addOpenInvoice('2025-02-02', { status: 'sent' });
+		const strict = triggerWorkflow({ emitExisting, status: ['sent'] });
+		const first = await goodPoll(strict);
+		expect(emittedIds(first)).toEqual(emitExisting ? [sent.id] : []);
+
+		// The user widens the filter: the same workflow (same static data) with other options.
+		const widened = strict.withParameters({ event: 'invoiceOverdue', options: { emitExisting, status: ['sent', 'viewed'] } });
+		const afterEdit = await goodPoll(widened);
+		expect(afterEdit.items.map((item) => item.json.status)).toEqual(expected);
+		expect(settledIds(widened)).toEqual([String(viewed.id), String(sent.id)].sort());
+
+		const later = addOpenInvoice('2025-02-20', { status: 'viewed' });
+		expect(emittedIds(await goodPoll(widened))).toEqual([later.id]);
+		expect((await goodPoll(widened)).items).toEqual([]);
 	});
 
 	test('a bad Min Amount fails with an error naming the option, before any request', async () => {
@@ -371,7 +410,71 @@ describe('filters', () => {
 		fixture.emulator.injectFaults(1, { status: 200, body: JSON.stringify({ success: true, count: 1, data: [withoutAmount] }) });
 		const result = await poll(triggerWorkflow({ emitExisting: true, minAmount: 0 }));
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => item.json)).toEqual([withoutAmount]);
+		expect(result.items.map((item) => item.json)).toEqual([{ ...withoutAmount, event: 'invoiceOverdue' }]);
+	});
+});
+
+describe('a poll that always ends (n8n abandons a poll after about 45 s)', () => {
+	test('the defaults keep a whole poll within 35 s: Timeout 15 s + Max Wait 20 s', () => {
+		const trigger = loadTriggerType()!;
+		const options = trigger.description.properties.find((property) => property.name === 'options')?.options as Array<{ name: string; default: unknown }>;
+		const defaults = Object.fromEntries(options.filter((option) => ['timeout', 'maxWaitSeconds'].includes(option.name)).map((option) => [option.name, option.default]));
+		expect(defaults).toEqual({ timeout: 15, maxWaitSeconds: 20 });
+	});
+
+	test('a 429 asking longer than Max Wait: the poll fails at once naming Max Wait, saves nothing; once the limit has passed, the next poll emits what it missed', async () => {
+		const workflow = triggerWorkflow({ maxWaitSeconds: 1 });
+		await goodPoll(workflow);
+		const stateBefore = workflow.storedState();
+		const missed = addOpenInvoice('2025-02-20');
+		fixture.emulator.injectFaults(1, { status: 429, headers: { 'Retry-After': '2' } });
+		const started = Date.now();
+		const failed = await poll(workflow);
+		expect(Date.now() - started).toBeLessThan(1_000);
+		expect(failed.error?.message).toBe("PayRequest's rate limit asks to wait 2 s more, which would pass Max Wait (1 s)");
+		expect(failed.items).toEqual([]);
+		expect(workflow.storedState()).toEqual(stateBefore);
+		// A poll while the account is still limited sends nothing and fails the same way.
+		const early = await poll(workflow);
+		expect(early.requests).toEqual([]);
+		expect(early.error?.message).toMatch(/which would pass Max Wait \(1 s\)/);
+		await new Promise((resolve) => setTimeout(resolve, 2_000));
+		expect(emittedIds(await goodPoll(workflow))).toEqual([missed.id]);
+	});
+
+	test('a request that hangs: the poll fails after Timeout naming it, saves nothing, and the next poll emits what it missed', async () => {
+		const workflow = triggerWorkflow({ timeout: 1 });
+		await goodPoll(workflow);
+		const stateBefore = workflow.storedState();
+		const missed = addOpenInvoice('2025-02-20');
+		fixture.emulator.injectFaults(1, { delayMs: 30_000 });
+		const started = Date.now();
+		const failed = await poll(workflow);
+		expect(Date.now() - started).toBeLessThan(3_000);
+		expect(failed.error?.message).toBe('PayRequest did not answer GET /v1/invoices/overdue within 1 s');
+		expect(failed.error?.description).toMatch(/Raise the Timeout option/);
+		expect(workflow.storedState()).toEqual(stateBefore);
+		expect(emittedIds(await goodPoll(workflow))).toEqual([missed.id]);
+	});
+
+	test('slow failures and repeats together: the whole poll ends within Timeout + Max Wait, with an error that names both', async () => {
+		const workflow = triggerWorkflow({ timeout: 2, maxWaitSeconds: 1 });
+		await goodPoll(workflow);
+		const stateBefore = workflow.storedState();
+		// Each answer is a 503 after 1.5 s: alone within Timeout, but repeated they would run for 4 × 1.5 s and more.
+		fixture.emulator.injectFaults(4, { status: 503, delayMs: 1_500 });
+		const started = Date.now();
+		const failed = await poll(workflow);
+		const elapsed = Date.now() - started;
+		expect(elapsed).toBeLessThan(3_000 + 300);
+		expect(failed.error?.message).toMatch(/^PayRequest did not (answer GET \/v1\/invoices\/overdue within [\d.]+ s|finish GET \/v1\/invoices\/overdue within the 3 s this run may take)$/);
+		expect(workflow.storedState()).toEqual(stateBefore);
+	});
+
+	test('a bad Timeout fails the poll naming the option, before any request', async () => {
+		const result = await poll(triggerWorkflow({ timeout: 0 }));
+		expect(result.error?.message).toBe('Timeout: must be at least 1 second, not 0');
+		expect(result.requests).toEqual([]);
 	});
 });
 
@@ -383,7 +486,7 @@ describe('failed polls', () => {
 		['a malformed body', { status: 200, body: '{"success":tru' }, 1, /with a body that is not JSON/],
 		['an HTML page with status 200', { status: 200, body: '<html>Login</html>' }, 1, /with a body that is not JSON/],
 		['a body without the invoice list', { status: 200, body: '{"success":true,"data":{"count":2}}' }, 1, /has no list of invoices in data/],
-		['success false', { status: 200, body: '{"success":false,"error":"Maintenance"}' }, 1, /reported a failure .*Maintenance/],
+		['success false', { status: 200, body: '{"success":false,"error":"Maintenance"}' }, 1, /^PayRequest refused GET \/v1\/invoices\/overdue: Maintenance$/],
 	] as const;
 
 	test.each(failures)('%s emits nothing and changes no state; the next poll catches up', async (_label, fault, requestCount, message) => {

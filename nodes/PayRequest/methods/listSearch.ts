@@ -7,8 +7,8 @@ import { listInvoicePage } from '../transport/pagination';
 const SEARCH_PAGE_SIZE = 50;
 /** A search reads at most this many pages per scroll before it hands back what it found. */
 const SEARCH_MAX_PAGES = 5;
-/** The editor waits on a list search: it never waits out the rate limit (Max Wait 0), and gives up on a slow answer early. */
-const SEARCH_SETTINGS = { timeoutSeconds: 10, maxWaitSeconds: 0 };
+/** The editor waits on a list search: it never waits out the rate limit (Max Wait 0), and answers within a few seconds. */
+const SEARCH_SETTINGS = { timeoutSeconds: 5, maxWaitSeconds: 0, wholeRunSeconds: 8 };
 
 function money(amount: unknown, currency: unknown): string {
 	const value = Number(amount);

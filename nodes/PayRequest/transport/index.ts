@@ -117,10 +117,29 @@ export class PayRequestClient {
 
 	private waitCoveredUntilMs = 0;
 
+	private readonly startedMs = Date.now();
+
 	constructor(
 		private readonly context: PayRequestContext,
 		private settings: TransportSettings = DEFAULT_TRANSPORT_SETTINGS,
 	) {}
+
+	/** Milliseconds left of the whole run's limit; Infinity without one. */
+	private runTimeLeftMs(): number {
+		const { wholeRunSeconds } = this.settings;
+		return wholeRunSeconds === undefined ? Number.POSITIVE_INFINITY : this.startedMs + wholeRunSeconds * 1000 - Date.now();
+	}
+
+	private runTimeSpent(endpoint: string, itemIndex?: number): NodeOperationError {
+		const { timeoutSeconds, maxWaitSeconds, wholeRunSeconds } = this.settings;
+		return new NodeOperationError(this.node, `PayRequest did not finish ${endpoint} within the ${wholeRunSeconds} s this run may take`, {
+			description:
+				maxWaitSeconds > 0
+					? `A poll ends within Timeout (${timeoutSeconds} s) + Max Wait (${maxWaitSeconds} s). It saved nothing; the next poll emits what this one missed. If PayRequest is often this slow, raise the two options, keeping them together under 45 s (n8n abandons a longer poll).`
+					: 'PayRequest is slow or its rate limit is reached; try again in a moment.',
+			itemIndex,
+		});
+	}
 
 	/**
 	 * Timeout and Max Wait as one item sets them (they may be expressions). The wait already
@@ -247,6 +266,7 @@ export class PayRequestClient {
 				},
 			);
 		}
+		if (until - now > this.runTimeLeftMs()) throw this.runTimeSpent(reason.replace(/^.*, (before|repeating) /, ''), itemIndex);
 		this.waitedMs += added;
 		this.waitCoveredUntilMs = Math.max(this.waitCoveredUntilMs, until);
 		this.context.logger.debug(`PayRequest: waiting ${Math.round(ms)} ms (${reason})`);
@@ -283,7 +303,6 @@ export class PayRequestClient {
 			encoding: 'text',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: this.settings.timeoutSeconds * 1000,
 			// A redirect is never followed: it would turn a POST into a GET of another page, or send
 			// the request (and the token) elsewhere. It becomes an error that names where it points.
 			disableFollowRedirect: true,
@@ -306,6 +325,10 @@ export class PayRequestClient {
 				continue;
 			}
 
+			// Within the whole run's limit (a poll), the last request gets only the time that is left.
+			const timeLeftMs = this.runTimeLeftMs();
+			if (timeLeftMs < MIN_WAIT_MS) throw this.runTimeSpent(endpoint, request.itemIndex);
+			options.timeout = Math.min(this.settings.timeoutSeconds * 1000, timeLeftMs);
 			const ticket = budget.requestStarted();
 			let response: { statusCode: number; headers: unknown; body: unknown };
 			try {
@@ -322,7 +345,7 @@ export class PayRequestClient {
 					await this.wait(BACKOFF_BASE_MS * 2 ** failedReadRetries++, `connection failed, repeating ${endpoint}`, request.itemIndex);
 					continue;
 				}
-				throw this.connectionError(error, endpoint, request);
+				throw this.connectionError(error, endpoint, request, options.timeout);
 			}
 			const headers = lowerCaseHeaders(response.headers);
 			budget.requestFinished(ticket, readRateLimitHeaders(headers, Date.now()));
@@ -440,14 +463,14 @@ export class PayRequestClient {
 		);
 	}
 
-	private connectionError(error: unknown, endpoint: string, request: PayRequestRequest): NodeApiError {
+	private connectionError(error: unknown, endpoint: string, request: PayRequestRequest, timeoutMs: number): NodeApiError {
 		const code = errorCode(error);
 		const timedOut = isTimeout(error);
 		const effect = request.effectIfAnswerLost
 			? `${request.effectIfAnswerLost}; check PayRequest before retrying, so it is not done twice.`
 			: '';
 		const failure = timedOut
-			? `PayRequest did not answer ${endpoint} within ${this.settings.timeoutSeconds} s`
+			? `PayRequest did not answer ${endpoint} within ${Math.round(timeoutMs / 100) / 10} s`
 			: `The connection to PayRequest failed during ${endpoint}${code ? ` (${code})` : ''}`;
 		// For a write the headline itself says what may have happened: it is what users read.
 		const message = request.effectIfAnswerLost ? `${failure}. ${request.effectIfAnswerLost}; check before retrying` : failure;

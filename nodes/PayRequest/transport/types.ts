@@ -10,6 +10,11 @@ export interface TransportSettings {
 	timeoutSeconds: number;
 	/** Seconds the rate limit may make one node run wait in all. */
 	maxWaitSeconds: number;
+	/**
+	 * Seconds the whole run may take, requests, repeats and waits together (a trigger's poll, which
+	 * n8n's scheduler abandons after about 45 s); unset, only the two limits above apply.
+	 */
+	wholeRunSeconds?: number;
 }
 
 export const DEFAULT_TRANSPORT_SETTINGS: TransportSettings = { timeoutSeconds: 60, maxWaitSeconds: 300 };
