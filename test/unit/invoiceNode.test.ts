@@ -1,4 +1,5 @@
 import { runNode, searchInvoiceList, testCredential } from '../engine/harness';
+import { PayRequest } from '../../nodes/PayRequest/PayRequest.node';
 import { addInvoices, READ_ONLY_TOKEN, useEmulator, WRITE_ONLY_TOKEN } from '../engine/emulatorFixture';
 
 const fixture = useEmulator();
@@ -6,6 +7,17 @@ const fixture = useEmulator();
 const invoiceRequests = () => fixture.emulator.requests.filter((request) => request.path.startsWith('/api/v1/'));
 
 describe('Get Many', () => {
+	test('the Invoice Number filter finds the one invoice (any case), so its numeric ID can be mapped into Get', async () => {
+		const created = addInvoices(fixture.emulator, 250);
+		const wanted = created[217];
+		const { items, error } = await runNode({
+			credential: fixture.credential,
+			parameters: { resource: 'invoice', operation: 'getAll', returnAll: true, filters: { invoiceNumber: ` ${wanted.invoice_number.toLowerCase()} ` } },
+		});
+		expect(error).toBeUndefined();
+		expect(items.map((item) => [item.json.id, item.json.invoice_number])).toEqual([[wanted.id, wanted.invoice_number]]);
+	});
+
 	test('Return All pages with per_page 100 until the last page, one item per invoice in API order', async () => {
 		const created = addInvoices(fixture.emulator, 250);
 		const { items, error } = await runNode({
@@ -216,6 +228,55 @@ describe('Create', () => {
 		expect(items).toHaveLength(1);
 		expect(items[0].json).toMatchObject({ amount: 1700, invoice_number: 'INV-900001', status: 'pending', date: '2025-01-29' });
 		expect(fixture.emulator.listInvoices()).toHaveLength(1);
+	});
+
+	test.each([
+		['Pacific/Kiritimati (UTC+14), just after midnight', '2025-03-01T00:30:00', 'Pacific/Kiritimati'],
+		['Asia/Tokyo (UTC+9), early morning', '2025-03-01T05:00:00', 'Asia/Tokyo'],
+		['Pacific/Pago_Pago (UTC-11), just before midnight', '2025-03-01T23:30:00', 'Pacific/Pago_Pago'],
+		['America/New_York (UTC-5), late evening', '2025-03-01T21:00:00', 'America/New_York'],
+	])('a Luxon date in %s is the calendar date it states, for Create and for the Get Many filter', async (_label, local, zone) => {
+		const expression = `={{ DateTime.fromISO("${local}", { zone: "${zone}" }) }}`;
+		const created = await runNode({
+			credential: fixture.credential,
+			parameters: {
+				resource: 'invoice',
+				operation: 'create',
+				customerId: customerId(),
+				date: expression,
+				dueDate: expression,
+				items: { item: [{ description: 'Work', quantity: 1, unitPrice: 10, taxRate: 0 }] },
+			},
+		});
+		expect(created.error).toBeUndefined();
+		const post = invoiceRequests().find((request) => request.method === 'POST');
+		expect(post?.body).toMatchObject({ date: '2025-03-01', due_date: '2025-03-01' });
+
+		// The days either side, which a date moved by the zone would take in instead.
+		for (const date of ['2025-02-28', '2025-03-02']) fixture.emulator.addInvoice({ date, due_date: date });
+		const listed = await runNode({
+			credential: fixture.credential,
+			parameters: { resource: 'invoice', operation: 'getAll', returnAll: true, filters: { dateFrom: expression, dateTo: expression } },
+		});
+		expect(listed.error).toBeUndefined();
+		expect(listed.items.map((item) => item.json.date)).toEqual(['2025-03-01']);
+	});
+
+	test('Line Items (JSON) starts empty, with the example only as a placeholder: left as it is, nothing is billed', async () => {
+		const field = new PayRequest().description.properties.find((property) => property.name === 'itemsJson');
+		expect(field).toMatchObject({ default: '[]', placeholder: expect.stringContaining('"description"') });
+		const { error } = await runNode({
+			credential: fixture.credential,
+			parameters: { resource: 'invoice', operation: 'create', customerId: customerId(), date: '2025-03-01', dueDate: '2025-03-15', itemsInputMode: 'json' },
+		});
+		expect(error?.message).toMatch(/^Line Items: an invoice needs at least one line item/);
+		expect(invoiceRequests()).toEqual([]);
+	});
+
+	test('the Invoice fields say they take the numeric ID, not the invoice number, and what to do with only the number', () => {
+		const locators = new PayRequest().description.properties.filter((property) => property.name === 'invoiceId');
+		expect(locators.length).toBeGreaterThan(0);
+		for (const locator of locators) expect(locator.description).toMatch(/numeric invoice ID .* not its invoice number \(INV-…\)\. With only the number, find the invoice first with Get Many/);
 	});
 
 	test('from JSON items of an earlier node, snake_case and numeric strings accepted', async () => {

@@ -10,6 +10,7 @@ import type { RecordedRequest } from '../emulator/PayRequestEmulator';
 import { addInvoices, useEmulator } from '../engine/emulatorFixture';
 import { runNode } from '../engine/harness';
 import { RATE_POLICY } from '../../nodes/PayRequest/transport';
+import { RateLimitBudgets } from '../../nodes/shared/rateLimitBudget';
 
 jest.setTimeout(30_000);
 
@@ -384,5 +385,28 @@ describe('one request per item, in item order, through the same budget', () => {
 		]);
 		// Two of the three are overdue and unpaid (every third invoice is paid).
 		expect(items.map((item) => item.pairedItem)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4].map((item) => ({ item })));
+	});
+});
+
+describe('the budgets map is bounded', () => {
+	test('budgets idle longer than the limit are dropped when a new account comes; the map never passes its cap', () => {
+		const map = new RateLimitBudgets(60_000, 3);
+		map.get('a', undefined, 0);
+		map.get('b', undefined, 1_000);
+		expect(map.size).toBe(2);
+		// Ten minutes later a third account: both idle budgets go.
+		map.get('c', undefined, 61_500);
+		expect(map.size).toBe(1);
+		for (const key of ['d', 'e', 'f', 'g']) map.get(key, undefined, 62_000);
+		expect(map.size).toBeLessThanOrEqual(3);
+	});
+
+	test('a budget with a request in flight is kept, whatever its age', () => {
+		const map = new RateLimitBudgets(60_000, 2);
+		const busy = map.get('busy', undefined, 0);
+		busy.requestStarted(0);
+		map.get('other', undefined, 120_000);
+		map.get('third', undefined, 120_000);
+		expect(map.get('busy', undefined, 120_000)).toBe(busy);
 	});
 });

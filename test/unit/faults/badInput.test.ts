@@ -205,6 +205,22 @@ describe('several items, the third one bad', () => {
 		expect(fixture.emulator.requests).toHaveLength(2);
 	});
 
+	test('a Timeout from an expression that is bad for item 1 only: with Continue On Fail items 0 and 2 still run', async () => {
+		addInvoices(fixture.emulator, 6);
+		const { items, error } = await fixture.run({
+			input: [{ id: 1002, seconds: 30 }, { id: 1003, seconds: 'soon' }, { id: 1005, seconds: 30 }],
+			parameters: { ...remind('={{ $json.id }}'), options: { timeout: '={{ $json.seconds }}' } },
+			continueOnFail: true,
+		});
+		expect(error).toBeUndefined();
+		expect(items.map((item) => [item.pairedItem, item.json.invoiceId ?? item.json.error])).toEqual([
+			[{ item: 0 }, 1002],
+			[{ item: 1 }, expect.stringMatching(/^The Timeout option must be a number of at least 1.*\[item 1\]$/)],
+			[{ item: 2 }, 1005],
+		]);
+		expect(fixture.emulator.requests.map((request) => request.path)).toEqual(['/api/v1/invoices/1002/reminder', '/api/v1/invoices/1005/reminder']);
+	});
+
 	test('Create with a bad quantity in item 2: two invoices were created, the error names item 2', async () => {
 		const { error } = await fixture.run({
 			input: [{ quantity: 1 }, { quantity: '3' }, { quantity: 'three' }],

@@ -56,14 +56,6 @@ const properties: INodeProperties[] = [
 				description: 'Keep only invoices due on or before this date',
 			},
 			{
-				displayName: 'Invoice Number',
-				name: 'invoiceNumber',
-				type: 'string',
-				default: '',
-				placeholder: 'INV-000042',
-				description: 'Keep only the invoice with this number. Use it to find the numeric ID that Get and Send Reminder take.',
-			},
-			{
 				displayName: 'Invoice Date From',
 				name: 'dateFrom',
 				type: 'dateTime',
@@ -76,6 +68,14 @@ const properties: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description: 'Keep only invoices dated on or before this date',
+			},
+			{
+				displayName: 'Invoice Number',
+				name: 'invoiceNumber',
+				type: 'string',
+				default: '',
+				placeholder: 'INV-000042',
+				description: 'Keep only the invoice with this number. Use it to find the numeric ID that Get and Send Reminder take.',
 			},
 			{
 				displayName: 'Status',
