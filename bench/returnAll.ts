@@ -320,6 +320,8 @@ export interface RateLimitedReport {
 	forcedWindows: number[];
 	/** measure() checked it: every invoice once, in the API's order. */
 	everyInvoiceOnce: boolean;
+	/** The most 429 answers the emulator sent in any one of its rate windows. */
+	most429InAWindow: number;
 }
 
 export interface RateLimitedOptions {
@@ -328,11 +330,15 @@ export interface RateLimitedOptions {
 	limit?: RateLimitOptions;
 }
 
-/** A alone with PayRequest's documented limits on: every invoice once, no 429, near the forced time. */
+/**
+ * A alone with PayRequest's documented limits on, in one of the emulator's header modes: every
+ * invoice once, near the forced time; no 429 where Reset comes on every answer, at most one a
+ * window (the probe) under Laravel's headers.
+ */
 export async function benchRateLimited(options: RateLimitedOptions = {}): Promise<RateLimitedReport> {
 	const invoices = options.invoices ?? 15_000;
 	const latencyMs = options.latencyMs ?? 100;
-	const limit: Required<RateLimitOptions> = { perMinute: 60, burst: 100, windowMs: 60_000, ...options.limit } as Required<RateLimitOptions>;
+	const limit: Required<RateLimitOptions> = { perMinute: 60, burst: 100, windowMs: 60_000, headers: 'laravel', ...options.limit };
 	const { emulator, credential } = await startEmulator(invoices, latencyMs, limit);
 	try {
 		// measure() throws unless every invoice came back once, in order.
@@ -349,6 +355,12 @@ export async function benchRateLimited(options: RateLimitedOptions = {}): Promis
 			forcedMs: forced.ms,
 			forcedWindows: forced.windows,
 			everyInvoiceOnce: true,
+			most429InAWindow: Math.max(
+				0,
+				...[...new Set(emulator.requests.map((request) => request.rateWindow))].map(
+					(window) => emulator.requests.filter((request) => request.rateWindow === window && request.status === 429).length,
+				),
+			),
 		};
 	} finally {
 		await emulator.close();

@@ -92,9 +92,10 @@ describe('PayRequest Trigger in a real n8n', () => {
 			// The backlog is in the workflow's static data, where the next activation finds it.
 			const stored = await n8n.getWorkflow(workflowId);
 			expect(stored.staticData[`node:${TRIGGER}`].overdueInvoices).toEqual({
-				version: 1,
+				version: 2,
 				initialized: true,
-				seen: { 1001: { dueDate: '2025-02-10', marks: [] }, 1002: { dueDate: '2025-02-20', marks: [] } },
+				gate: expect.any(String),
+				seen: { 1001: { dueDate: '2025-02-10', settled: true, marks: [] }, 1002: { dueDate: '2025-02-20', settled: true, marks: [] } },
 			});
 			expect(reminded()).toEqual([]);
 		});

@@ -205,7 +205,7 @@ describe('n8n in queue mode: PostgreSQL, Redis, one main and two workers', () =>
 			await expectExecutionCount(main, workflowId, 0);
 			expect(overduePolls()).toHaveLength(1);
 			const stored = await main.getWorkflow(workflowId);
-			expect(stored.staticData[`node:${TRIGGER}`].overdueInvoices.seen).toEqual({ 1001: { dueDate: '2025-02-10', marks: [] } });
+			expect(stored.staticData[`node:${TRIGGER}`].overdueInvoices.seen).toEqual({ 1001: { dueDate: '2025-02-10', settled: true, marks: [] } });
 			expect(reminded()).toEqual([]);
 		});
 
