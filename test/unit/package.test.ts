@@ -57,8 +57,25 @@ describe('package', () => {
 	test('no runtime dependencies; n8n-workflow is a peer dependency "*"; community package keyword', () => {
 		expect(packageJson.dependencies ?? {}).toEqual({});
 		expect(packageJson.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+		// n8n provides n8n-workflow itself: a manual `npm install` in ~/.n8n/nodes must not pull it in.
+		expect(packageJson.peerDependenciesMeta).toEqual({ 'n8n-workflow': { optional: true } });
+		// No "main": n8n loads the files its n8n section names, and a main that is not shipped misleads.
+		expect(packageJson.main).toBeUndefined();
 		expect(packageJson.keywords).toContain('n8n-community-node-package');
 		expect(packageJson.license).toBe('MIT');
 		expect(packageJson.n8n).toMatchObject({ n8nNodesApiVersion: 1, strict: true });
 	});
+
+	test("n8n's manual route (npm install in ~/.n8n/nodes) installs this one package and nothing else", () => {
+		const folder = fs.mkdtempSync(path.join(root, '.tmp', 'manual-install-'));
+		try {
+			const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', folder], { cwd: root, encoding: 'utf8' })) as Array<{ filename: string }>;
+			fs.writeFileSync(path.join(folder, 'package.json'), '{"name":"installed-nodes","private":true}');
+			execFileSync('npm', ['install', path.join(folder, packed[0].filename), '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: folder, encoding: 'utf8' });
+			const installed = fs.readdirSync(path.join(folder, 'node_modules')).filter((name) => !name.startsWith('.'));
+			expect(installed).toEqual(['n8n-nodes-invoicing']);
+		} finally {
+			fs.rmSync(folder, { recursive: true, force: true });
+		}
+	}, 60_000);
 });

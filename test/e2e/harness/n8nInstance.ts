@@ -4,7 +4,6 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
-import * as os from 'os';
 import * as path from 'path';
 import { n8nFlavour, type N8nFlavour } from './n8nFlavour';
 
@@ -167,21 +166,32 @@ export interface CommandOutput {
 	output: string;
 }
 
-/** Runs a command to its end; rejects with the tail of its output when it fails. */
+/**
+ * Runs a command to its end; rejects with the tail of its output when it fails. `onStderrLine`
+ * sees each line of stderr as it comes (progress of a long install), not only at the end.
+ */
 export function runCommand(
 	command: string,
 	args: string[],
-	options: { cwd?: string; env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {},
+	options: { cwd?: string; env?: NodeJS.ProcessEnv; uid?: number; gid?: number; onStderrLine?: (line: string) => void } = {},
 ): Promise<CommandOutput> {
+	const { onStderrLine, ...spawnOptions } = options;
 	return new Promise((resolve, reject) => {
-		const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(command, args, { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] });
 		let stdout = '';
 		let output = '';
+		let partialLine = '';
 		child.stdout.on('data', (chunk: Buffer) => {
 			stdout += chunk.toString();
 			output += chunk.toString();
 		});
-		child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		child.stderr.on('data', (chunk: Buffer) => {
+			output += chunk.toString();
+			if (!onStderrLine) return;
+			const lines = (partialLine + chunk.toString()).split('\n');
+			partialLine = lines.pop() ?? '';
+			for (const line of lines) if (line.trim() !== '') onStderrLine(line);
+		});
 		child.on('error', reject);
 		child.on('close', (code) => {
 			if (code === 0) resolve({ stdout, output });
@@ -255,12 +265,9 @@ export class N8nInstance {
 	static async ensureInstalled(log: (line: string) => void = () => {}): Promise<N8nInstallation> {
 		const started = Date.now();
 		const script = path.join(findRepoRoot(), 'scripts', 'install-n8n.sh');
-		// Two installs at once (parallel jest workers, a test run next to `npm start`) would delete each
-		// other's half-installed folder: serialise them with flock where it exists.
-		const lockFile = path.join(os.tmpdir(), 'n8n-nodes-invoicing-install.lock');
-		const { stdout } = fs.existsSync('/usr/bin/flock')
-			? await runCommand('/usr/bin/flock', [lockFile, 'bash', script], { env: process.env })
-			: await runCommand('bash', [script], { env: process.env });
+		// The script locks its own cache folder (two installs into one folder would delete each other's
+		// half-installed tree) and prints progress on stderr, passed on line by line.
+		const { stdout } = await runCommand('bash', [script], { env: process.env, onStderrLine: (line) => log(line) });
 		const n8nDir = stdout.trim().split('\n').pop() ?? '';
 		if (!fs.existsSync(path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'))) {
 			throw new Error(`install-n8n.sh printed ${JSON.stringify(n8nDir)}, which holds no n8n`);
