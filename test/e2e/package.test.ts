@@ -159,6 +159,26 @@ describe('the packed package in a real n8n', () => {
 			expect(await test({ accessToken: READ_WRITE_TOKEN, baseUrl: `${baseUrl}/` })).toEqual({ status: 'OK', message: 'Connection successful!' });
 			expect(emulator.requests.map((request) => request.path)).toEqual(['/api/v1/invoices']);
 		});
+
+		it('a redirect is reported, not followed: the address it points at gets nothing', async () => {
+			const elsewhere = new PayRequestEmulator({ seed: false });
+			const elsewhereUrl = await elsewhere.listen();
+			try {
+				emulator.injectFaults(1, { status: 301, body: '', headers: { Location: `${elsewhereUrl.replace('127.0.0.1', 'localhost')}/v1/invoices?per_page=1` } });
+				const result = await test({ accessToken: READ_WRITE_TOKEN, baseUrl });
+				expect(result.status).toBe('Error');
+				expect(result.message).toMatch(/^PayRequest redirected the test request to another address, and n8n did not follow it/);
+				expect(elsewhere.requests).toEqual([]);
+			} finally {
+				await elsewhere.close();
+			}
+		});
+
+		it('a plain http base URL that is not this machine fails before anything is sent', async () => {
+			const result = await test({ accessToken: READ_WRITE_TOKEN, baseUrl: 'http://payrequest.example/api' });
+			expect(result).toEqual({ status: 'Error', message: 'Invalid URL' });
+			expect(emulator.requests).toEqual([]);
+		});
 	});
 
 	it('stops without leaving a process behind', async () => {
