@@ -38,7 +38,7 @@ export class PayRequestApi implements ICredentialType {
 			required: true,
 			placeholder: 'https://payrequest.app/api',
 			description:
-				'The API address without the version. Change it only for a sandbox or a proxy in front of PayRequest. It must start with https:// (plain http only for localhost, 127.0.0.1 and ::1, where the token does not cross a network); otherwise the test fails with "Invalid URL" and the node refuses to run.',
+				'The API address without the version. Change it only for a sandbox or a proxy in front of PayRequest. It must start with https:// (plain http only for localhost, 127.0.0.1 and ::1, where the token does not cross a network); otherwise the test fails as an invalid URL and the node refuses to run.',
 		},
 	];
 

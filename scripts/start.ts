@@ -122,9 +122,12 @@ async function main(): Promise<void> {
 			// The emulator CLI's demo data; its clock is today at noon, so the invoices look current.
 			emulator = new PayRequestEmulator({
 				now: `${new Date().toISOString().slice(0, 10)}T12:00:00Z`,
-				seed: { customers: 12, invoices: 40, seed: 1 },
+				// Enough invoices for the examples: "first 150 invoices (Limit)" takes two pages of 100.
+				seed: { customers: 12, invoices: 240, seed: 1 },
 			});
-			const emulatorPort = (await isPortFree(DEFAULT_EMULATOR_PORT)) ? DEFAULT_EMULATOR_PORT : 0;
+			const emulatorPortFree = await isPortFree(DEFAULT_EMULATOR_PORT);
+			if (!emulatorPortFree) say(`port ${DEFAULT_EMULATOR_PORT} (the PayRequest emulator's) is taken: the emulator takes a free port, and the credential points at it`);
+			const emulatorPort = emulatorPortFree ? DEFAULT_EMULATOR_PORT : 0;
 			const baseUrl = await emulator.listen(emulatorPort);
 			target = {
 				credentialName: 'PayRequest sandbox',
@@ -142,7 +145,14 @@ async function main(): Promise<void> {
 		fs.mkdirSync(playgroundDir, { recursive: true });
 		const state = readState(stateFile);
 
-		const port = requestedPort ?? ((await isPortFree(DEFAULT_N8N_PORT)) ? DEFAULT_N8N_PORT : await freePort());
+		if (requestedPort !== undefined && !(await isPortFree(requestedPort))) {
+			throw new Error(`port ${requestedPort} is taken: pick another with npm start -- --port <port>`);
+		}
+		let port = requestedPort ?? DEFAULT_N8N_PORT;
+		if (requestedPort === undefined && !(await isPortFree(DEFAULT_N8N_PORT))) {
+			port = await freePort();
+			say(`port ${DEFAULT_N8N_PORT} is taken (another n8n?): n8n starts on ${port} instead; pick one with npm start -- --port <port>`);
+		}
 
 		n8n = new N8nInstance({ n8nDir, nodeBin, userFolder: playgroundDir, port, log: say });
 		await n8n.installPackage(tarball);
