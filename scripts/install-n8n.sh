@@ -29,6 +29,15 @@ fi
 # build below must happen whatever the caller's npm settings say.
 unset npm_config_ignore_scripts NPM_CONFIG_IGNORE_SCRIPTS
 
+# A cache remembers which version of this script made it. When the script has changed since, the
+# cache is made again from nothing, so that a changed install is proven on an empty folder (on CI
+# too) instead of passing on a cache that an older script left behind.
+SCRIPT_HASH=$(sha256sum "$0" | cut -c1-16)
+if [ -f "$N8N_DIR/.installed" ] && [ "$(cat "$N8N_DIR/.installed")" != "$SCRIPT_HASH" ]; then
+  log "install-n8n.sh has changed since $N8N_DIR was installed: installing n8n $N8N_VERSION and Node $NODE_MAJOR again from nothing"
+  rm -rf "$N8N_DIR" "$NODE_DIR"
+fi
+
 # Runs a long command with a line on stderr every 20 s, so a cold install never looks hung.
 with_progress() {
   local label="$1"; shift
@@ -117,7 +126,7 @@ JSON
     log "sqlite3 is compiled from source: install a C/C++ compiler, make and Python 3 (Debian/Ubuntu: apt-get install build-essential python3), then run this again."
     exit 1
   fi
-  touch "$N8N_DIR/.installed"
+  echo "$SCRIPT_HASH" > "$N8N_DIR/.installed"
   log "n8n $N8N_VERSION is installed and its native modules load with Node $NODE_MAJOR"
 fi
 echo "$N8N_DIR"

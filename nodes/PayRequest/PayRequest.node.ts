@@ -13,13 +13,13 @@ export class PayRequest implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'List, create and chase invoices in PayRequest',
+		description: 'List, create and chase PayRequest invoices, and start a workflow when one becomes overdue',
 		defaults: { name: 'PayRequest' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [{ name: 'payRequestApi', required: true }],
-		documentationUrl: 'https://github.com/n8n-nodes-invoicing/n8n-nodes-invoicing#operations',
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-invoicing#operations',
 		hints: [
 			{
 				message:

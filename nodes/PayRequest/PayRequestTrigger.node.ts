@@ -64,13 +64,14 @@ export class PayRequestTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"Invoice Became Overdue"}}',
-		description: 'Starts the workflow when a PayRequest invoice becomes overdue',
+		// n8n's node panel merges this with the PayRequest node into one entry and shows this text: say what the package does.
+		description: 'List, create and chase PayRequest invoices, and start a workflow when one becomes overdue',
 		defaults: { name: 'PayRequest Trigger' },
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'payRequestApi', required: true }],
-		documentationUrl: 'https://github.com/n8n-nodes-invoicing/n8n-nodes-invoicing#payrequest-trigger',
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-invoicing#payrequest-trigger',
 		properties: [
 			{
 				displayName:

@@ -7,6 +7,11 @@ import * as path from 'path';
 const root = path.join(__dirname, '..', '..');
 const packageJson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
+/** The credential and node files that the n8n section of package.json names. */
+function listedFiles(): string[] {
+	return [...packageJson.n8n.credentials, ...packageJson.n8n.nodes];
+}
+
 function packedFiles(): string[] {
 	const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
 	const [pack] = JSON.parse(output) as Array<{ files: Array<{ path: string }> }>;
@@ -43,7 +48,7 @@ describe('package', () => {
 			const codex = JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
 			expect(codex).toMatchObject({ node: type, categories: ['Finance & Accounting'] });
 			expect(codex.alias).toEqual(expect.arrayContaining(['invoice', 'billing', 'dunning', 'overdue']));
-			expect(codex.resources.primaryDocumentation[0].url).toMatch(/^https:\/\/github\.com\/.+#/);
+			expect(codex.resources.primaryDocumentation[0].url).toMatch(/#/);
 		}
 	});
 
@@ -78,4 +83,42 @@ describe('package', () => {
 			fs.rmSync(folder, { recursive: true, force: true });
 		}
 	}, 60_000);
+
+	test('every link a user can click goes to the package page that package.json names (npm, which exists from the day of publishing)', () => {
+		expect(packageJson.homepage).toBe('https://www.npmjs.com/package/n8n-nodes-invoicing');
+		// No repository or bugs link while the repository is not public.
+		expect(packageJson.repository).toBeUndefined();
+		expect(packageJson.bugs).toBeUndefined();
+		const links: string[] = [];
+		for (const file of listedFiles()) {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const instance = new (Object.values(require(path.join(root, file)) as Record<string, new () => Record<string, any>>)[0])();
+			links.push(instance.documentationUrl ?? instance.description.documentationUrl);
+		}
+		for (const codexFile of ['dist/nodes/PayRequest/PayRequest.node.json', 'dist/nodes/PayRequest/PayRequestTrigger.node.json']) {
+			const codex = JSON.parse(fs.readFileSync(path.join(root, codexFile), 'utf8'));
+			for (const group of Object.values(codex.resources) as Array<Array<{ url: string }>>) links.push(...group.map((resource) => resource.url));
+		}
+		expect(links.length).toBeGreaterThanOrEqual(8);
+		for (const link of links) expect(link.split('#')[0]).toBe(packageJson.homepage);
+		// Each anchor is a heading of the README that the package page shows.
+		const anchors = new Set(
+			fs
+				.readFileSync(path.join(root, 'README.md'), 'utf8')
+				.split('\n')
+				.filter((line) => /^#{1,4} /.test(line))
+				.map((line) => line.replace(/^#+ /, '').toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')),
+		);
+		for (const link of links) expect(anchors).toContain(link.split('#')[1]);
+	});
+
+	test("the node panel's one merged PayRequest entry says what the package does, whichever node's text n8n shows", () => {
+		const descriptions = packageJson.n8n.nodes.map((file: string) => {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const instance = new (Object.values(require(path.join(root, file)) as Record<string, new () => { description: { description: string } }>)[0])();
+			return instance.description.description;
+		});
+		expect(new Set(descriptions).size).toBe(1);
+		expect(descriptions[0]).toMatch(/list, create and chase .* start a workflow when one becomes overdue/i);
+	});
 });
