@@ -167,7 +167,7 @@ describe('the packed package in a real n8n', () => {
 				emulator.injectFaults(1, { status: 301, body: '', headers: { Location: `${elsewhereUrl.replace('127.0.0.1', 'localhost')}/v1/invoices?per_page=1` } });
 				const result = await test({ accessToken: READ_WRITE_TOKEN, baseUrl });
 				expect(result.status).toBe('Error');
-				expect(result.message).toMatch(/^PayRequest redirected the test request to another address, and n8n did not follow it/);
+				expect(result.message).toMatch(n8nMessages(n8n).credentialTestRedirected);
 				expect(elsewhere.requests).toEqual([]);
 			} finally {
 				await elsewhere.close();

@@ -15,6 +15,8 @@ export interface N8nMessages {
 	 * NodeApiError without the response and answers that error's default text for the status.
 	 */
 	credentialTestRejected: Record<401 | 403 | 404, string>;
+	/** A redirect in the credential test: 2.x shows the credential's responseCode rule; 1.x's tester never sees the status, so no rule applies. */
+	credentialTestRedirected: RegExp;
 }
 
 export interface N8nFlavour {
@@ -60,7 +62,10 @@ const FLAVOURS: Record<N8nApiFlavour, Omit<N8nFlavour, 'version' | 'apiFlavour'>
 		manualRunBody: (_storedWorkflow, startNode) => ({ triggerToStartFrom: { name: startNode } }),
 		testsUnsavedCredentials: true,
 		publicApiCredentialData: (data) => data,
-		messages: { credentialTestRejected: { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' } },
+		messages: {
+			credentialTestRejected: { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' },
+			credentialTestRedirected: /^PayRequest redirected the test request to another address, and n8n did not follow it/,
+		},
 	},
 	v1: {
 		// 1.x has no mcp-registry module (an unknown name in N8N_DISABLED_MODULES is fatal at start)
@@ -77,6 +82,7 @@ const FLAVOURS: Record<N8nApiFlavour, Omit<N8nFlavour, 'version' | 'apiFlavour'>
 				403: 'Forbidden - perhaps check your credentials?',
 				404: 'The resource you are requesting could not be found',
 			},
+			credentialTestRedirected: /^Request failed with status code 301$/,
 		},
 	},
 };
