@@ -5,8 +5,8 @@ import { isObjectArray } from './actions/invoice/common';
 import { statusOptions } from './actions/invoice/filters';
 import { PayRequestClient } from './transport';
 import type { TransportSettings } from './transport';
-import type { OverdueInvoice, OverdueOptions } from './trigger/overdueBookkeeping';
-import { parseEscalationDays, readOverdueState, reconcileOverdue } from './trigger/overdueBookkeeping';
+import type { OverdueInvoice, OverdueOptions } from '../shared/overdue/overdueBookkeeping';
+import { parseEscalationDays, readOverdueState, reconcileOverdue } from '../shared/overdue/overdueBookkeeping';
 
 const STATE_KEY = 'overdueInvoices';
 

@@ -9,7 +9,7 @@ import {
 	type OverdueInvoice,
 	type OverdueOptions,
 	type OverdueState,
-} from '../../nodes/PayRequest/trigger/overdueBookkeeping';
+} from '../../nodes/shared/overdue/overdueBookkeeping';
 
 const NOW = new Date('2024-03-20T10:00:00Z');
 const MS_PER_DAY = 86_400_000;

@@ -10,7 +10,7 @@ import type { RecordedRequest } from '../emulator/PayRequestEmulator';
 import { addInvoices, useEmulator } from '../engine/emulatorFixture';
 import { runNode } from '../engine/harness';
 import { RATE_POLICY } from '../../nodes/PayRequest/transport';
-import { RateLimitBudgets } from '../../nodes/shared/rateLimitBudget';
+import { RateLimitBudgets } from '../../nodes/shared/http/rateLimitBudget';
 
 jest.setTimeout(30_000);
 

@@ -47,7 +47,7 @@ export async function searchInvoices(
 	let page = Math.max(1, Number(paginationToken) || 1);
 	const results: INodeListSearchItems[] = [];
 	for (let read = 0; read < (term ? SEARCH_MAX_PAGES : 1); read++) {
-		const { invoices, lastPage } = await listInvoicePage(client, page, SEARCH_PAGE_SIZE);
+		const { items: invoices, lastPage } = await listInvoicePage(client, page, SEARCH_PAGE_SIZE);
 		for (const invoice of invoices) if (!term || matches(invoice, term)) results.push(toSearchItem(invoice));
 		const isLast = lastPage === undefined ? invoices.length < SEARCH_PAGE_SIZE : page >= lastPage;
 		if (isLast || invoices.length === 0) return { results };

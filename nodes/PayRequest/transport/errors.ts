@@ -1,18 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { HttpMethod } from './types';
-
-/** What PayRequest (or Laravel, or a proxy in front of it) said, as far as it can be read. */
-export interface ApiFailure {
-	status: number;
-	method: HttpMethod;
-	path: string;
-	body: unknown;
-	itemIndex?: number;
-	/** For a write: what may have happened, since a server error does not prove nothing was done. */
-	effectIfAnswerLost?: string;
-}
+import type { ApiFailure, HttpMethod } from '../../shared/http/types';
 
 function asObject(value: unknown): Record<string, unknown> | undefined {
 	return typeof value === 'object' && value !== null && !Array.isArray(value)

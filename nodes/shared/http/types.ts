@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 
-export type HttpMethod = 'GET' | 'POST';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** Every n8n context that may talk to PayRequest: node runs, trigger polls and list searches. */
-export type PayRequestContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+/** Every n8n context that may talk to a provider: node runs, trigger polls and list searches. */
+export type ApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
 export interface TransportSettings {
 	/** Seconds one request may take before it is given up. */
@@ -19,9 +19,9 @@ export interface TransportSettings {
 
 export const DEFAULT_TRANSPORT_SETTINGS: TransportSettings = { timeoutSeconds: 60, maxWaitSeconds: 300 };
 
-export interface PayRequestRequest {
+export interface ApiRequest {
 	method: HttpMethod;
-	/** Path below the base URL, starting with /v1. Ids in it must come from invoicePath(). */
+	/** Path below the base URL. Ids in it must be URL-encoded by the caller. */
 	path: string;
 	qs?: Record<string, string | number>;
 	body?: object;
@@ -29,7 +29,21 @@ export interface PayRequestRequest {
 	/**
 	 * For requests that change something: what may have happened when the answer is lost,
 	 * e.g. "The invoice (reference X) may have been created". Such requests are never repeated
-	 * unless PayRequest said 429 (it surely did not act then).
+	 * unless the provider said 429 (it surely did not act then).
 	 */
+	effectIfAnswerLost?: string;
+}
+
+/** A provider's JSON answer, once its envelope has been checked. */
+export type ApiBody = Record<string, unknown>;
+
+/** What a provider (or a proxy in front of it) answered with an error status, as far as it can be read. */
+export interface ApiFailure {
+	status: number;
+	method: HttpMethod;
+	path: string;
+	body: unknown;
+	itemIndex?: number;
+	/** For a write: what may have happened, since a server error does not prove nothing was done. */
 	effectIfAnswerLost?: string;
 }

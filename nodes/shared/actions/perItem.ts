@@ -1,0 +1,39 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { ApiClient } from '../http/client';
+import { readTransportSettings } from './options';
+
+/**
+ * Runs an operation once per input item, in item order (a write is never sent out of order or
+ * twice), each item with its own Timeout and Max Wait on the run's one client. With Continue On
+ * Fail, a failed item becomes { error, description } paired with it, and the rest go on.
+ */
+export async function runPerItem(
+	context: IExecuteFunctions,
+	client: ApiClient,
+	run: (itemIndex: number) => Promise<INodeExecutionData[]>,
+): Promise<INodeExecutionData[][]> {
+	const items = context.getInputData();
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			client.useSettings(readTransportSettings(context, itemIndex));
+			// One by one: spreading a list of 150,000 items into push() overflows the call stack.
+			for (const result of await run(itemIndex)) output.push(result);
+		} catch (error) {
+			if (!context.continueOnFail()) {
+				throw error instanceof NodeApiError || error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+			}
+			const message = error instanceof Error ? error.message : String(error);
+			const description = (error as { description?: unknown }).description;
+			output.push({
+				json: { error: message, ...(typeof description === 'string' && description ? { description } : {}) },
+				pairedItem: { item: itemIndex },
+			});
+		}
+	}
+	return [output];
+}
