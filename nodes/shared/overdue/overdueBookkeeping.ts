@@ -1,10 +1,10 @@
 /**
- * Bookkeeping for the PayRequest Trigger's overdue poll.
+ * Bookkeeping for a polling trigger that emits newly overdue invoices, whatever the provider.
  *
- * Pure on purpose (no n8n imports, no clock, no I/O): the trigger node fetches
- * GET /v1/invoices/overdue, passes the list here with the state it kept from the
- * previous poll, emits the returned events and stores `next` in its static data.
- * Keeping the rules here lets them be tested exhaustively without an n8n runtime.
+ * Pure on purpose (no n8n imports, no clock, no I/O): the trigger node fetches the provider's
+ * overdue invoices (PayRequest: GET /v1/invoices/overdue), in the shape below, passes the list
+ * here with the state it kept from the previous poll, emits the returned events and stores `next`
+ * in its static data. Keeping the rules here lets them be tested exhaustively without n8n.
  *
  * Rules in short:
  * - An overdue event's key is (invoice id, due date). It is emitted once while the
