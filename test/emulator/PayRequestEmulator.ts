@@ -1,9 +1,14 @@
 // A stateful, in-process emulator of the PayRequest invoice API (see /work/shared/payrequest-api.md),
 // built on Node's http module only. Tests drive its state, clock, rate limit and faults directly.
-import * as http from 'http';
-import type { AddressInfo, Socket } from 'net';
 import { addDaysToIsoDate, dayNumber, isIsoDate, roundToCents } from './calendar';
-import { createPrng, formatInvoiceNumber, generateSeedData, type Random } from './seed';
+import { formatInvoiceNumber, generateSeedData } from './seed';
+import type { ApiResponse, ParsedRequest, RateLimitOptions } from './server/EmulatorServer';
+import { EmulatorServer, json } from './server/EmulatorServer';
+
+export type { Fault, RateHeaderMode, RateLimitOptions, RecordedRequest, RequestMatcher } from './server/EmulatorServer';
+
+/** Without a rate limit the emulator still answers as Laravel does: a count on every answer, from a limit never reached. */
+const UNLIMITED_HEADERS = { 'X-RateLimit-Limit': '1000000', 'X-RateLimit-Remaining': '999999' };
 
 export interface EmulatorCustomer {
 	id: number;
@@ -40,50 +45,6 @@ export interface EmulatorInvoice {
 	payment_started: boolean;
 }
 
-export interface RecordedRequest {
-	method: string;
-	/** The path as sent, still percent-encoded, without the query string. */
-	path: string;
-	query: Record<string, string>;
-	headers: Record<string, string | string[] | undefined>;
-	/** Parsed JSON when the body is JSON, the raw text when it is not, undefined when empty. */
-	body: unknown;
-	rawBody: string;
-	/** The status sent; 0 when the socket was dropped or the request never got an answer. */
-	status: number;
-	/** Wall-clock arrival time (ms since epoch), not the emulator clock. */
-	at: number;
-	/** The rate-limit window (numbered from 1 per token, in order) this request fell in; undefined when not rate-limited. */
-	rateWindow?: number;
-}
-
-export interface Fault {
-	status?: number;
-	body?: string;
-	headers?: Record<string, string>;
-	delayMs?: number;
-	drop?: 'before' | 'after';
-}
-
-/**
- * Which rate headers go out:
- * - 'laravel' (default, as PayRequest's Laravel throttle): X-RateLimit-Limit and -Remaining on every
- *   answer; Retry-After and X-RateLimit-Reset only on the 429.
- * - 'reset-always': Limit, Remaining and Reset on every answer (other APIs).
- * - 'none': no rate header at all, not even on the 429 (a proxy that strips them).
- */
-export type RateHeaderMode = 'laravel' | 'reset-always' | 'none';
-
-export interface RateLimitOptions {
-	perMinute: number;
-	burst: number;
-	windowMs?: number;
-	headers?: RateHeaderMode;
-}
-
-/** Without a rate limit the emulator still answers as Laravel does: a count on every answer, from a limit never reached. */
-const UNLIMITED_HEADERS = { 'X-RateLimit-Limit': '1000000', 'X-RateLimit-Remaining': '999999' };
-
 export interface EmulatorOptions {
 	tokens?: Record<string, string[]>;
 	seed?: { customers?: number; invoices?: number; seed?: number } | false;
@@ -92,8 +53,6 @@ export interface EmulatorOptions {
 	latencyMs?: number;
 	currency?: string;
 }
-
-export type RequestMatcher = (req: { method: string; path: string }) => boolean;
 
 export interface EmulatorReminder {
 	invoiceId: number;
@@ -120,31 +79,10 @@ export const PAYMENT_LINK_BASE = 'https://payrequest.me/emulator/invoice/';
 
 const DEFAULT_PER_PAGE = 15;
 const MAX_PER_PAGE = 100;
-const DEFAULT_WINDOW_MS = 60_000;
-const MAX_BODY_BYTES = 1_000_000;
-// setTimeout fires at once for anything above this, so longer delays wait for the socket or close() instead.
-const MAX_TIMER_MS = 2_147_483_647;
 
 // Statuses that take an invoice out of "money still owed".
 const SETTLED_OR_INACTIVE = new Set(['paid', 'cancelled', 'draft']);
 const AWAITING_PAYMENT = new Set(['pending', 'sent', 'viewed', 'partial']);
-
-interface ApiResponse {
-	status: number;
-	body: unknown;
-	headers: Record<string, string>;
-}
-
-interface ParsedRequest {
-	method: string;
-	path: string;
-	searchParams: URLSearchParams;
-	headers: http.IncomingHttpHeaders;
-	rawBody: string;
-	bodyTooLarge: boolean;
-	/** The log entry of this request, which learns the rate window that counted it. */
-	record: RecordedRequest;
-}
 
 type RouteName = 'list' | 'create' | 'stats' | 'overdue' | 'show' | 'reminder';
 
@@ -169,30 +107,6 @@ type RouteMatch =
 	| { kind: 'found'; route: RouteDefinition; id?: string }
 	| { kind: 'not-found' }
 	| { kind: 'method-not-allowed'; allowed: string[]; routePath: string };
-
-interface RateWindow {
-	/** Wall-clock ms when this window ends. */
-	end: number;
-	/** Requests let through in this window (429s are not counted). */
-	count: number;
-	/** Requests this window allows: burst or perMinute, see takeRateLimit. */
-	limit: number;
-	/** 1 for the token's first window, then counting up. */
-	index: number;
-}
-
-interface QueuedFault {
-	remaining: number;
-	fault: Fault;
-	match?: RequestMatcher;
-}
-
-interface RandomFault {
-	rate: number;
-	faults: Fault[];
-	random: Random;
-	match?: RequestMatcher;
-}
 
 type ValidationErrors = Record<string, string[]>;
 
@@ -244,31 +158,6 @@ function addError(errors: ValidationErrors, field: string, message: string): voi
 	(errors[field] ??= []).push(message);
 }
 
-function splitRequestTarget(target: string): { path: string; queryString: string } {
-	let pathAndQuery = target;
-	// Absolute-form targets (as proxies send them) keep only path and query.
-	if (/^https?:\/\//i.test(pathAndQuery)) {
-		try {
-			const url = new URL(pathAndQuery);
-			pathAndQuery = url.pathname + url.search;
-		} catch {
-			pathAndQuery = '/';
-		}
-	}
-	const queryStart = pathAndQuery.indexOf('?');
-	if (queryStart === -1) return { path: pathAndQuery, queryString: '' };
-	return { path: pathAndQuery.slice(0, queryStart), queryString: pathAndQuery.slice(queryStart + 1) };
-}
-
-function bodyForLog(rawBody: string): unknown {
-	if (rawBody === '') return undefined;
-	try {
-		return JSON.parse(rawBody);
-	} catch {
-		return rawBody;
-	}
-}
-
 function matchRoute(method: string, path: string): RouteMatch {
 	const rawSegments = path.split('/').slice(1);
 	// Laravel ignores one trailing slash.
@@ -302,35 +191,12 @@ function matchRoute(method: string, path: string): RouteMatch {
 	return { kind: 'method-not-allowed', allowed: methods, routePath: segments.join('/') };
 }
 
-function readRequestBody(req: http.IncomingMessage): Promise<{ text: string; tooLarge: boolean }> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		let size = 0;
-		let tooLarge = false;
-		req.on('data', (chunk: Buffer) => {
-			size += chunk.length;
-			if (size > MAX_BODY_BYTES) tooLarge = true;
-			else chunks.push(chunk);
-		});
-		req.on('end', () => resolve({ text: tooLarge ? '' : Buffer.concat(chunks).toString('utf8'), tooLarge }));
-		req.on('error', reject);
-		req.on('close', () => {
-			if (!req.complete) reject(new Error('Request aborted'));
-		});
-	});
-}
-
-function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
-	return { status, body, headers };
-}
-
 function invoiceNotFound(): ApiResponse {
 	return json(404, { success: false, error: 'Invoice not found' });
 }
 
-export class PayRequestEmulator {
+export class PayRequestEmulator extends EmulatorServer {
 	readonly reminders: EmulatorReminder[] = [];
-	readonly requests: RecordedRequest[] = [];
 
 	private readonly tokenScopes = new Map<string, Set<string>>();
 	private readonly currency: string;
@@ -346,20 +212,12 @@ export class PayRequestEmulator {
 	private nextInvoiceId = FIRST_INVOICE_ID;
 	private nextInvoiceNumber = 1;
 
-	private queuedFaults: QueuedFault[] = [];
-	private randomFault: RandomFault | undefined;
-	private rateLimit: Required<RateLimitOptions> | false = false;
-	private readonly rateWindows = new Map<string, RateWindow>();
-	private latencyMs = 0;
 	private listPageHook: ((page: number) => void) | undefined;
 	private omittedPaginatorFields = new Set<string>();
 
-	private server: http.Server | undefined;
-	private listeningUrl: string | undefined;
-	private readonly sockets = new Set<Socket>();
-	private readonly pendingSleeps = new Set<() => void>();
-
 	constructor(options: EmulatorOptions = {}) {
+		// PayRequest's API sits under /api; its Laravel throttle sends Reset and Retry-After only on the 429.
+		super('/api', 'laravel');
 		for (const [token, scopes] of Object.entries(options.tokens ?? DEFAULT_TOKENS)) {
 			this.tokenScopes.set(token, new Set(scopes));
 		}
@@ -368,57 +226,6 @@ export class PayRequestEmulator {
 		this.setRateLimit(options.rateLimit ?? false);
 		this.setLatency(options.latencyMs ?? 0);
 		if (options.seed !== false) this.seed(options.seed ?? {});
-	}
-
-	// ---- server ----
-
-	get baseUrl(): string {
-		if (!this.listeningUrl) throw new Error('PayRequestEmulator is not listening; call listen() first');
-		return this.listeningUrl;
-	}
-
-	listen(port = 0, host = '127.0.0.1'): Promise<string> {
-		if (this.server) return Promise.reject(new Error('PayRequestEmulator is already listening'));
-		const server = http.createServer((req, res) => {
-			void this.handleRequest(req, res);
-		});
-		server.on('connection', (socket: Socket) => {
-			this.sockets.add(socket);
-			socket.on('close', () => this.sockets.delete(socket));
-		});
-		server.on('clientError', (_error, socket: Socket) => {
-			if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-			else socket.destroy();
-		});
-		this.server = server;
-		return new Promise((resolve, reject) => {
-			const onError = (error: Error) => {
-				this.server = undefined;
-				reject(error);
-			};
-			server.once('error', onError);
-			server.listen(port, host, () => {
-				server.off('error', onError);
-				const address = server.address() as AddressInfo;
-				// A wildcard bind is reached through loopback.
-				const reachableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-				const hostPart = reachableHost.includes(':') ? `[${reachableHost}]` : reachableHost;
-				this.listeningUrl = `http://${hostPart}:${address.port}/api`;
-				resolve(this.listeningUrl);
-			});
-		});
-	}
-
-	/** Stops listening and destroys open sockets, so hung (delayed) requests end at once. */
-	async close(): Promise<void> {
-		const server = this.server;
-		if (!server) return;
-		this.server = undefined;
-		this.listeningUrl = undefined;
-		for (const wakeUp of [...this.pendingSleeps]) wakeUp();
-		for (const socket of this.sockets) socket.destroy();
-		this.sockets.clear();
-		await new Promise<void>((resolve) => server.close(() => resolve()));
 	}
 
 	// ---- clock (frozen unless moved; only invoice dates use it, the rate limiter uses wall-clock time) ----
@@ -542,48 +349,10 @@ export class PayRequestEmulator {
 		this.invoiceList.splice(this.invoiceIndex(id), 1);
 	}
 
-	// ---- requests and faults ----
+	// ---- requests ----
 
-	clearRequests(): void {
-		this.requests.length = 0;
-	}
-
-	/** The next `count` requests that `match` (all by default) get `fault`; queued rules are tried in the order given. */
-	injectFaults(count: number, fault: Fault, match?: RequestMatcher): void {
-		if (count > 0) this.queuedFaults.push({ remaining: count, fault, match });
-	}
-
-	/** Each matching request gets a fault with probability `rate`, drawn from a PRNG seeded with `seed`; rate 0 turns it off. */
-	injectFaultRate(rate: number, faults: Fault[], seed = 1, match?: RequestMatcher): void {
-		if (!(rate > 0) || faults.length === 0) {
-			this.randomFault = undefined;
-			return;
-		}
-		this.randomFault = { rate: Math.min(1, rate), faults: [...faults], random: createPrng(seed), match };
-	}
-
-	clearFaults(): void {
-		this.queuedFaults = [];
-		this.randomFault = undefined;
-	}
-
-	/** Replaces the rate limit and forgets every token's window. */
-	setRateLimit(options: RateLimitOptions | false): void {
-		this.rateWindows.clear();
-		if (options === false) {
-			this.rateLimit = false;
-			return;
-		}
-		const windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
-		if (!(options.perMinute >= 1) || !(options.burst >= 0) || !(windowMs > 0)) {
-			throw new Error('Rate limit needs perMinute >= 1, burst >= 0 and windowMs > 0');
-		}
-		this.rateLimit = {
-			perMinute: Math.floor(options.perMinute),
-			burst: Math.floor(options.burst),
-			windowMs,
-			headers: options.headers ?? 'laravel',
-		};
+	protected unlimitedRateHeaders(): Record<string, string> {
+		return { ...UNLIMITED_HEADERS };
 	}
 
 	/**
@@ -597,11 +366,6 @@ export class PayRequestEmulator {
 	/** Leaves paginator fields out of list answers (a simple paginator, or a proxy that trims them); [] restores them. */
 	omitPaginatorFields(fields: Array<'last_page' | 'total'>): void {
 		this.omittedPaginatorFields = new Set(fields);
-	}
-
-	setLatency(ms: number): void {
-		if (!(ms >= 0)) throw new Error('Latency must be >= 0 ms');
-		this.latencyMs = ms;
 	}
 
 	// ---- internals: state ----
@@ -670,112 +434,8 @@ export class PayRequestEmulator {
 		return invoice.due_date < today && !SETTLED_OR_INACTIVE.has(invoice.status);
 	}
 
-	// ---- internals: HTTP ----
-
-	/** Waits `ms`, ending early when the client's socket closes or the emulator closes. */
-	private sleep(ms: number, socket: Socket): Promise<void> {
-		return new Promise((resolve) => {
-			let timer: NodeJS.Timeout | undefined;
-			const wakeUp = () => {
-				if (timer) clearTimeout(timer);
-				socket.off('close', wakeUp);
-				this.pendingSleeps.delete(wakeUp);
-				resolve();
-			};
-			if (ms <= MAX_TIMER_MS) timer = setTimeout(wakeUp, ms);
-			socket.on('close', wakeUp);
-			this.pendingSleeps.add(wakeUp);
-		});
-	}
-
-	private takeFault(method: string, path: string): Fault | undefined {
-		const request = { method, path };
-		for (const queued of this.queuedFaults) {
-			if (queued.match && !queued.match(request)) continue;
-			queued.remaining--;
-			if (queued.remaining <= 0) this.queuedFaults = this.queuedFaults.filter((candidate) => candidate !== queued);
-			return queued.fault;
-		}
-		const randomFault = this.randomFault;
-		if (!randomFault || (randomFault.match && !randomFault.match(request))) return undefined;
-		if (randomFault.random() >= randomFault.rate) return undefined;
-		return randomFault.faults[Math.floor(randomFault.random() * randomFault.faults.length)];
-	}
-
-	private async handleRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-		const socket = req.socket;
-		let record: RecordedRequest | undefined;
-		try {
-			const body = await readRequestBody(req);
-			const method = (req.method ?? 'GET').toUpperCase();
-			const { path, queryString } = splitRequestTarget(req.url ?? '/');
-			const searchParams = new URLSearchParams(queryString);
-			record = {
-				method,
-				path,
-				query: Object.fromEntries(searchParams),
-				headers: { ...req.headers },
-				body: bodyForLog(body.text),
-				rawBody: body.text,
-				status: 0,
-				at: Date.now(),
-			};
-			this.requests.push(record);
-
-			if (this.latencyMs > 0) await this.sleep(this.latencyMs, socket);
-			if (socket.destroyed) return;
-
-			const fault = this.takeFault(method, path);
-			if (fault?.delayMs) {
-				await this.sleep(fault.delayMs, socket);
-				if (socket.destroyed) return;
-			}
-			if (fault?.drop === 'before') {
-				socket.destroy();
-				return;
-			}
-			if (fault && fault.drop !== 'after' && (fault.status !== undefined || fault.body !== undefined)) {
-				this.sendFault(req, res, record, fault);
-				return;
-			}
-
-			const response = this.dispatch({ method, path, searchParams, headers: req.headers, rawBody: body.text, bodyTooLarge: body.tooLarge, record });
-			if (fault?.drop === 'after') {
-				// The request was acted on; the client just never hears about it.
-				socket.destroy();
-				return;
-			}
-			if (fault?.headers) Object.assign(response.headers, fault.headers);
-			this.send(req, res, record, response.status, JSON.stringify(response.body), response.headers);
-		} catch {
-			if (socket.destroyed || res.headersSent) return;
-			if (record) this.send(req, res, record, 500, JSON.stringify({ message: 'Server Error' }), {});
-			else socket.destroy();
-		}
-	}
-
-	private send(req: http.IncomingMessage, res: http.ServerResponse, record: RecordedRequest, status: number, bodyText: string, headers: Record<string, string>): void {
-		if (req.socket.destroyed) return;
-		record.status = status;
-		res.writeHead(status, {
-			'Content-Type': 'application/json',
-			...headers,
-			'Content-Length': String(Buffer.byteLength(bodyText)),
-		});
-		res.end(bodyText);
-	}
-
-	private sendFault(req: http.IncomingMessage, res: http.ServerResponse, record: RecordedRequest, fault: Fault): void {
-		const status = fault.status ?? 200;
-		const defaultMessage = status === 429 ? 'Too Many Attempts.' : status === 500 ? 'Server Error' : http.STATUS_CODES[status] ?? 'Error';
-		const bodyText = fault.body ?? JSON.stringify({ message: defaultMessage });
-		// An HTML page (a proxy's error page) is labelled as HTML unless the fault says otherwise.
-		const contentType = bodyText.trimStart().startsWith('<') ? 'text/html; charset=UTF-8' : 'application/json';
-		this.send(req, res, record, status, bodyText, { 'Content-Type': contentType, ...fault.headers });
-	}
-
 	/** Laravel order: routing (404/405), authentication (401), throttling (429), scope (403), then the action. */
-	private dispatch(request: ParsedRequest): ApiResponse {
+	protected dispatch(request: ParsedRequest): ApiResponse {
 		const match = matchRoute(request.method, request.path);
 		const token = this.authenticate(request.headers.authorization);
 		if (match.kind === 'not-found') {
@@ -827,51 +487,6 @@ export class PayRequestEmulator {
 		const match = /^\s*bearer\s+(\S+)\s*$/i.exec(header);
 		if (!match || !this.tokenScopes.has(match[1])) return undefined;
 		return match[1];
-	}
-
-	// Rate limit model: a fixed window per token, opened by the token's first request and lasting windowMs.
-	// A window lets `burst` requests through when the token's previous window (if it ended less than one
-	// window ago) let fewer than `perMinute` through, otherwise `perMinute`: a quiet client may burst, a
-	// client that keeps saturating gets the standard rate. 429s and 401s are not counted.
-	private currentWindow(token: string, nowMs: number, store: boolean): RateWindow {
-		const options = this.rateLimit as Required<RateLimitOptions>;
-		const existing = this.rateWindows.get(token);
-		if (existing && nowMs < existing.end) return existing;
-		const previousCount = existing && nowMs < existing.end + options.windowMs ? existing.count : 0;
-		const limit = previousCount < options.perMinute ? Math.max(options.perMinute, options.burst) : options.perMinute;
-		const window = { end: nowMs + options.windowMs, count: 0, limit, index: (existing?.index ?? 0) + 1 };
-		if (store) this.rateWindows.set(token, window);
-		return window;
-	}
-
-	private rateHeaders(window: RateWindow, tooManyAtMs?: number): Record<string, string> {
-		const mode = this.rateLimit ? this.rateLimit.headers : 'laravel';
-		if (mode === 'none') return {};
-		const headers: Record<string, string> = {
-			'X-RateLimit-Limit': String(window.limit),
-			'X-RateLimit-Remaining': String(Math.max(0, window.limit - window.count)),
-		};
-		if (mode === 'reset-always' || tooManyAtMs !== undefined) headers['X-RateLimit-Reset'] = String(Math.ceil(window.end / 1000));
-		if (tooManyAtMs !== undefined) headers['Retry-After'] = String(Math.max(1, Math.ceil((window.end - tooManyAtMs) / 1000)));
-		return headers;
-	}
-
-	/** Counts the request; undefined when rate limiting is off. */
-	private takeRateLimit(token: string): { headers: Record<string, string>; tooMany: boolean; window: number } | undefined {
-		if (!this.rateLimit) return undefined;
-		const nowMs = Date.now();
-		const window = this.currentWindow(token, nowMs, true);
-		if (window.count >= window.limit) return { headers: this.rateHeaders(window, nowMs), tooMany: true, window: window.index };
-		window.count++;
-		return { headers: this.rateHeaders(window), tooMany: false, window: window.index };
-	}
-
-	/** Uncounted responses (unknown route, wrong method) still show the token's current budget. */
-	private withCurrentRateHeaders(token: string | undefined, response: ApiResponse): ApiResponse {
-		if (token !== undefined) {
-			Object.assign(response.headers, this.rateLimit ? this.rateHeaders(this.currentWindow(token, Date.now(), false)) : UNLIMITED_HEADERS);
-		}
-		return response;
 	}
 
 	// ---- internals: serializers ----
