@@ -38,6 +38,14 @@ export interface ProviderProfile {
 	refusal?(envelope: ApiBody): string | undefined;
 	/** A 4xx or 5xx answer as the provider's NodeApiError (the body is already redacted). */
 	statusError(node: INode, failure: ApiFailure): NodeApiError;
+	/**
+	 * Let n8n's helper throw on error statuses instead of returning them. OAuth2 credentials need
+	 * it: n8n renews an expired token (and repeats the request once) only when the request throws
+	 * on the expired-token status. The thrown answer is read back here like any other.
+	 */
+	statusErrorsThrow?: boolean;
+	/** An error of the credential itself (n8n could not mint a token, say), in the provider's words; undefined for any other failure. */
+	credentialFailure?(node: INode, error: unknown, itemIndex?: number): NodeApiError | undefined;
 }
 
 /** How often one request is repeated after 429s before the node gives up. */
@@ -49,6 +57,22 @@ const BACKOFF_BASE_MS = 300;
 const MIN_WAIT_MS = 50;
 /** How often a wait looks whether the execution was stopped. */
 const CANCEL_CHECK_MS = 1000;
+
+/**
+ * An answer that n8n's helper threw instead of returning (see ProviderProfile.statusErrorsThrow):
+ * its status, headers and body, from wherever in the cause chain the HTTP client left them.
+ */
+function thrownResponse(error: unknown): { statusCode: number; headers: unknown; body: unknown } | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+		const response = (current as { response?: { status?: unknown; headers?: unknown; data?: unknown } }).response;
+		if (typeof response === 'object' && response !== null && typeof response.status === 'number') {
+			return { statusCode: response.status, headers: response.headers, body: response.data };
+		}
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
 
 interface ResolvedAccount {
 	baseUrl: string;
@@ -192,7 +216,7 @@ export class ApiClient {
 			body: request.body as IDataObject | undefined,
 			encoding: 'text',
 			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
+			ignoreHttpStatusErrors: !this.profile.statusErrorsThrow,
 			// A redirect is never followed: it would turn a POST into a GET of another page, or send
 			// the request (and the token) elsewhere. It becomes an error that names where it points.
 			disableFollowRedirect: true,
@@ -224,14 +248,21 @@ export class ApiClient {
 			try {
 				response = await this.context.helpers.httpRequestWithAuthentication.call(this.context, this.profile.credentialType, options);
 			} catch (error) {
-				budget.requestFinished(ticket, {});
-				// A stopped execution: say so, without the HTTP client's error (it carries the request headers).
-				if (errorCode(error) === 'ERR_CANCELED') this.throwIfCancelled(request.itemIndex);
-				if (isRead && !isTimeout(error) && failedReadRetries < MAX_FAILED_READ_RETRIES) {
-					await this.wait(BACKOFF_BASE_MS * 2 ** failedReadRetries++, 'connection failed, repeating', endpoint, request.itemIndex);
-					continue;
+				const answered = thrownResponse(error);
+				if (answered) {
+					response = answered;
+				} else {
+					budget.requestFinished(ticket, {});
+					// A stopped execution: say so, without the HTTP client's error (it carries the request headers).
+					if (errorCode(error) === 'ERR_CANCELED') this.throwIfCancelled(request.itemIndex);
+					const ofCredential = this.profile.credentialFailure?.(this.node, error, request.itemIndex);
+					if (ofCredential) throw ofCredential;
+					if (isRead && !isTimeout(error) && failedReadRetries < MAX_FAILED_READ_RETRIES) {
+						await this.wait(BACKOFF_BASE_MS * 2 ** failedReadRetries++, 'connection failed, repeating', endpoint, request.itemIndex);
+						continue;
+					}
+					throw this.connectionError(error, endpoint, request, options.timeout);
 				}
-				throw this.connectionError(error, endpoint, request, options.timeout);
 			}
 			const headers = lowerCaseHeaders(response.headers);
 			budget.requestFinished(ticket, readRateLimitHeaders(headers, Date.now()));
