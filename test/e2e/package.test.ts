@@ -62,6 +62,7 @@ describe('the packed package in a real n8n', () => {
 		expect(installedManifest.n8n.nodes).toEqual([
 			'dist/nodes/PayRequest/PayRequest.node.js',
 			'dist/nodes/PayRequest/PayRequestTrigger.node.js',
+			'dist/nodes/AlternativePayments/AlternativePayments.node.js',
 		]);
 		expect(fs.readdirSync(nodeModules).filter((entry) => !entry.startsWith('.'))).toEqual([PACKAGE_NAME]);
 	});
@@ -69,6 +70,8 @@ describe('the packed package in a real n8n', () => {
 	it('n8n lists both nodes, the AI tool variant and the credential type', async () => {
 		const nodeTypes = await n8n.nodeTypes();
 		expect(nodeTypes.filter((name) => name.startsWith(`${PACKAGE_NAME}.`))).toEqual([
+			`${PACKAGE_NAME}.alternativePayments`,
+			`${PACKAGE_NAME}.alternativePaymentsTool`,
 			`${PACKAGE_NAME}.payRequest`,
 			`${PACKAGE_NAME}.payRequestTool`,
 			`${PACKAGE_NAME}.payRequestTrigger`,

@@ -188,6 +188,13 @@ export class AltPaymentsEmulator extends EmulatorServer {
 		for (const token of this.tokens.values()) token.expiresAtMs = 0;
 	}
 
+	/** Expires every token once this many more API requests have been answered: a token that runs out mid-run. */
+	expireTokensAfter(requests: number): void {
+		this.expireAfter = requests;
+	}
+
+	private expireAfter: number | undefined;
+
 	useListEnvelope(envelope: ListEnvelope): void {
 		this.envelope = envelope;
 	}
@@ -302,7 +309,12 @@ export class AltPaymentsEmulator extends EmulatorServer {
 		const route = this.route(request, segments);
 		if (!route) return error(404, 'not_found', 'Not Found');
 		if (!key.scopes.includes(route.scope)) return error(403, 'forbidden', `This API key lacks the ${route.scope} scope`);
-		return route.run();
+		const answer = route.run();
+		if (this.expireAfter !== undefined && --this.expireAfter <= 0) {
+			this.expireAfter = undefined;
+			this.expireTokens();
+		}
+		return answer;
 	}
 
 	private route(request: ParsedRequest, segments: string[]): { scope: AltScope; run: () => ApiResponse } | undefined {

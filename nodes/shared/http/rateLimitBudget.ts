@@ -30,8 +30,13 @@ export interface RequestTicket {
 	readonly answersBefore: number;
 }
 
-/** Slack added to a paced window: the server's window opens when the first request arrives, not when it leaves. */
-const PACING_SLACK_MS = 1000;
+/**
+ * Slack added to a paced window: the server's window opens when the first request arrives, not
+ * when it leaves. A tenth of the window, at most 1 s (60 a minute: 1 s; 5 a second: 100 ms).
+ */
+function pacingSlackMs(policy: RatePolicy): number {
+	return Math.min(1000, policy.perMs / 10);
+}
 
 export class RateLimitBudget {
 	/** What is left in the current window, as the newest answer said; undefined while unknown. */
@@ -143,7 +148,7 @@ export class RateLimitBudget {
 		if (this.withHeaders === false && this.policy) {
 			// Without headers the pacing is what failed (another client shares the account): start it afresh.
 			this.recentStarts.length = 0;
-			for (let i = 0; i < this.policy.requests; i++) this.recentStarts.push(untilMs - this.policy.perMs - PACING_SLACK_MS);
+			for (let i = 0; i < this.policy.requests; i++) this.recentStarts.push(untilMs - this.policy.perMs - pacingSlackMs(this.policy));
 		}
 	}
 
@@ -151,7 +156,7 @@ export class RateLimitBudget {
 	private pacingDelay(nowMs: number): number {
 		if (!this.policy || this.recentStarts.length < this.policy.requests) return 0;
 		const oldest = this.recentStarts[this.recentStarts.length - this.policy.requests];
-		return Math.max(0, oldest + this.policy.perMs + PACING_SLACK_MS - nowMs);
+		return Math.max(0, oldest + this.policy.perMs + pacingSlackMs(this.policy) - nowMs);
 	}
 }
 

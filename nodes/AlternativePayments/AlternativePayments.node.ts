@@ -1,0 +1,38 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as invoice from './actions/invoice';
+import { router } from './actions/router';
+
+export class AlternativePayments implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Alternative Payments',
+		name: 'alternativePayments',
+		icon: { light: 'file:../../icons/alternativepayments.svg', dark: 'file:../../icons/alternativepayments.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Read invoices in Alternative Payments',
+		defaults: { name: 'Alternative Payments' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [{ name: 'alternativePaymentsOAuth2Api', required: true }],
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-invoicing#alternative-payments',
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Invoice', value: 'invoice' }],
+				default: 'invoice',
+			},
+			...invoice.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,20 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { AlternativePaymentsClient } from '../../transport';
+import { resourcePath } from '../../transport';
+import { invoiceIdLocator, optionsCollection, readId } from './common';
+
+const properties: INodeProperties[] = [invoiceIdLocator, optionsCollection()];
+
+export const description = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['get'] } }, properties);
+
+const isInvoice = (value: unknown): value is IDataObject =>
+	typeof value === 'object' && value !== null && !Array.isArray(value) && (value as IDataObject).id !== undefined;
+
+export async function execute(this: IExecuteFunctions, client: AlternativePaymentsClient, itemIndex: number): Promise<INodeExecutionData[]> {
+	const id = readId(this, 'invoiceId', 'Invoice', itemIndex);
+	const request = { method: 'GET' as const, path: resourcePath('invoices', id), itemIndex };
+	const invoice = client.expectShape(await client.request(request), isInvoice, 'invoice', request);
+	return [{ json: invoice, pairedItem: { item: itemIndex } }];
+}

@@ -1,0 +1,181 @@
+/**
+ * The Alternative Payments node through n8n-core's engine, with n8n's own OAuth2 client-credentials
+ * handling, over HTTP to the emulator: tokens minted, kept and renewed by n8n; cursor paging;
+ * filters sent to the server; errors in the API's words.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator';
+import type { StoredOAuth2Credential } from '../engine/harness';
+import { ALTERNATIVE_PAYMENTS_TYPE, runNode } from '../engine/harness';
+
+jest.setTimeout(30_000);
+
+let emulator: AltPaymentsEmulator;
+let credential: StoredOAuth2Credential;
+
+/** The credential as n8n hands it to the node, its hidden fields resolved for a custom base URL. */
+function storedCredential(baseUrl: string, clientId = 'client-full', clientSecret = 'secret-full'): StoredOAuth2Credential {
+	return {
+		environment: 'custom',
+		baseUrl,
+		clientId,
+		clientSecret,
+		grantType: 'clientCredentials',
+		accessTokenUrl: `${baseUrl}/oauth/token`,
+		scope: '',
+		authentication: 'header',
+		authQueryParameters: '',
+	};
+}
+
+beforeEach(async () => {
+	emulator = new AltPaymentsEmulator({ rateLimit: false, seed: { customers: 3, invoices: 0 } });
+	credential = storedCredential(await emulator.listen());
+});
+afterEach(async () => {
+	await emulator.close();
+});
+
+const run = (parameters: Record<string, unknown>, options: { continueOnFail?: boolean; input?: IDataObject[] } = {}) =>
+	runNode({ nodeType: ALTERNATIVE_PAYMENTS_TYPE, oauth2Credential: credential, parameters: { resource: 'invoice', ...parameters }, ...options });
+const apiRequests = () => emulator.requests.filter((request) => request.path !== '/oauth/token');
+const tokenRequests = () => emulator.requests.filter((request) => request.path === '/oauth/token');
+
+describe('Get Many', () => {
+	test('Return All over 250 invoices: three cursor pages (their + and / sent encoded), every invoice once, in order', async () => {
+		for (let index = 0; index < 250; index++) emulator.addInvoice();
+		const { items, error } = await run({ operation: 'getAll', returnAll: true });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(emulator.listInvoices().map((invoice) => invoice.id));
+		const pages = apiRequests();
+		expect(pages.map((request) => request.status)).toEqual([200, 200, 200]);
+		expect(pages.map((request) => request.query.limit)).toEqual(['100', '100', '100']);
+		expect(pages[1].query.after).toMatch(/[+/]/);
+		expect(items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
+	});
+
+	test("the guide's envelope (cursor under `pagination`) reads the same", async () => {
+		for (let index = 0; index < 150; index++) emulator.addInvoice();
+		emulator.useListEnvelope('pagination');
+		const { items } = await run({ operation: 'getAll', returnAll: true });
+		expect(items).toHaveLength(150);
+		expect(apiRequests()).toHaveLength(2);
+	});
+
+	test('Limit 30: one request for 30', async () => {
+		for (let index = 0; index < 250; index++) emulator.addInvoice();
+		const { items } = await run({ operation: 'getAll', returnAll: false, limit: 30 });
+		expect(items).toHaveLength(30);
+		expect(apiRequests().map((request) => request.query.limit)).toEqual(['30']);
+	});
+
+	test('filters go to the server: dates as RFC 3339 (a calendar date spans its whole day), ids and status as given', async () => {
+		const [first, second] = emulator.listCustomers();
+		const wanted = emulator.addInvoice({ customer_id: second.id, due_date: '2025-03-31', status: 'open', created_at: '2025-02-10T08:00:00Z' });
+		emulator.addInvoice({ customer_id: first.id, due_date: '2025-03-31' });
+		emulator.addInvoice({ customer_id: second.id, due_date: '2025-04-01' });
+		const { items, error } = await run({
+			operation: 'getAll',
+			returnAll: true,
+			filters: { customerId: second.id, status: 'open', dueBefore: '2025-03-31', createdAfter: '2025-02-10' },
+		});
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual([wanted.id]);
+		expect(apiRequests()[0].query).toMatchObject({
+			customer_id: second.id,
+			status: 'open',
+			due_date_end: '2025-03-31T23:59:59Z',
+			created_at_start: '2025-02-10T00:00:00Z',
+		});
+	});
+
+	test('a bad filter date is refused before any request, naming the field and the item', async () => {
+		const { error } = await run({ operation: 'getAll', returnAll: true, filters: { dueAfter: 'next week' } });
+		expect(error?.message).toBe('The Due After filter is not a date: "next week" [item 0]');
+		expect(emulator.requests).toEqual([]);
+	});
+});
+
+describe('Get', () => {
+	test('one invoice by id, amounts in dollars as the API gives them', async () => {
+		const invoice = emulator.addInvoice({ line_items: [{ description: 'Audit', quantity: 2, amount: 125.5 }] });
+		const { items } = await run({ operation: 'get', invoiceId: { __rl: true, mode: 'id', value: invoice.id } });
+		expect(items.map((item) => item.json)).toEqual([expect.objectContaining({ id: invoice.id, total: 251, currency: 'USD' })]);
+	});
+
+	test('an unknown id: a NodeApiError in the API words; Continue On Fail gives an error item for it and goes on', async () => {
+		const invoice = emulator.addInvoice();
+		const { items, error } = await run(
+			{ operation: 'get', invoiceId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } },
+			{ continueOnFail: true, input: [{ id: 'inv_missing' }, { id: invoice.id }] },
+		);
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id ?? item.json.error)).toEqual(['Alternative Payments has no such invoice: Invoice not found', invoice.id]);
+	});
+});
+
+describe("n8n's OAuth2 client credentials", () => {
+	test('a token is minted once, with the client id and secret as HTTP Basic, and kept for the next run', async () => {
+		emulator.addInvoice();
+		await run({ operation: 'getAll', returnAll: true });
+		await run({ operation: 'getAll', returnAll: true });
+		expect(tokenRequests()).toHaveLength(1);
+		expect(tokenRequests()[0].headers.authorization).toBe(`Basic ${Buffer.from('client-full:secret-full').toString('base64')}`);
+		expect(tokenRequests()[0].rawBody).toMatch(/grant_type=client_credentials/);
+		expect(credential.oauthTokenData).toMatchObject({ access_token: expect.any(String), token_type: 'bearer' });
+		expect(apiRequests().every((request) => request.headers.authorization === `Bearer ${(credential.oauthTokenData as { access_token: string }).access_token}`)).toBe(true);
+	});
+
+	test('a token that expires mid-run is renewed once and the request repeated once: no error, every invoice', async () => {
+		for (let index = 0; index < 250; index++) emulator.addInvoice();
+		// The token runs out once page 1 is answered: page 2 meets a 401.
+		emulator.expireTokensAfter(1);
+		const { items, error } = await run({ operation: 'getAll', returnAll: true });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(emulator.listInvoices().map((invoice) => invoice.id));
+		expect(tokenRequests()).toHaveLength(2);
+		expect(apiRequests().map((request) => request.status)).toEqual([200, 401, 200, 200]);
+	});
+
+	test('a 401 straight after a renewal is a credential error, not a loop', async () => {
+		emulator.addInvoice();
+		emulator.injectFaults(2, { status: 401, body: '{"code":"unauthorized","message":"Key revoked"}' }, (request) => request.path === '/invoices');
+		const { error } = await run({ operation: 'getAll', returnAll: true });
+		expect(error?.message).toBe('Alternative Payments refused the access token even after n8n renewed it: Key revoked');
+		expect(apiRequests()).toHaveLength(2);
+		expect(tokenRequests()).toHaveLength(2);
+	});
+
+	test('a wrong secret: "refused the client id or secret", with what to do, and nothing else is asked', async () => {
+		credential = storedCredential(credential.baseUrl as string, 'client-full', 'wrong-secret');
+		const { error } = await run({ operation: 'getAll', returnAll: true });
+		expect(error?.message).toBe('Alternative Payments refused the client id or secret');
+		expect(error?.description).toMatch(/Client ID and Client Secret .* environment matches the key/);
+		expect(apiRequests()).toEqual([]);
+		expect(JSON.stringify(error)).not.toContain('wrong-secret');
+	});
+
+	test('a key without the scope: 403 naming the scope it needs', async () => {
+		credential = storedCredential(credential.baseUrl as string, 'client-invoices-ro', 'secret-invoices-ro');
+		emulator.injectFaults(1, { status: 403, body: '{"code":"forbidden","message":"Missing scope"}' }, (request) => request.path === '/invoices');
+		const { error } = await run({ operation: 'getAll', returnAll: true });
+		expect(error?.message).toBe('The API key lacks the permission for this: Missing scope');
+		expect(error?.description).toMatch(/invoices:read scope/);
+	});
+});
+
+describe('the rate limit: 5 requests a second per key', () => {
+	test('Return All of 1,200 invoices in pages of 100 (12 requests) at 5 a second: no 429 surfaced, every invoice once', async () => {
+		await emulator.close();
+		emulator = new AltPaymentsEmulator({ seed: { customers: 2, invoices: 1200 } });
+		credential = storedCredential(await emulator.listen());
+		const { items, error } = await run({ operation: 'getAll', returnAll: true });
+		expect(error).toBeUndefined();
+		expect(new Set(items.map((item) => item.json.id)).size).toBe(1200);
+		expect(apiRequests().filter((request) => request.status === 200)).toHaveLength(12);
+		const windows = new Map<number, number>();
+		for (const request of apiRequests()) if (request.status === 429) windows.set(request.rateWindow!, (windows.get(request.rateWindow!) ?? 0) + 1);
+		for (const count of windows.values()) expect(count).toBeLessThanOrEqual(1);
+	});
+});
