@@ -17,6 +17,7 @@ import type {
 	INode,
 	INodeCredentialsDetails,
 	INodeExecutionData,
+	INodeParameters,
 	INodeListSearchResult,
 	INodeType,
 	INodeTypes,
@@ -163,6 +164,20 @@ class TestNodeTypes implements INodeTypes {
 }
 
 /**
+ * A stored credential as n8n's server hands it to a node: the type's defaults filled in (its
+ * hidden fields among them), then every expression resolved with `$self` as the data itself.
+ */
+export function resolveCredentialData(type: string, stored: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject {
+	const withDefaults: ICredentialDataDecryptedObject = { ...stored };
+	for (const property of credentialTypes[type]?.properties ?? []) {
+		if (withDefaults[property.name] === undefined) withDefaults[property.name] = property.default as ICredentialDataDecryptedObject[string];
+	}
+	const workflow = new Workflow({ nodes: [], connections: {}, active: false, nodeTypes: new TestNodeTypes() });
+	const mockNode: INode = { id: 'mock', name: 'mock', type: 'mock', typeVersion: 1, position: [0, 0], parameters: {} };
+	return workflow.expression.getComplexParameterValue(mockNode, withDefaults as unknown as INodeParameters, 'internal', {}, undefined, undefined, withDefaults as unknown as IDataObject) as unknown as ICredentialDataDecryptedObject;
+}
+
+/**
  * Applies a credential type's `authenticate` as n8n's server does, resolving its
  * `={{$credentials.…}}` expressions through the workflow's expression engine.
  */
@@ -216,7 +231,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		_nodeCredentials: INodeCredentialsDetails,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
-		if (type === 'alternativePaymentsOAuth2Api' && this.oauth2) return { ...this.oauth2 };
+		if (type === 'alternativePaymentsOAuth2Api' && this.oauth2) return resolveCredentialData(type, this.oauth2);
 		if (type !== 'payRequestApi' || !this.credential) throw new Error(`No test credential of type ${type}`);
 		return { ...this.credential };
 	}

@@ -7,26 +7,16 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator';
 import type { StoredOAuth2Credential } from '../engine/harness';
-import { ALTERNATIVE_PAYMENTS_TYPE, runNode } from '../engine/harness';
+import { ALTERNATIVE_PAYMENTS_TYPE, resolveCredentialData, runNode } from '../engine/harness';
 
 jest.setTimeout(30_000);
 
 let emulator: AltPaymentsEmulator;
 let credential: StoredOAuth2Credential;
 
-/** The credential as n8n hands it to the node, its hidden fields resolved for a custom base URL. */
+/** The credential as a user saves it (n8n fills in its hidden fields: grant type, token URL, Basic auth). */
 function storedCredential(baseUrl: string, clientId = 'client-full', clientSecret = 'secret-full'): StoredOAuth2Credential {
-	return {
-		environment: 'custom',
-		baseUrl,
-		clientId,
-		clientSecret,
-		grantType: 'clientCredentials',
-		accessTokenUrl: `${baseUrl}/oauth/token`,
-		scope: '',
-		authentication: 'header',
-		authQueryParameters: '',
-	};
+	return { environment: 'custom', baseUrl, clientId, clientSecret };
 }
 
 beforeEach(async () => {
@@ -177,5 +167,18 @@ describe('the rate limit: 5 requests a second per key', () => {
 		const windows = new Map<number, number>();
 		for (const request of apiRequests()) if (request.status === 429) windows.set(request.rateWindow!, (windows.get(request.rateWindow!) ?? 0) + 1);
 		for (const count of windows.values()) expect(count).toBeLessThanOrEqual(1);
+	});
+});
+
+describe('the credential resolves as n8n resolves it', () => {
+	test.each([
+		['production', {}, 'https://public-api.alternativepayments.io/oauth/token'],
+		['demo', {}, 'https://public-api.demo.alternativepayments.io/oauth/token'],
+		['custom', { baseUrl: 'https://proxy.example.com/ap/' }, 'https://proxy.example.com/ap/oauth/token'],
+		['custom', { baseUrl: 'http://127.0.0.1:8788' }, 'http://127.0.0.1:8788/oauth/token'],
+		['custom', { baseUrl: 'http://proxy.example.com' }, '/oauth/token'],
+	] as const)('%s %j: token URL %s, client credentials sent as HTTP Basic, no scope', (environment, extra, tokenUrl) => {
+		const resolved = resolveCredentialData('alternativePaymentsOAuth2Api', { environment, clientId: 'id', clientSecret: 'secret', ...extra });
+		expect(resolved).toMatchObject({ accessTokenUrl: tokenUrl, grantType: 'clientCredentials', authentication: 'header', scope: '' });
 	});
 });
