@@ -105,6 +105,59 @@ describe('Get', () => {
 	});
 });
 
+describe('Archive, Restore, Get Payment Link, Get PDF', () => {
+	const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+
+	test('Archive takes the invoice out of the lists; Restore brings it back; each once', async () => {
+		const invoice = emulator.addInvoice();
+		const archived = await run({ operation: 'archive', invoiceId: byId(invoice.id) });
+		expect(archived.items.map((item) => item.json.id)).toEqual([invoice.id]);
+		expect((await run({ operation: 'getAll', returnAll: true })).items).toEqual([]);
+		const restored = await run({ operation: 'restore', invoiceId: byId(invoice.id) });
+		expect(restored.items.map((item) => item.json.id)).toEqual([invoice.id]);
+		expect((await run({ operation: 'getAll', returnAll: true })).items.map((item) => item.json.id)).toEqual([invoice.id]);
+		expect(apiRequests().map((request) => `${request.method} ${request.path}`)).toEqual([
+			`DELETE /invoices/${invoice.id}`,
+			'GET /invoices',
+			`POST /invoices/${invoice.id}/restore`,
+			'GET /invoices',
+		]);
+	});
+
+	test('Archive is not repeated after a 500: the error says the invoice may have been archived', async () => {
+		const invoice = emulator.addInvoice();
+		emulator.injectFaults(1, { status: 500, body: '{"code":"internal","message":"boom"}' }, (request) => request.path !== '/oauth/token');
+		const { error } = await run({ operation: 'archive', invoiceId: byId(invoice.id) });
+		expect(error?.message).toBe(`Alternative Payments had a server error (HTTP 500): boom. Invoice ${invoice.id} may have been archived; check before retrying`);
+		expect(apiRequests()).toHaveLength(1);
+	});
+
+	test('Get Payment Link: a link without a scheme gets https://, and the raw value is kept', async () => {
+		const invoice = emulator.addInvoice();
+		emulator.useSchemelessPaymentLinks(true);
+		const { items } = await run({ operation: 'getPaymentLink', invoiceId: byId(invoice.id) });
+		expect(items.map((item) => item.json)).toEqual([
+			{ invoiceId: invoice.id, url: `https://pay.partner.example/i/${invoice.id}`, rawUrl: `pay.partner.example/i/${invoice.id}` },
+		]);
+	});
+
+	test('Get PDF: the signed link; with Download, the PDF as binary, fetched without the token', async () => {
+		const invoice = emulator.addInvoice();
+		const linkOnly = await run({ operation: 'getPdf', invoiceId: byId(invoice.id) });
+		expect(linkOnly.items[0].json).toEqual({ invoiceId: invoice.id, url: expect.stringMatching(/\/files\/.*\.pdf\?expires=\d+&signature=\w+$/) });
+		expect(linkOnly.items[0].binary).toBeUndefined();
+
+		const downloaded = await run({ operation: 'getPdf', invoiceId: byId(invoice.id), download: true, binaryPropertyName: 'invoicePdf' });
+		expect(downloaded.error).toBeUndefined();
+		const binary = downloaded.items[0].binary?.invoicePdf;
+		expect(binary).toMatchObject({ mimeType: 'application/pdf', fileName: `invoice-${invoice.id}.pdf` });
+		expect(Buffer.from(binary!.data, 'base64').toString('latin1')).toMatch(/^%PDF-1\.4/);
+		const fileRequest = emulator.requests.find((request) => request.path.startsWith('/files/'));
+		expect(fileRequest?.status).toBe(200);
+		expect(fileRequest?.headers.authorization).toBeUndefined();
+	});
+});
+
 describe("n8n's OAuth2 client credentials", () => {
 	test('a token is minted once, with the client id and secret as HTTP Basic, and kept for the next run', async () => {
 		emulator.addInvoice();
@@ -144,6 +197,13 @@ describe("n8n's OAuth2 client credentials", () => {
 		expect(error?.description).toMatch(/Client ID and Client Secret .* environment matches the key/);
 		expect(apiRequests()).toEqual([]);
 		expect(JSON.stringify(error)).not.toContain('wrong-secret');
+	});
+
+	test('a token endpoint that fails with a 500: an error that says so, not a refused secret, and nothing sent to the API', async () => {
+		emulator.injectFaults(1, { status: 500, body: '{"code":"internal","message":"down"}' }, (request) => request.path === '/oauth/token');
+		const { error } = await run({ operation: 'getAll', returnAll: true });
+		expect(error?.message).toBe('Alternative Payments could not give an access token (HTTP 500)');
+		expect(apiRequests()).toEqual([]);
 	});
 
 	test('a key without the scope: 403 naming the scope it needs', async () => {

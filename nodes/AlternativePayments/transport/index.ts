@@ -3,7 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { checkBaseUrl } from '../../shared/http/baseUrl';
 import type { ProviderProfile } from '../../shared/http/client';
-import { ApiClient } from '../../shared/http/client';
+import { ApiClient, thrownResponse } from '../../shared/http/client';
 import { errorText, keepMessage } from '../../shared/http/errorChain';
 import type { RatePolicy } from '../../shared/http/rateLimitBudget';
 import { RateLimitBudgets } from '../../shared/http/rateLimitBudget';
@@ -102,16 +102,30 @@ function statusError(node: INode, failure: ApiFailure): NodeApiError {
 	return keepMessage(error, message);
 }
 
-/** n8n could not mint a token: the client id or secret (or the environment) is wrong. */
+/** Whether n8n's error says that it could not mint a token (its wording, somewhere in the cause chain). */
+function isTokenFailure(error: unknown): boolean {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+		const message = (current as { message?: unknown }).message;
+		if (typeof message === 'string' && /Failed to acquire OAuth2 access token/i.test(message)) return true;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return false;
+}
+
+/** n8n could not mint a token: the client id or secret (or the environment) is refused, or the token endpoint failed. */
 function credentialFailure(node: INode, error: unknown, itemIndex?: number): NodeApiError | undefined {
-	const text = errorText(error);
-	const whole = error instanceof Error ? error.message : '';
-	if (!/Failed to acquire OAuth2 access token/i.test(`${whole} ${text}`)) return undefined;
-	const message = 'Alternative Payments refused the client id or secret';
-	const nodeError = new NodeApiError(node, { message: text } as JsonObject, {
+	if (!isTokenFailure(error)) return undefined;
+	const status = thrownResponse(error)?.statusCode;
+	const refused = status === undefined || status === 400 || status === 401 || status === 403;
+	const message = refused
+		? 'Alternative Payments refused the client id or secret'
+		: `Alternative Payments could not give an access token (HTTP ${status})`;
+	const nodeError = new NodeApiError(node, { message: errorText(error) } as JsonObject, {
 		message,
-		description:
-			'n8n could not get an access token with them. Check the Client ID and Client Secret in the Alternative Payments OAuth2 API credential (Partner Dashboard → Team Preferences → API Keys), and that its environment matches the key: a demo key works only with Demo.',
+		description: refused
+			? 'n8n could not get an access token with them. Check the Client ID and Client Secret in the Alternative Payments OAuth2 API credential (Partner Dashboard → Team Preferences → API Keys), and that its environment matches the key: a demo key works only with Demo.'
+			: 'Its token endpoint failed, so nothing was sent to the API. Try again later.',
 		itemIndex,
 	});
 	return keepMessage(nodeError, message);

@@ -1,6 +1,7 @@
 import type { IDataObject, IHttpRequestOptions, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
+import { isLoopbackHost } from './baseUrl';
 import { errorCode, errorText, isTimeout, keepMessage, lowerCaseHeaders } from './errorChain';
 import type { RateLimitBudget, RateLimitBudgets, RatePolicy } from './rateLimitBudget';
 import { readRateLimitHeaders, retryAfterMs } from './rateLimitBudget';
@@ -62,7 +63,7 @@ const CANCEL_CHECK_MS = 1000;
  * An answer that n8n's helper threw instead of returning (see ProviderProfile.statusErrorsThrow):
  * its status, headers and body, from wherever in the cause chain the HTTP client left them.
  */
-function thrownResponse(error: unknown): { statusCode: number; headers: unknown; body: unknown } | undefined {
+export function thrownResponse(error: unknown): { statusCode: number; headers: unknown; body: unknown } | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
 		const response = (current as { response?: { status?: unknown; headers?: unknown; data?: unknown } }).response;
@@ -248,6 +249,12 @@ export class ApiClient {
 			try {
 				response = await this.context.helpers.httpRequestWithAuthentication.call(this.context, this.profile.credentialType, options);
 			} catch (error) {
+				// n8n could not mint a token: nothing reached the API, whatever status the token endpoint gave.
+				const ofCredential = this.profile.credentialFailure?.(this.node, error, request.itemIndex);
+				if (ofCredential) {
+					budget.requestFinished(ticket, {});
+					throw ofCredential;
+				}
 				const answered = thrownResponse(error);
 				if (answered) {
 					response = answered;
@@ -255,8 +262,6 @@ export class ApiClient {
 					budget.requestFinished(ticket, {});
 					// A stopped execution: say so, without the HTTP client's error (it carries the request headers).
 					if (errorCode(error) === 'ERR_CANCELED') this.throwIfCancelled(request.itemIndex);
-					const ofCredential = this.profile.credentialFailure?.(this.node, error, request.itemIndex);
-					if (ofCredential) throw ofCredential;
 					if (isRead && !isTimeout(error) && failedReadRetries < MAX_FAILED_READ_RETRIES) {
 						await this.wait(BACKOFF_BASE_MS * 2 ** failedReadRetries++, 'connection failed, repeating', endpoint, request.itemIndex);
 						continue;
@@ -294,6 +299,49 @@ export class ApiClient {
 			}
 			return this.envelope(body, endpoint, request);
 		}
+	}
+
+	/**
+	 * Downloads a signed link that the provider handed out (a PDF on a file host): through n8n's
+	 * client, but without the credential, so the token never reaches that host. Not counted in the
+	 * provider's rate budget, which is the API's, not the file host's.
+	 */
+	async fetchUnauthenticated(url: string, itemIndex?: number): Promise<Buffer> {
+		const { name } = this.profile;
+		let parsed: URL | undefined;
+		try {
+			parsed = new URL(url);
+		} catch {
+			parsed = undefined;
+		}
+		if (!parsed || (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)))) {
+			throw new NodeOperationError(this.node, `${name} gave a file link that is not an https address: "${url.slice(0, 100)}"`, { itemIndex });
+		}
+		let response: { statusCode: number; body: unknown };
+		try {
+			response = await this.context.helpers.httpRequest({
+				method: 'GET',
+				url,
+				encoding: 'arraybuffer',
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: this.settings.timeoutSeconds * 1000,
+			});
+		} catch (error) {
+			throw this.connectionError(error, `GET ${parsed.origin}${parsed.pathname}`, { method: 'GET', path: parsed.pathname, itemIndex }, this.settings.timeoutSeconds * 1000);
+		}
+		if (response.statusCode >= 400) {
+			const message = `The file link from ${name} answered HTTP ${response.statusCode}`;
+			const error = new NodeApiError(this.node, { status: response.statusCode } as JsonObject, {
+				message,
+				description: 'Signed links expire: run the node again for a fresh one.',
+				httpCode: String(response.statusCode),
+				itemIndex,
+			});
+			throw keepMessage(error, message);
+		}
+		const body = response.body;
+		return Buffer.isBuffer(body) ? body : Buffer.from(body as ArrayBuffer);
 	}
 
 	private parseBody(raw: unknown): { text: string; parsed?: unknown } {

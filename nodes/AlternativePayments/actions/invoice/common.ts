@@ -42,3 +42,11 @@ export function readId(context: IExecuteFunctions, name: string, label: string, 
 	}
 	return text;
 }
+
+export const isApiObject = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value) && (value as Record<string, unknown>).id !== undefined;
+
+/** `{ "url": "…" }`, as the link endpoints answer. */
+export const isLink = (value: unknown): value is { url: string } =>
+	typeof value === 'object' && value !== null && typeof (value as { url?: unknown }).url === 'string' && (value as { url: string }).url.trim() !== '';
+
