@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as invoice from './actions/invoice';
 import { router } from './actions/router';
+import { searchCustomers } from './methods/listSearch';
 
 export class AlternativePayments implements INodeType {
 	description: INodeTypeDescription = {
@@ -12,7 +13,7 @@ export class AlternativePayments implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Read invoices in Alternative Payments',
+		description: 'Create, read, archive and restore Alternative Payments invoices, with their payment and PDF links',
 		defaults: { name: 'Alternative Payments' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -31,6 +32,8 @@ export class AlternativePayments implements INodeType {
 			...invoice.description,
 		],
 	};
+
+	methods = { listSearch: { searchCustomers } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

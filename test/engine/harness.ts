@@ -483,3 +483,19 @@ export async function searchInvoiceList(credential: TestCredential, filter?: str
 	const search = new PayRequest().methods.listSearch.searchInvoices;
 	return await search.call(context, filter, paginationToken);
 }
+
+/** The editor's "From List" search of the Alternative Payments Customer locator, as n8n's server runs it. */
+export async function searchCustomerList(oauth2: StoredOAuth2Credential, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const node: INode = {
+		id: 'node-under-test',
+		name: 'Alternative Payments',
+		type: ALTERNATIVE_PAYMENTS_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { resource: 'invoice', operation: 'create' },
+		credentials: { alternativePaymentsOAuth2Api: { id: 'cred-2', name: 'Alternative Payments test' } },
+	};
+	const workflow = new Workflow({ id: 'wf-list-search', nodes: [node], connections: {}, active: false, nodeTypes, settings: { executionOrder: 'v1' } });
+	const context = new LoadOptionsContext(workflow, node, additionalData(undefined, oauth2), 'parameters.customerId');
+	return await new AlternativePayments().methods.listSearch.searchCustomers.call(context, filter, paginationToken);
+}

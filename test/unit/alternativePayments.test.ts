@@ -7,7 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator';
 import type { StoredOAuth2Credential } from '../engine/harness';
-import { ALTERNATIVE_PAYMENTS_TYPE, resolveCredentialData, runNode } from '../engine/harness';
+import { ALTERNATIVE_PAYMENTS_TYPE, resolveCredentialData, runNode, searchCustomerList } from '../engine/harness';
 
 jest.setTimeout(30_000);
 
@@ -102,6 +102,80 @@ describe('Get', () => {
 		);
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json.id ?? item.json.error)).toEqual(['Alternative Payments has no such invoice: Invoice not found', invoice.id]);
+	});
+});
+
+describe('Create', () => {
+	const customer = () => ({ __rl: true, mode: 'id', value: emulator.listCustomers()[0].id });
+	const create = (extra: Record<string, unknown>) => ({ operation: 'create', customerId: customer(), dueDate: '2025-04-01', ...extra });
+
+	test('from the fixed collection: USD, the calendar due date, amounts in dollars as typed (never times 100)', async () => {
+		const { items, error } = await run(
+			create({
+				dueDate: '={{ DateTime.fromISO("2025-04-01T00:30:00", { zone: "Pacific/Kiritimati" }) }}',
+				lineItems: { item: [{ description: 'Audit', quantity: 2, amount: 125.5 }, { description: 'Travel', quantity: 1, amount: 80.004 }] },
+				additionalFields: { excludeFromAutopay: true },
+			}),
+		);
+		expect(error).toBeUndefined();
+		const post = apiRequests().find((request) => request.method === 'POST');
+		expect(post?.body).toEqual({
+			customer_id: emulator.listCustomers()[0].id,
+			currency: 'USD',
+			due_date: '2025-04-01',
+			line_items: [
+				{ description: 'Audit', quantity: 2, amount: 125.5 },
+				{ description: 'Travel', quantity: 1, amount: 80 },
+			],
+			exclude_from_autopay: true,
+		});
+		expect(items.map((item) => item.json.total)).toEqual([331]);
+		expect(emulator.listInvoices()).toHaveLength(1);
+	});
+
+	test('from JSON of an earlier node, numeric text accepted', async () => {
+		const { items, error } = await run(
+			create({ lineItemsInputMode: 'json', lineItemsJson: '={{ $json.lines }}' }),
+			{ input: [{ lines: [{ description: 'Support', quantity: '3', amount: '19.99' }] }] },
+		);
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.total)).toEqual([59.97]);
+	});
+
+	test.each([
+		['no line items', { lineItemsInputMode: 'json' }, /^Line Items: an invoice needs at least one line item \[item 0\]$/],
+		['a fractional quantity', { lineItems: { item: [{ description: 'x', quantity: 1.5, amount: 1 }] } }, /^Line Item 1 Quantity: must be a whole number of at least 1, not 1\.5 \[item 0\]$/],
+		['an amount in words', { lineItemsInputMode: 'json', lineItemsJson: '[{"description":"x","quantity":1,"amount":"ten"}]' }, /^Line Item 1 Amount: is not a number: "ten" \[item 0\]$/],
+		['a due date that is not one', { dueDate: 'soon', lineItems: { item: [{ description: 'x', quantity: 1, amount: 1 }] } }, /^Due Date: is not a date: "soon" \[item 0\]$/],
+		['a customer id from an expression with a slash', { customerId: { __rl: true, mode: 'id', value: '={{ "cus_1/../x" }}' }, lineItems: { item: [{ description: 'x', quantity: 1, amount: 1 }] } }, /^The Customer field is not an ID/],
+	])('%s: refused before any request, naming the field and the item', async (_label, extra, message) => {
+		const { error } = await run(create(extra));
+		expect(error?.message).toMatch(message);
+		expect(emulator.requests).toEqual([]);
+	});
+
+	test("the API's 422 names each field; nothing is created", async () => {
+		const { error } = await run(create({ customerId: { __rl: true, mode: 'id', value: 'cus_unknown' }, lineItems: { item: [{ description: 'x', quantity: 1, amount: 1 }] } }));
+		expect(error?.message).toBe('Alternative Payments rejected the request: validation failed; customer_id: customer not found');
+		expect(emulator.listInvoices()).toEqual([]);
+	});
+
+	test('never repeated after a timeout: one POST, and the error says the invoice may exist and how to check', async () => {
+		emulator.injectFaults(1, { delayMs: 5_000 }, (request) => request.method === 'POST' && request.path === '/invoices');
+		const { error } = await run(create({ lineItems: { item: [{ description: 'x', quantity: 2, amount: 10 }] }, options: { timeout: 1 } }));
+		expect(error?.message).toMatch(/^Alternative Payments did not answer POST \/invoices within 1 s\. The invoice \(customer cus_\d+, due 2025-04-01, \$20\.00\) may have been created; list the customer's invoices \(Get Many with Customer ID\) to see; check before retrying$/);
+		expect(apiRequests().filter((request) => request.method === 'POST')).toHaveLength(1);
+	});
+
+	test('the Customer list searches by company name on the server, 50 at a time', async () => {
+		for (let index = 0; index < 60; index++) emulator.addCustomer({ name: `Granite ${index}`, company_name: `Granite ${index}` });
+		const first = await searchCustomerList(credential, 'granite');
+		expect(first.results).toHaveLength(50);
+		expect(first.results[0]).toEqual({ name: expect.stringMatching(/^Granite 0 · /), value: expect.stringMatching(/^cus_/) });
+		const second = await searchCustomerList(credential, 'granite', first.paginationToken);
+		expect(second.results).toHaveLength(10);
+		expect(second.paginationToken).toBeUndefined();
+		expect(apiRequests().map((request) => request.query.company_name)).toEqual(['granite', 'granite']);
 	});
 });
 

@@ -10,6 +10,31 @@ export function optionsCollection(operationOptions: INodeProperties[] = []): INo
 	return sharedOptionsCollection(WORDING, operationOptions);
 }
 
+export const customerIdLocator: INodeProperties = {
+	displayName: 'Customer',
+	name: 'customerId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'An existing Alternative Payments customer',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a customer…',
+			typeOptions: { searchListMethod: 'searchCustomers', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'cus_2b7f…',
+			validation: [{ type: 'regex', properties: { regex: '^[A-Za-z0-9_-]{1,128}$', errorMessage: 'A customer ID is letters, digits, - and _' } }],
+		},
+	],
+};
+
 export const invoiceIdLocator: INodeProperties = {
 	displayName: 'Invoice',
 	name: 'invoiceId',

@@ -1,13 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as archive from './archive.operation';
+import * as create from './create.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as getPaymentLink from './getPaymentLink.operation';
 import * as getPdf from './getPdf.operation';
 import * as restore from './restore.operation';
 
-export const operations = { archive, get, getAll, getPaymentLink, getPdf, restore };
+export const operations = { archive, create, get, getAll, getPaymentLink, getPdf, restore };
 
 export type InvoiceOperation = keyof typeof operations;
 
@@ -25,6 +26,7 @@ export const description: INodeProperties[] = [
 				description: 'Archive an invoice: it leaves the payer\'s portal, and Restore brings it back',
 				action: 'Archive an invoice',
 			},
+			{ name: 'Create', value: 'create', description: 'Create an invoice in US dollars with line items', action: 'Create an invoice' },
 			{ name: 'Get', value: 'get', description: 'Get an invoice with its line items', action: 'Get an invoice' },
 			{ name: 'Get Many', value: 'getAll', description: 'List invoices, filtered by Alternative Payments', action: 'Get many invoices' },
 			{ name: 'Get Payment Link', value: 'getPaymentLink', description: 'Get the hosted page where the payer pays the invoice', action: 'Get an invoice payment link' },
@@ -34,6 +36,7 @@ export const description: INodeProperties[] = [
 		default: 'getAll',
 	},
 	...archive.description,
+	...create.description,
 	...get.description,
 	...getAll.description,
 	...getPaymentLink.description,

@@ -1,9 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { toCalendarDate } from '../../../shared/calendarDate';
+import { InputProblem, optionalText, pick, readCalendarDate, readRawLineItems, shown, toNumber } from '../../../shared/actions/input';
 import type { PayRequestClient } from '../../transport';
-import { isInvoiceObject, isPlainObject, optionsCollection } from './common';
+import { isInvoiceObject, optionsCollection } from './common';
 
 const properties: INodeProperties[] = [
 	{
@@ -138,39 +138,6 @@ export interface CreateInvoiceBody {
 	notes?: string;
 }
 
-class InputProblem {
-	constructor(
-		private readonly node: INode,
-		private readonly itemIndex: number,
-	) {}
-
-	fail(field: string, problem: string, hint?: string): never {
-		throw new NodeOperationError(this.node, `${field}: ${problem} [item ${this.itemIndex}]`, {
-			description: hint,
-			itemIndex: this.itemIndex,
-		});
-	}
-}
-
-const shown = (value: unknown) => {
-	if (typeof value === 'string') return `"${value.slice(0, 60)}"`;
-	if (value === null || value === undefined) return 'empty';
-	if (typeof value === 'object') return Array.isArray(value) ? 'a list' : 'an object';
-	return String(value);
-};
-
-/** Numbers may arrive as numbers or, from expressions and JSON, as numeric text. */
-function toNumber(value: unknown): number | undefined {
-	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-	if (typeof value === 'string' && value.trim() !== '' && /^[-+]?(\d+\.?\d*|\.\d+)$/.test(value.trim())) return Number(value.trim());
-	return undefined;
-}
-
-function pick(raw: Record<string, unknown>, ...names: string[]): unknown {
-	for (const name of names) if (raw[name] !== undefined) return raw[name];
-	return undefined;
-}
-
 function readLineItem(raw: Record<string, unknown>, label: string, problem: InputProblem): LineItemBody {
 	const description = pick(raw, 'description');
 	if (typeof description !== 'string' || description.trim() === '') {
@@ -190,50 +157,13 @@ function readLineItem(raw: Record<string, unknown>, label: string, problem: Inpu
 	return { description: description.trim(), quantity, unit_price: unitPrice, tax_rate: taxRate };
 }
 
-function readLineItems(context: IExecuteFunctions, itemIndex: number, problem: InputProblem): LineItemBody[] {
-	const mode = context.getNodeParameter('itemsInputMode', itemIndex, 'fields') as string;
-	let rawItems: unknown;
-	if (mode === 'json') {
-		rawItems = context.getNodeParameter('itemsJson', itemIndex, '[]');
-		if (typeof rawItems === 'string') {
-			try {
-				rawItems = JSON.parse(rawItems);
-			} catch {
-				problem.fail('Line Items (JSON)', 'is not valid JSON', 'Give an array such as [{"description": "Consulting", "quantity": 8, "unitPrice": 150}].');
-			}
-		}
-		if (isPlainObject(rawItems) && Array.isArray(rawItems.items)) rawItems = rawItems.items;
-		if (!Array.isArray(rawItems)) {
-			problem.fail('Line Items (JSON)', `must be an array of line items, not ${shown(rawItems)}`);
-		}
-	} else {
-		const collection = context.getNodeParameter('items', itemIndex, {}) as IDataObject;
-		rawItems = Array.isArray(collection.item) ? collection.item : [];
-	}
-	const items = rawItems as unknown[];
-	if (items.length === 0) {
-		problem.fail('Line Items', 'an invoice needs at least one line item', 'Add a line item with a description, quantity and unit price.');
-	}
-	return items.map((raw, index) => {
-		const label = `Line Item ${index + 1}`;
-		if (!isPlainObject(raw)) problem.fail(label, `must be an object with description, quantity and unitPrice, not ${shown(raw)}`);
-		return readLineItem(raw, label, problem);
-	});
-}
-
-function readDate(context: IExecuteFunctions, name: string, label: string, itemIndex: number, problem: InputProblem): string {
-	const raw = context.getNodeParameter(name, itemIndex, '') as unknown;
-	if (raw === '' || raw === null || raw === undefined) problem.fail(label, 'is required');
-	const date = toCalendarDate(raw);
-	if (!date) problem.fail(label, `is not a date: ${shown(raw)}`, 'Use a date such as 2025-01-31, an ISO date-time, or {{ $now }}.');
-	return date;
-}
-
-function optionalText(value: unknown): string | undefined {
-	if (value === undefined || value === null) return undefined;
-	const text = String(value).trim();
-	return text === '' ? undefined : text;
-}
+const LINE_ITEM_FIELDS = {
+	mode: 'itemsInputMode',
+	collection: 'items',
+	json: 'itemsJson',
+	example: '[{"description": "Consulting", "quantity": 8, "unitPrice": 150}]',
+	shape: 'description, quantity and unitPrice',
+};
 
 /** Builds the create body from the node's parameters, refusing bad input before any request. */
 export function readCreateInvoiceBody(context: IExecuteFunctions, itemIndex: number): CreateInvoiceBody {
@@ -243,10 +173,10 @@ export function readCreateInvoiceBody(context: IExecuteFunctions, itemIndex: num
 	if (!/^[1-9][0-9]{0,15}$/.test(customerText) || !Number.isSafeInteger(Number(customerText))) {
 		problem.fail('Customer ID', `is not a customer ID: ${shown(customerRaw)}`, 'A customer ID is a whole number, such as 567.');
 	}
-	const date = readDate(context, 'date', 'Invoice Date', itemIndex, problem);
-	const dueDate = readDate(context, 'dueDate', 'Due Date', itemIndex, problem);
+	const date = readCalendarDate(context, 'date', 'Invoice Date', itemIndex, problem);
+	const dueDate = readCalendarDate(context, 'dueDate', 'Due Date', itemIndex, problem);
 	if (dueDate < date) problem.fail('Due Date', `(${dueDate}) is before the Invoice Date (${date})`);
-	const items = readLineItems(context, itemIndex, problem);
+	const items = readRawLineItems(context, itemIndex, LINE_ITEM_FIELDS, problem).map(({ raw, label }) => readLineItem(raw, label, problem));
 	const additional = context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const body: CreateInvoiceBody = { customer_id: Number(customerText), date, due_date: dueDate, items };
 	const invoiceNumber = optionalText(additional.invoiceNumber);

@@ -1,0 +1,143 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { InputProblem, pick, readCalendarDate, readRawLineItems, shown, toNumber } from '../../../shared/actions/input';
+import type { AlternativePaymentsClient } from '../../transport';
+import { customerIdLocator, isApiObject, optionsCollection, readId } from './common';
+
+const properties: INodeProperties[] = [
+	customerIdLocator,
+	{
+		displayName: 'Due Date',
+		name: 'dueDate',
+		type: 'dateTime',
+		required: true,
+		default: '',
+		description: 'Sent as the calendar date written here (YYYY-MM-DD); a time or offset never moves the day',
+	},
+	{
+		displayName: 'Amounts are in US dollars (USD), the only currency Alternative Payments takes for invoices',
+		name: 'currencyNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Line Items Input',
+		name: 'lineItemsInputMode',
+		type: 'options',
+		options: [
+			{ name: 'Define Below', value: 'fields', description: 'Enter each line item in the fields below' },
+			{ name: 'From JSON', value: 'json', description: 'Take an array of line items, e.g. from an earlier node' },
+		],
+		default: 'fields',
+	},
+	{
+		displayName: 'Line Items',
+		name: 'lineItems',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Line Item',
+		default: {},
+		displayOptions: { show: { lineItemsInputMode: ['fields'] } },
+		options: [
+			{
+				displayName: 'Line Item',
+				name: 'item',
+				values: [
+					{
+						displayName: 'Amount',
+						name: 'amount',
+						type: 'number',
+						typeOptions: { numberPrecision: 2 },
+						default: 0,
+						description: 'Price of one unit in dollars (not cents), such as 125.50',
+					},
+					{ displayName: 'Description', name: 'description', type: 'string', default: '', required: true },
+					{ displayName: 'Quantity', name: 'quantity', type: 'number', typeOptions: { minValue: 1, numberPrecision: 0 }, default: 1, description: 'A whole number of at least 1' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Line Items (JSON)',
+		name: 'lineItemsJson',
+		type: 'json',
+		// Empty, not a sample line: a sample that nobody replaced would be billed.
+		default: '[]',
+		placeholder: '[{ "description": "Managed services", "quantity": 1, "amount": 1250.5 }]',
+		description: 'A JSON array of line items with description, quantity (a whole number) and amount (dollars). Map it from a field of an earlier node.',
+		displayOptions: { show: { lineItemsInputMode: ['json'] } },
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{
+				displayName: 'Exclude From Autopay',
+				name: 'excludeFromAutopay',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether Autopay must never charge this invoice. Autopay charges the customer’s saved payment method on the due date; turn this on when you collect the invoice some other way.',
+			},
+		],
+	},
+	optionsCollection(),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['create'] } }, properties);
+
+const LINE_ITEM_FIELDS = {
+	mode: 'lineItemsInputMode',
+	collection: 'lineItems',
+	json: 'lineItemsJson',
+	example: '[{"description": "Managed services", "quantity": 1, "amount": 1250.5}]',
+	shape: 'description, quantity and amount',
+};
+
+export interface CreateInvoiceBody {
+	customer_id: string;
+	currency: 'USD';
+	due_date: string;
+	line_items: Array<{ description: string; quantity: number; amount: number }>;
+	exclude_from_autopay: boolean;
+}
+
+/** Builds the create body, refusing bad input before any request. Amounts are dollars, sent as given (rounded to cents), never times 100. */
+export function readCreateInvoiceBody(context: IExecuteFunctions, itemIndex: number): CreateInvoiceBody {
+	// Typed explicitly, so that TypeScript narrows after each problem.fail() (it returns never).
+	const problem: InputProblem = new InputProblem(context.getNode(), itemIndex);
+	const customerId = readId(context, 'customerId', 'Customer', itemIndex);
+	const dueDate = readCalendarDate(context, 'dueDate', 'Due Date', itemIndex, problem);
+	const lineItems = readRawLineItems(context, itemIndex, LINE_ITEM_FIELDS, problem).map(({ raw, label }) => {
+		const description = pick(raw, 'description');
+		if (typeof description !== 'string' || description.trim() === '') problem.fail(`${label} Description`, 'is empty', 'Every line item needs a description.');
+		const quantityRaw = pick(raw, 'quantity');
+		const quantity = toNumber(quantityRaw);
+		if (quantity === undefined || !Number.isSafeInteger(quantity) || quantity < 1) {
+			problem.fail(`${label} Quantity`, `must be a whole number of at least 1, not ${shown(quantityRaw)}`);
+		}
+		const amountRaw = pick(raw, 'amount');
+		const amount = toNumber(amountRaw);
+		if (amount === undefined) problem.fail(`${label} Amount`, `is not a number: ${shown(amountRaw)}`, 'An amount in dollars, such as 125.50.');
+		if (amount < 0) problem.fail(`${label} Amount`, `must not be negative, not ${amount}`);
+		return { description: description.trim(), quantity, amount: Math.round(amount * 100) / 100 };
+	});
+	const additional = context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	return { customer_id: customerId, currency: 'USD', due_date: dueDate, line_items: lineItems, exclude_from_autopay: additional.excludeFromAutopay === true };
+}
+
+function describeInvoice(body: CreateInvoiceBody): string {
+	const total = body.line_items.reduce((sum, item) => sum + item.quantity * item.amount, 0);
+	return `The invoice (customer ${body.customer_id}, due ${body.due_date}, $${total.toFixed(2)}) may have been created; list the customer's invoices (Get Many with Customer ID) to see`;
+}
+
+export async function execute(this: IExecuteFunctions, client: AlternativePaymentsClient, itemIndex: number): Promise<INodeExecutionData[]> {
+	const body = readCreateInvoiceBody(this, itemIndex);
+	const request = { method: 'POST' as const, path: '/invoices', body, itemIndex, effectIfAnswerLost: describeInvoice(body) };
+	const invoice = client.expectShape(await client.request(request), isApiObject, 'created invoice (an object with an id)', request);
+	return [{ json: invoice as IDataObject, pairedItem: { item: itemIndex } }];
+}

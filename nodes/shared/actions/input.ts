@@ -1,0 +1,100 @@
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { toCalendarDate } from '../calendarDate';
+
+/** Refuses one item's input before any request, naming the field and the item. */
+export class InputProblem {
+	constructor(
+		private readonly node: INode,
+		private readonly itemIndex: number,
+	) {}
+
+	fail(field: string, problem: string, hint?: string): never {
+		throw new NodeOperationError(this.node, `${field}: ${problem} [item ${this.itemIndex}]`, {
+			description: hint,
+			itemIndex: this.itemIndex,
+		});
+	}
+}
+
+/** A value as an error message shows it: short, and never a wall of JSON. */
+export function shown(value: unknown): string {
+	if (typeof value === 'string') return `"${value.slice(0, 60)}"`;
+	if (value === null || value === undefined) return 'empty';
+	if (typeof value === 'object') return Array.isArray(value) ? 'a list' : 'an object';
+	return String(value);
+}
+
+/** Numbers may arrive as numbers or, from expressions and JSON, as numeric text. */
+export function toNumber(value: unknown): number | undefined {
+	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+	if (typeof value === 'string' && value.trim() !== '' && /^[-+]?(\d+\.?\d*|\.\d+)$/.test(value.trim())) return Number(value.trim());
+	return undefined;
+}
+
+/** The first of several accepted names that is set (unitPrice or unit_price, say). */
+export function pick(raw: Record<string, unknown>, ...names: string[]): unknown {
+	for (const name of names) if (raw[name] !== undefined) return raw[name];
+	return undefined;
+}
+
+export function optionalText(value: unknown): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	const text = String(value).trim();
+	return text === '' ? undefined : text;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The parameters that hold line items: a mode switch, a fixed collection and a JSON field. */
+export interface LineItemFields {
+	mode: string;
+	collection: string;
+	json: string;
+	/** An example array for the hint when the JSON cannot be read. */
+	example: string;
+	/** What a line item holds, in words: "description, quantity and unitPrice". */
+	shape: string;
+}
+
+/**
+ * Line items as the user gave them, from the fixed collection or from JSON (an array, or an
+ * object with an `items` array): at least one, each an object, for the provider to read further.
+ */
+export function readRawLineItems(context: IExecuteFunctions, itemIndex: number, fields: LineItemFields, problem: InputProblem): Array<{ raw: Record<string, unknown>; label: string }> {
+	const mode = context.getNodeParameter(fields.mode, itemIndex, 'fields') as string;
+	let rawItems: unknown;
+	if (mode === 'json') {
+		rawItems = context.getNodeParameter(fields.json, itemIndex, '[]');
+		if (typeof rawItems === 'string') {
+			try {
+				rawItems = JSON.parse(rawItems);
+			} catch {
+				problem.fail('Line Items (JSON)', 'is not valid JSON', `Give an array such as ${fields.example}.`);
+			}
+		}
+		if (isPlainObject(rawItems) && Array.isArray(rawItems.items)) rawItems = rawItems.items;
+		if (!Array.isArray(rawItems)) problem.fail('Line Items (JSON)', `must be an array of line items, not ${shown(rawItems)}`);
+	} else {
+		const collection = context.getNodeParameter(fields.collection, itemIndex, {}) as IDataObject;
+		rawItems = Array.isArray(collection.item) ? collection.item : [];
+	}
+	const items = rawItems as unknown[];
+	if (items.length === 0) problem.fail('Line Items', 'an invoice needs at least one line item', `Add a line item with ${fields.shape}.`);
+	return items.map((raw, index) => {
+		const label = `Line Item ${index + 1}`;
+		if (!isPlainObject(raw)) problem.fail(label, `must be an object with ${fields.shape}, not ${shown(raw)}`);
+		return { raw, label };
+	});
+}
+
+/** A required calendar date parameter, as the user wrote it. */
+export function readCalendarDate(context: IExecuteFunctions, name: string, label: string, itemIndex: number, problem: InputProblem): string {
+	const raw = context.getNodeParameter(name, itemIndex, '') as unknown;
+	if (raw === '' || raw === null || raw === undefined) problem.fail(label, 'is required');
+	const date = toCalendarDate(raw);
+	if (!date) problem.fail(label, `is not a date: ${shown(raw)}`, 'Use a date such as 2025-01-31, an ISO date-time, or {{ $now }}.');
+	return date;
+}
