@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as customer from './actions/customer';
 import * as invoice from './actions/invoice';
+import * as payment from './actions/payment';
 import { router } from './actions/router';
 import { searchCustomers } from './methods/listSearch';
 
@@ -13,7 +15,7 @@ export class AlternativePayments implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Create, read, archive and restore Alternative Payments invoices, with their payment and PDF links',
+		description: 'Create, read, archive and restore Alternative Payments invoices and customers, get payment and PDF links, and list payments',
 		defaults: { name: 'Alternative Payments' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -26,10 +28,16 @@ export class AlternativePayments implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Invoice', value: 'invoice' }],
+				options: [
+					{ name: 'Customer', value: 'customer' },
+					{ name: 'Invoice', value: 'invoice' },
+					{ name: 'Payment', value: 'payment' },
+				],
 				default: 'invoice',
 			},
+			...customer.description,
 			...invoice.description,
+			...payment.description,
 		],
 	};
 

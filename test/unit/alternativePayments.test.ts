@@ -232,6 +232,42 @@ describe('Archive, Restore, Get Payment Link, Get PDF', () => {
 	});
 });
 
+describe('Customer and Payment', () => {
+	const customerRun = (parameters: Record<string, unknown>) => run({ ...parameters, resource: 'customer' });
+
+	test('Customer → Create, Get, Get Many by company name, Archive', async () => {
+		const created = await customerRun({ operation: 'create', name: 'Granite Dental', email: 'ap@granite.example', additionalFields: { externalId: 'crm-7' } });
+		expect(created.error).toBeUndefined();
+		const id = created.items[0].json.id as string;
+		expect(apiRequests()[0].body).toEqual({ name: 'Granite Dental', email: 'ap@granite.example', external_id: 'crm-7' });
+		expect((await customerRun({ operation: 'get', customerId: { __rl: true, mode: 'id', value: id } })).items[0].json).toMatchObject({ id, external_id: 'crm-7' });
+		const found = await customerRun({ operation: 'getAll', returnAll: true, filters: { companyName: 'granite' } });
+		expect(found.items.map((item) => item.json.id)).toEqual([id]);
+		expect((await customerRun({ operation: 'archive', customerId: { __rl: true, mode: 'list', value: id } })).items[0].json.id).toBe(id);
+		expect((await customerRun({ operation: 'getAll', returnAll: true, filters: { companyName: 'granite' } })).items).toEqual([]);
+	});
+
+	test('Customer → Create: a bad email is refused before any request; a used external id is the API\'s 400 in its words', async () => {
+		const bad = await customerRun({ operation: 'create', name: 'X', email: 'not-an-email' });
+		expect(bad.error?.message).toBe('Email: is not an email address: "not-an-email" [item 0]');
+		expect(emulator.requests).toEqual([]);
+		emulator.addCustomer({ external_id: 'crm-1' });
+		const used = await customerRun({ operation: 'create', name: 'Y', email: 'y@y.example', additionalFields: { externalId: 'crm-1' } });
+		expect(used.error?.message).toBe('Alternative Payments rejected the request: This external id is already used');
+	});
+
+	test('Payment → Get Many with filters sent to the server', async () => {
+		const invoice = emulator.addInvoice();
+		const other = emulator.addInvoice();
+		const payment = emulator.addPayment({ invoice_id: invoice.id, payment_method: 'card' });
+		emulator.addPayment({ invoice_id: other.id, payment_method: 'ach' });
+		const { items, error } = await run({ resource: 'payment', operation: 'getAll', returnAll: true, filters: { invoiceId: invoice.id, paymentMethod: 'card' } });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual([payment.id]);
+		expect(apiRequests()[0].query).toMatchObject({ invoice_id: invoice.id, payment_method: 'card' });
+	});
+});
+
 describe("n8n's OAuth2 client credentials", () => {
 	test('a token is minted once, with the client id and secret as HTTP Basic, and kept for the next run', async () => {
 		emulator.addInvoice();

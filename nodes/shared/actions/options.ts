@@ -82,3 +82,38 @@ export function readTransportSettings(context: IExecuteFunctions, itemIndex: num
 		maxWaitSeconds: positiveNumberOption(context, options, 'maxWaitSeconds', 'Max Wait', DEFAULT_TRANSPORT_SETTINGS.maxWaitSeconds, 0, itemIndex),
 	};
 }
+
+/** Return All and Limit, as n8n's own list operations have them. */
+export const returnAllAndLimit: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];
+
+/** The item's limit: undefined with Return All, else a whole number of at least 1 (an error naming the item otherwise). */
+export function readLimit(context: IExecuteFunctions, itemIndex: number): number | undefined {
+	if (context.getNodeParameter('returnAll', itemIndex, false) === true) return undefined;
+	const raw = context.getNodeParameter('limit', itemIndex, 50) as unknown;
+	const limit = typeof raw === 'number' ? raw : Number(raw);
+	if (!Number.isInteger(limit) || limit < 1) {
+		throw new NodeOperationError(context.getNode(), `The Limit must be a whole number of at least 1, not "${String(raw)}" [item ${itemIndex}]`, {
+			description: 'Set Limit to 1 or more, or turn on Return All.',
+			itemIndex,
+		});
+	}
+	return limit;
+}
+

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputProblem, pick, readCalendarDate, readRawLineItems, shown, toNumber } from '../../../shared/actions/input';
 import type { AlternativePaymentsClient } from '../../transport';
-import { customerIdLocator, isApiObject, optionsCollection, readId } from './common';
+import { customerIdLocator, isApiObject, optionsCollection, readId } from '../common';
 
 const properties: INodeProperties[] = [
 	customerIdLocator,

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { AlternativePaymentsClient } from '../../transport';
 import { resourcePath } from '../../transport';
-import { invoiceIdLocator, optionsCollection, readId } from './common';
+import { invoiceIdLocator, optionsCollection, readId } from '../common';
 
 const properties: INodeProperties[] = [invoiceIdLocator, optionsCollection()];
 

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readLimit, returnAllAndLimit } from '../../../shared/actions/options';
 import type { PayRequestClient } from '../../transport';
 import { listInvoices } from '../../transport/pagination';
 import { positiveNumberOption, readOptions, optionsCollection } from './common';
@@ -9,22 +10,7 @@ import { hasFilters, matchesInvoiceFilters, readInvoiceFilters, statusOptions } 
 export const DEFAULT_MAX_CONCURRENCY = 4;
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllAndLimit,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -103,18 +89,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['getAll'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, client: PayRequestClient, itemIndex: number): Promise<INodeExecutionData[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	let limit: number | undefined;
-	if (!returnAll) {
-		const raw = this.getNodeParameter('limit', itemIndex, 50) as unknown;
-		limit = typeof raw === 'number' ? raw : Number(raw);
-		if (!Number.isInteger(limit) || limit < 1) {
-			throw new NodeOperationError(this.getNode(), `The Limit must be a whole number of at least 1, not "${String(raw)}" [item ${itemIndex}]`, {
-				description: 'Set Limit to 1 or more, or turn on Return All.',
-				itemIndex,
-			});
-		}
-	}
+	const limit = readLimit(this, itemIndex);
 	const filters = readInvoiceFilters(this.getNode(), this.getNodeParameter('filters', itemIndex, {}) as IDataObject, itemIndex);
 	const options = readOptions(this, itemIndex);
 	const maxConcurrency = positiveNumberOption(this, options, 'maxConcurrency', 'Max Concurrency', DEFAULT_MAX_CONCURRENCY, 1, itemIndex);

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { optionsCollection as sharedOptionsCollection } from '../../../shared/actions/options';
+import { optionsCollection as sharedOptionsCollection } from '../../shared/actions/options';
 
 const WORDING = { name: 'Alternative Payments', rateLimit: '5 requests a second' };
 

@@ -1,0 +1,94 @@
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { readLimit, returnAllAndLimit } from '../../shared/actions/options';
+import { toCalendarDate } from '../../shared/calendarDate';
+import type { AlternativePaymentsClient } from '../transport';
+import { listAll } from '../transport/pagination';
+import { optionsCollection } from './common';
+
+/** One server-side filter of a list: a text sent as it is, or the start or end of a date range. */
+export interface ListFilter {
+	displayName: string;
+	name: string;
+	/** The API's query parameter. */
+	param: string;
+	kind: 'text' | 'from' | 'to';
+	description: string;
+}
+
+/** Get Many of one resource: Return All / Limit, its filters (sent to the API), and the options. */
+export function listProperties(filters: ListFilter[]): INodeProperties[] {
+	return [
+		...returnAllAndLimit,
+		{
+			displayName: 'Filters',
+			name: 'filters',
+			type: 'collection',
+			placeholder: 'Add Filter',
+			default: {},
+			options: filters.map(({ displayName, name, kind, description }) => ({
+				displayName,
+				name,
+				type: kind === 'text' ? ('string' as const) : ('dateTime' as const),
+				default: '',
+				description,
+			})),
+		},
+		optionsCollection(),
+	];
+}
+
+/**
+ * A filter date as RFC 3339, which the API wants: a calendar date is the start of that day (from)
+ * or its last second (to), in UTC; a date-time with its zone keeps its instant.
+ */
+function rfc3339(node: INode, value: unknown, label: string, end: boolean, itemIndex: number): string | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const text = typeof value === 'string' ? value.trim() : value;
+	if (typeof text === 'string' && /T\d{2}:\d{2}/.test(text) && /(Z|[+-]\d{2}:?\d{2})$/.test(text) && !Number.isNaN(Date.parse(text))) {
+		return new Date(text).toISOString().replace('.000Z', 'Z');
+	}
+	const date = toCalendarDate(value);
+	if (!date) {
+		throw new NodeOperationError(node, `The ${label} filter is not a date: "${String(value).slice(0, 60)}" [item ${itemIndex}]`, {
+			description: 'Use a date such as 2025-01-31, a date-time with its zone such as 2025-01-31T09:00:00Z, or pick one in the date field.',
+			itemIndex,
+		});
+	}
+	return `${date}T${end ? '23:59:59' : '00:00:00'}Z`;
+}
+
+/** The query the filters make; a range whose start is after its end is refused before any request. */
+export function readListFilters(node: INode, filters: ListFilter[], raw: IDataObject, itemIndex: number): Record<string, string> {
+	const query: Record<string, string> = {};
+	for (const filter of filters) {
+		const value = raw[filter.name];
+		if (filter.kind === 'text') {
+			const text = typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
+			if (text !== '') query[filter.param] = text;
+			continue;
+		}
+		const date = rfc3339(node, value, filter.displayName, filter.kind === 'to', itemIndex);
+		if (date !== undefined) query[filter.param] = date;
+	}
+	for (const from of filters.filter((filter) => filter.kind === 'from')) {
+		const to = filters.find((filter) => filter.kind === 'to' && filter.param === from.param.replace(/_start$/, '_end'));
+		if (to && query[from.param] && query[to.param] && Date.parse(query[from.param]) > Date.parse(query[to.param])) {
+			throw new NodeOperationError(node, `The ${from.displayName} filter (${query[from.param]}) is after ${to.displayName} (${query[to.param]}) [item ${itemIndex}]`, { itemIndex });
+		}
+	}
+	return query;
+}
+
+export async function executeList(
+	context: IExecuteFunctions,
+	client: AlternativePaymentsClient,
+	itemIndex: number,
+	list: { path: string; what: string; filters: ListFilter[] },
+): Promise<INodeExecutionData[]> {
+	const limit = readLimit(context, itemIndex);
+	const query = readListFilters(context.getNode(), list.filters, context.getNodeParameter('filters', itemIndex, {}) as IDataObject, itemIndex);
+	const found = await listAll(client, list.path, query, { limit, itemIndex, what: list.what });
+	return found.map((json) => ({ json: json as IDataObject, pairedItem: { item: itemIndex } }));
+}
