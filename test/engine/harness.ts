@@ -3,8 +3,10 @@
  * TriggersAndPollers for the trigger, with the credential's own `authenticate` applied the way
  * n8n's server does. Requests go over real HTTP to the PayRequest emulator.
  */
+import * as http from 'http';
+
 import { Container } from '@n8n/di';
-import { ExecutionLifecycleHooks, LoadOptionsContext, PollContext, TriggersAndPollers, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, HookContext, LoadOptionsContext, PollContext, TriggersAndPollers, WebhookContext, WorkflowExecute } from 'n8n-core';
 import type {
 	IAuthenticateRuleResponseCode,
 	IAuthenticateRuleResponseSuccessBody,
@@ -31,10 +33,12 @@ import { ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow'
 import { AlternativePaymentsOAuth2Api } from '../../credentials/AlternativePaymentsOAuth2Api.credentials';
 import { PayRequestApi } from '../../credentials/PayRequestApi.credentials';
 import { AlternativePayments } from '../../nodes/AlternativePayments/AlternativePayments.node';
+import { AlternativePaymentsTrigger } from '../../nodes/AlternativePayments/AlternativePaymentsTrigger.node';
 import { PayRequest } from '../../nodes/PayRequest/PayRequest.node';
 
 export const NODE_TYPE = 'CUSTOM.payRequest';
 export const ALTERNATIVE_PAYMENTS_TYPE = 'CUSTOM.alternativePayments';
+export const ALTERNATIVE_PAYMENTS_TRIGGER_TYPE = 'CUSTOM.alternativePaymentsTrigger';
 export const TRIGGER_TYPE = 'CUSTOM.payRequestTrigger';
 const MANUAL_TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
 const ITEMS_TYPE = 'test.items';
@@ -136,6 +140,7 @@ class TestNodeTypes implements INodeTypes {
 		this.types = {
 			[NODE_TYPE]: new PayRequest(),
 			[ALTERNATIVE_PAYMENTS_TYPE]: new AlternativePayments(),
+			[ALTERNATIVE_PAYMENTS_TRIGGER_TYPE]: new AlternativePaymentsTrigger(),
 			[MANUAL_TRIGGER_TYPE]: new ManualTrigger(),
 			[ITEMS_TYPE]: new Items(),
 			[CREDENTIAL_TEST_TYPE]: credentialTestNodeType(credentialTypes.payRequestApi),
@@ -498,4 +503,128 @@ export async function searchCustomerList(oauth2: StoredOAuth2Credential, filter?
 	const workflow = new Workflow({ id: 'wf-list-search', nodes: [node], connections: {}, active: false, nodeTypes, settings: { executionOrder: 'v1' } });
 	const context = new LoadOptionsContext(workflow, node, additionalData(undefined, oauth2), 'parameters.customerId');
 	return await new AlternativePayments().methods.listSearch.searchCustomers.call(context, filter, paginationToken);
+}
+
+/**
+ * A webhook trigger in one active workflow, as n8n runs it: set-up methods (checkExists, create,
+ * delete) through n8n-core's HookContext, and deliveries that reach a real HTTP server on
+ * 127.0.0.1 (the trigger's webhook URL) handed to the node's webhook() through WebhookContext.
+ * Static data persists between calls, serialized to JSON and back, as n8n stores it.
+ */
+export class WebhookTriggerWorkflow {
+	readonly workflow: Workflow;
+
+	readonly node: INode;
+
+	/** What the node's webhook() answered for each delivery, in order. */
+	readonly deliveries: Array<{ status: number; items: INodeExecutionData[] }> = [];
+
+	private server: http.Server | undefined;
+
+	private baseUrl = '';
+
+	constructor(
+		nodeType: string,
+		parameters: IDataObject,
+		private readonly oauth2: StoredOAuth2Credential,
+	) {
+		this.node = {
+			id: 'trigger-under-test',
+			name: 'Webhook Trigger',
+			type: nodeType,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: parameters as INode['parameters'],
+			webhookId: 'hook-under-test',
+			credentials: { alternativePaymentsOAuth2Api: { id: 'cred-2', name: 'Alternative Payments test' } },
+		};
+		this.workflow = new Workflow({ id: 'wf-webhook-test', nodes: [this.node], connections: {}, active: true, nodeTypes, staticData: {}, settings: { executionOrder: 'v1' } });
+	}
+
+	/** Starts the server that stands for n8n's webhook endpoint. */
+	async listen(): Promise<void> {
+		this.server = http.createServer((request, response) => {
+			let text = '';
+			request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+			request.on('end', () => {
+				const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+				let body: IDataObject = {};
+				try {
+					body = JSON.parse(text) as IDataObject;
+				} catch {
+					body = {};
+				}
+				void this.deliver({ headers: request.headers, body, query: Object.fromEntries(url.searchParams) }).then(({ status }) => {
+					response.writeHead(status, { 'Content-Type': 'application/json' }).end('{}');
+				});
+			});
+		});
+		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+		this.baseUrl = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+	}
+
+	async close(): Promise<void> {
+		if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+	}
+
+	private data(extra: Partial<IWorkflowExecuteAdditionalData> = {}): IWorkflowExecuteAdditionalData {
+		return { ...additionalData(undefined, this.oauth2), webhookBaseUrl: `${this.baseUrl}/webhook`, ...extra } as IWorkflowExecuteAdditionalData;
+	}
+
+	private webhookData() {
+		const description = (nodeTypes.getByNameAndVersion(this.node.type).description.webhooks ?? [])[0];
+		return { httpMethod: 'POST', node: this.node.name, path: 'webhook', webhookDescription: description, workflowId: this.workflow.id!, workflowExecuteAdditionalData: this.data() };
+	}
+
+	/** One of the node's set-up methods, as n8n calls it on activation or deactivation. */
+	async hook(method: 'checkExists' | 'create' | 'delete'): Promise<boolean> {
+		const context = new HookContext(this.workflow, this.node, this.data(), 'trigger', 'activate', this.webhookData() as never);
+		const type = nodeTypes.getByNameAndVersion(this.node.type);
+		try {
+			return await type.webhookMethods!.default![method].call(context);
+		} finally {
+			this.persist();
+		}
+	}
+
+	/** Hands one request to the node's webhook(), as n8n's webhook server does. */
+	async deliver(request: { headers: http.IncomingHttpHeaders; body: IDataObject; query: IDataObject }): Promise<{ status: number }> {
+		let status = 200;
+		const response = {
+			status(code: number) {
+				status = code;
+				return response;
+			},
+			json() {
+				return response;
+			},
+			end() {
+				return response;
+			},
+		};
+		const context = new WebhookContext(
+			this.workflow,
+			this.node,
+			this.data({ httpRequest: request as never, httpResponse: response as never }),
+			'trigger',
+			this.webhookData() as never,
+			[],
+			null,
+		);
+		const type = nodeTypes.getByNameAndVersion(this.node.type);
+		const answer = await type.webhook!.call(context);
+		this.deliveries.push({ status, items: answer.workflowData?.[0] ?? [] });
+		this.persist();
+		return { status };
+	}
+
+	storedState(): IDataObject {
+		return JSON.parse(JSON.stringify(this.workflow.staticData)) as IDataObject;
+	}
+
+	private persist() {
+		const stored = this.storedState();
+		for (const key of Object.keys(this.workflow.staticData)) delete this.workflow.staticData[key];
+		Object.assign(this.workflow.staticData, stored);
+	}
 }

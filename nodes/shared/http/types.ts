@@ -1,9 +1,9 @@
-import type { IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHookFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** Every n8n context that may talk to a provider: node runs, trigger polls and list searches. */
-export type ApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+/** Every n8n context that may talk to a provider: node runs, trigger polls, list searches and webhook set-up. */
+export type ApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IHookFunctions;
 
 export interface TransportSettings {
 	/** Seconds one request may take before it is given up. */

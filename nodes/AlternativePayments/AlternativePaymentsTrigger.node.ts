@@ -1,0 +1,157 @@
+import { randomBytes, timingSafeEqual } from 'crypto';
+import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { AlternativePaymentsClient, resourcePath } from './transport';
+import { listAll } from './transport/pagination';
+
+/** The API's invoice, payment and customer topics (one subscription each). */
+const TOPICS = [
+	{ name: 'Customer Archived', value: 'customer_archived' },
+	{ name: 'Customer Created', value: 'customer_created' },
+	{ name: 'Customer Updated', value: 'customer_updated' },
+	{ name: 'Invoice Archived', value: 'invoice_archived' },
+	{ name: 'Invoice Created', value: 'invoice_created' },
+	{ name: 'Invoice Paid', value: 'invoice_paid' },
+	{ name: 'Invoice Updated', value: 'invoice_updated' },
+	{ name: 'Payment Chargeback', value: 'payment_chargeback' },
+	{ name: 'Payment Failed', value: 'payment_failed' },
+	{ name: 'Payment Refunded', value: 'payment_refunded' },
+	{ name: 'Payment Succeeded', value: 'payment_succeeded' },
+];
+
+/** What the trigger keeps between activation and deactivation: its subscriptions and the secret they deliver with. */
+interface Registration {
+	endpoint: string;
+	secret: string;
+	subscriptions: Record<string, string>;
+}
+
+const readRegistration = (data: IDataObject): Registration | undefined => {
+	const stored = data.registration as Registration | undefined;
+	return stored && typeof stored.secret === 'string' && typeof stored.subscriptions === 'object' ? stored : undefined;
+};
+
+function selectedTopics(context: IHookFunctions): string[] {
+	const topics = context.getNodeParameter('events', []) as string[];
+	if (!Array.isArray(topics) || topics.length === 0) {
+		throw new NodeOperationError(context.getNode(), 'Events: pick at least one event to listen to');
+	}
+	return [...new Set(topics)].sort();
+}
+
+/** One endpoint per topic (the topic in its query), so a delivery names its topic even when its payload does not. */
+const topicUrl = (endpoint: string, topic: string) => `${endpoint}${endpoint.includes('?') ? '&' : '?'}topic=${encodeURIComponent(topic)}`;
+
+/** Constant time: how long the comparison takes says nothing about how much of the secret matched. */
+function sameSecret(given: string, expected: string): boolean {
+	const a = Buffer.from(given);
+	const b = Buffer.from(expected);
+	return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export class AlternativePaymentsTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Alternative Payments Trigger',
+		name: 'alternativePaymentsTrigger',
+		icon: { light: 'file:../../icons/alternativepayments.svg', dark: 'file:../../icons/alternativepayments.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description: 'Starts the workflow when Alternative Payments sends an invoice, payment or customer event',
+		defaults: { name: 'Alternative Payments Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'alternativePaymentsOAuth2Api', required: true }],
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-invoicing#alternative-payments',
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		properties: [
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				options: TOPICS,
+				default: [],
+				description: 'The events to listen to. Each gets its own subscription in Alternative Payments while the workflow is active.',
+			},
+		],
+	};
+
+	webhookMethods = {
+		default: {
+			/** True only when every selected topic has its subscription, to this URL, in Alternative Payments. */
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const registration = readRegistration(this.getWorkflowStaticData('node'));
+				const endpoint = this.getNodeWebhookUrl('default') as string;
+				if (!registration || registration.endpoint !== endpoint) return false;
+				const client = new AlternativePaymentsClient(this);
+				const existing = await listAll(client, '/webhooks', {}, { what: 'webhook subscriptions' });
+				const live = new Set(existing.filter((subscription) => subscription.is_active !== false).map((subscription) => String(subscription.id)));
+				return selectedTopics(this).every((topic) => {
+					const id = registration.subscriptions[topic];
+					return id !== undefined && live.has(id);
+				});
+			},
+
+			/** One subscription per topic with a fresh secret; what a former activation left behind is removed first. */
+			async create(this: IHookFunctions): Promise<boolean> {
+				const data = this.getWorkflowStaticData('node');
+				const client = new AlternativePaymentsClient(this);
+				await removeSubscriptions(client, readRegistration(data));
+				delete data.registration;
+				const endpoint = this.getNodeWebhookUrl('default') as string;
+				const registration: Registration = { endpoint, secret: randomBytes(24).toString('hex'), subscriptions: {} };
+				for (const topic of selectedTopics(this)) {
+					const request = {
+						method: 'POST' as const,
+						path: '/webhooks',
+						body: { endpoint_url: topicUrl(endpoint, topic), topic, secret_key: registration.secret },
+						effectIfAnswerLost: `A webhook subscription for ${topic} may have been created`,
+					};
+					const created = await client.request(request);
+					if (created.id === undefined) throw new NodeOperationError(this.getNode(), `Alternative Payments did not return the subscription it created for ${topic}`);
+					registration.subscriptions[topic] = String(created.id);
+					// Saved after each one: a failure half-way leaves nothing that deactivation cannot find.
+					data.registration = { ...registration, subscriptions: { ...registration.subscriptions } };
+				}
+				return true;
+			},
+
+			async delete(this: IHookFunctions): Promise<boolean> {
+				const data = this.getWorkflowStaticData('node');
+				await removeSubscriptions(new AlternativePaymentsClient(this), readRegistration(data));
+				delete data.registration;
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const registration = readRegistration(this.getWorkflowStaticData('node'));
+		const header = this.getHeaderData().authorization;
+		const given = /^\s*bearer\s+(\S+)\s*$/i.exec(typeof header === 'string' ? header : '')?.[1] ?? '';
+		const response = this.getResponseObject();
+		if (!registration || !sameSecret(given, registration.secret)) {
+			// Not from our subscriptions: nothing is emitted, and nothing tells the sender why.
+			response.status(401).json({ message: 'Unauthorized' });
+			return { noWebhookResponse: true };
+		}
+		const body = this.getBodyData();
+		const query = this.getQueryData() as IDataObject;
+		const topic = typeof body.topic === 'string' && body.topic !== '' ? body.topic : typeof query.topic === 'string' ? query.topic : undefined;
+		return { workflowData: [[{ json: { ...body, ...(topic ? { topic } : {}) } }]] };
+	}
+}
+
+async function removeSubscriptions(client: AlternativePaymentsClient, registration: Registration | undefined): Promise<void> {
+	for (const id of Object.values(registration?.subscriptions ?? {})) {
+		try {
+			await client.request({ method: 'DELETE', path: resourcePath('webhooks', id) });
+		} catch (error) {
+			// Someone removed it already: that is what deactivation wants.
+			if (error instanceof NodeApiError && error.httpCode === '404') continue;
+			throw error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(client.node, error as Error);
+		}
+	}
+}
