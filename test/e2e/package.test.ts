@@ -63,6 +63,7 @@ describe('the packed package in a real n8n', () => {
 			'dist/nodes/PayRequest/PayRequest.node.js',
 			'dist/nodes/PayRequest/PayRequestTrigger.node.js',
 			'dist/nodes/AlternativePayments/AlternativePayments.node.js',
+			'dist/nodes/AlternativePayments/AlternativePaymentsTrigger.node.js',
 		]);
 		expect(fs.readdirSync(nodeModules).filter((entry) => !entry.startsWith('.'))).toEqual([PACKAGE_NAME]);
 	});
@@ -72,11 +73,12 @@ describe('the packed package in a real n8n', () => {
 		expect(nodeTypes.filter((name) => name.startsWith(`${PACKAGE_NAME}.`))).toEqual([
 			`${PACKAGE_NAME}.alternativePayments`,
 			`${PACKAGE_NAME}.alternativePaymentsTool`,
+			`${PACKAGE_NAME}.alternativePaymentsTrigger`,
 			`${PACKAGE_NAME}.payRequest`,
 			`${PACKAGE_NAME}.payRequestTool`,
 			`${PACKAGE_NAME}.payRequestTrigger`,
 		]);
-		expect(await n8n.credentialTypes()).toContain(CREDENTIAL_TYPE);
+		expect(await n8n.credentialTypes()).toEqual(expect.arrayContaining([CREDENTIAL_TYPE, 'alternativePaymentsOAuth2Api']));
 
 		const loaded = await n8n.request<LoadedType[]>('GET', '/types/nodes.json');
 		const byName = (name: string) => loaded.find((type) => type.name === `${PACKAGE_NAME}.${name}`) as LoadedType;
@@ -92,9 +94,10 @@ describe('the packed package in a real n8n', () => {
 		const credentials = await n8n.request<LoadedType[]>('GET', '/types/credentials.json');
 		const ours = [
 			...nodes.filter((type) => type.name.startsWith(`${PACKAGE_NAME}.`)),
-			...credentials.filter((type) => type.name === CREDENTIAL_TYPE),
+			...credentials.filter((type) => type.name === CREDENTIAL_TYPE || type.name === 'alternativePaymentsOAuth2Api'),
 		];
-		expect(ours).toHaveLength(4);
+		// Four nodes, the two AI tool variants n8n makes of the action nodes, and two credentials.
+		expect(ours).toHaveLength(8);
 		const iconUrls = new Set<string>();
 		for (const type of ours) {
 			expect({ type: type.name, iconUrl: type.iconUrl }).toEqual({ type: type.name, iconUrl: expect.anything() });

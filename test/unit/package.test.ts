@@ -27,6 +27,7 @@ describe('package', () => {
 			'dist/nodes/PayRequest/PayRequest.node.js',
 			'dist/nodes/PayRequest/PayRequestTrigger.node.js',
 			'dist/nodes/AlternativePayments/AlternativePayments.node.js',
+			'dist/nodes/AlternativePayments/AlternativePaymentsTrigger.node.js',
 		]);
 		for (const file of listed) {
 			expect(fs.existsSync(path.join(root, file))).toBe(true);
@@ -47,6 +48,7 @@ describe('package', () => {
 			['dist/nodes/PayRequest/PayRequest.node.json', 'n8n-nodes-invoicing.payRequest'],
 			['dist/nodes/PayRequest/PayRequestTrigger.node.json', 'n8n-nodes-invoicing.payRequestTrigger'],
 			['dist/nodes/AlternativePayments/AlternativePayments.node.json', 'n8n-nodes-invoicing.alternativePayments'],
+			['dist/nodes/AlternativePayments/AlternativePaymentsTrigger.node.json', 'n8n-nodes-invoicing.alternativePaymentsTrigger'],
 		]) {
 			const codex = JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
 			expect(codex).toMatchObject({ node: type, categories: ['Finance & Accounting'] });

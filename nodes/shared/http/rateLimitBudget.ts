@@ -28,14 +28,21 @@ export interface RatePolicy {
 export interface RequestTicket {
 	/** How many answers with a count had come back when this request started. */
 	readonly answersBefore: number;
+	/** Its place in the pacing (without rate headers): when its answer came, Infinity until then. */
+	readonly paced?: PacedRequest;
+}
+
+interface PacedRequest {
+	answeredAt: number;
 }
 
 /**
- * Slack added to a paced window: the server's window opens when the first request arrives, not
- * when it leaves. A tenth of the window, at most 1 s (60 a minute: 1 s; 5 a second: 100 ms).
+ * Slack added to a paced window. The window is measured from answers, which come after the server
+ * counted the request, so only timer jitter is left to cover: a hundredth of the window, at most
+ * a quarter of a second (5 a second: 10 ms; 60 a minute: 250 ms).
  */
 function pacingSlackMs(policy: RatePolicy): number {
-	return Math.min(1000, policy.perMs / 10);
+	return Math.min(250, policy.perMs / 100);
 }
 
 export class RateLimitBudget {
@@ -58,8 +65,13 @@ export class RateLimitBudget {
 	/** Whether answers carry rate-limit headers; undefined until the first answer. */
 	private withHeaders: boolean | undefined;
 
-	/** Start times of recent requests, for pacing to the policy when there are no headers. */
-	private readonly recentStarts: number[] = [];
+	/**
+	 * The latest `policy.requests` requests in the order they started, for pacing to the policy when
+	 * there are no headers. A request may start once the one `policy.requests` places back was
+	 * answered a whole window ago: it was counted by the server before it was answered, so the server
+	 * cannot count more than the policy in any window.
+	 */
+	private paced: PacedRequest[] = [];
 
 	private answerWaiters: Array<() => void> = [];
 
@@ -81,7 +93,7 @@ export class RateLimitBudget {
 			this.remaining = undefined;
 			this.resetAtMs = undefined;
 		}
-		if (this.withHeaders === false) return this.pacingDelay(nowMs);
+		if (this.withHeaders === false) return Math.max(0, this.pacingDelay(nowMs));
 		if (this.remaining === undefined || this.remaining - this.inFlight > 0) return 0;
 		// Spent. Where the server said when the window ends, wait for it; otherwise a probe finds out.
 		return this.resetAtMs !== undefined ? this.resetAtMs - nowMs : 0;
@@ -94,7 +106,11 @@ export class RateLimitBudget {
 	 * after delayBeforeNextRequest gave 0; undefined means the request may go now.
 	 */
 	answerAwaited(): Promise<void> | undefined {
-		if (this.inFlight === 0 || this.withHeaders === false) return undefined;
+		if (this.inFlight === 0) return undefined;
+		if (this.withHeaders === false) {
+			// Paced: the request the window is measured from is still out.
+			return this.pacingDelay(Date.now()) < 0 ? new Promise((resolve) => this.answerWaiters.push(resolve)) : undefined;
+		}
 		if (this.remaining !== undefined && this.remaining - this.inFlight > 0) return undefined;
 		return new Promise((resolve) => this.answerWaiters.push(resolve));
 	}
@@ -102,16 +118,17 @@ export class RateLimitBudget {
 	requestStarted(nowMs = Date.now()): RequestTicket {
 		this.inFlight++;
 		this.lastUsedMs = nowMs;
-		if (this.policy) {
-			this.recentStarts.push(nowMs);
-			if (this.recentStarts.length > this.policy.requests) this.recentStarts.shift();
-		}
-		return { answersBefore: this.answersWithCount };
+		if (!this.policy) return { answersBefore: this.answersWithCount };
+		const paced: PacedRequest = { answeredAt: Number.POSITIVE_INFINITY };
+		this.paced.push(paced);
+		if (this.paced.length > this.policy.requests) this.paced.shift();
+		return { answersBefore: this.answersWithCount, paced };
 	}
 
 	/** Call once per started request, with the headers of its answer ({} when there was none). */
 	requestFinished(ticket: RequestTicket, headers: RateLimitHeaders, nowMs = Date.now()): void {
 		this.inFlight = Math.max(0, this.inFlight - 1);
+		if (ticket.paced) ticket.paced.answeredAt = nowMs;
 		if (headers.remaining !== undefined) {
 			this.withHeaders = true;
 			this.answersWithCount++;
@@ -147,16 +164,19 @@ export class RateLimitBudget {
 		this.resetAtMs = undefined;
 		if (this.withHeaders === false && this.policy) {
 			// Without headers the pacing is what failed (another client shares the account): start it afresh.
-			this.recentStarts.length = 0;
-			for (let i = 0; i < this.policy.requests; i++) this.recentStarts.push(untilMs - this.policy.perMs - pacingSlackMs(this.policy));
+			this.paced = Array.from({ length: this.policy.requests }, () => ({ answeredAt: untilMs - this.policy!.perMs - pacingSlackMs(this.policy!) }));
 		}
 	}
 
-	/** Without headers: at most `policy.requests` started in any `policy.perMs` (plus slack). */
+	/**
+	 * Without headers: how long until the next request may start, measured from the answer of the
+	 * request `policy.requests` places back; -1 while that request is still out (wait for its answer).
+	 */
 	private pacingDelay(nowMs: number): number {
-		if (!this.policy || this.recentStarts.length < this.policy.requests) return 0;
-		const oldest = this.recentStarts[this.recentStarts.length - this.policy.requests];
-		return Math.max(0, oldest + this.policy.perMs + pacingSlackMs(this.policy) - nowMs);
+		if (!this.policy || this.paced.length < this.policy.requests) return 0;
+		const oldest = this.paced[this.paced.length - this.policy.requests];
+		if (oldest.answeredAt === Number.POSITIVE_INFINITY) return -1;
+		return Math.max(0, oldest.answeredAt + this.policy.perMs + pacingSlackMs(this.policy) - nowMs);
 	}
 }
 
