@@ -61,18 +61,27 @@ const CANCEL_CHECK_MS = 1000;
 
 /**
  * An answer that n8n's helper threw instead of returning (see ProviderProfile.statusErrorsThrow):
- * its status, headers and body, from wherever in the cause chain the HTTP client left them.
+ * its status, headers and body, from wherever in the error the HTTP client left them.
  */
 export function thrownResponse(error: unknown): { statusCode: number; headers: unknown; body: unknown } | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-		const response = (current as { response?: { status?: unknown; headers?: unknown; data?: unknown } }).response;
+	// n8n 2.x keeps the HTTP client's error as `cause`; n8n 1.x keeps it as `errorResponse`.
+	const seen = new Set<unknown>();
+	const queue: unknown[] = [error];
+	let httpCode: number | undefined;
+	while (queue.length > 0 && seen.size < 10) {
+		const current = queue.shift();
+		if (typeof current !== 'object' || current === null || seen.has(current)) continue;
+		seen.add(current);
+		const { response, cause, errorResponse } = current as { response?: { status?: unknown; headers?: unknown; data?: unknown }; cause?: unknown; errorResponse?: unknown };
 		if (typeof response === 'object' && response !== null && typeof response.status === 'number') {
 			return { statusCode: response.status, headers: response.headers, body: response.data };
 		}
-		current = (current as { cause?: unknown }).cause;
+		const code = (current as { httpCode?: unknown }).httpCode;
+		if (httpCode === undefined && typeof code === 'string' && /^[1-5]\d\d$/.test(code)) httpCode = Number(code);
+		queue.push(cause, errorResponse);
 	}
-	return undefined;
+	// The status alone, where the error kept no answer (its headers and body are lost).
+	return httpCode === undefined ? undefined : { statusCode: httpCode, headers: {}, body: undefined };
 }
 
 interface ResolvedAccount {
@@ -209,12 +218,13 @@ export class ApiClient {
 		const { name } = this.profile;
 		const query = request.qs ? `?${new URLSearchParams(Object.entries(request.qs).map(([k, v]) => [k, String(v)] as [string, string]))}` : '';
 		const endpoint = `${request.method} ${request.path}${query}`;
-		const options: IHttpRequestOptions = {
+		// n8n's helpers change the options they are given (headers, body, auth): every attempt gets its own.
+		const optionsFor = (timeout: number): IHttpRequestOptions => ({
 			method: request.method,
 			url: `${baseUrl}${request.path}`,
-			qs: request.qs,
+			qs: request.qs ? { ...request.qs } : undefined,
 			headers: { Accept: 'application/json', ...(request.body ? { 'Content-Type': 'application/json' } : {}) },
-			body: request.body as IDataObject | undefined,
+			body: request.body ? (JSON.parse(JSON.stringify(request.body)) as IDataObject) : undefined,
 			encoding: 'text',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: !this.profile.statusErrorsThrow,
@@ -222,7 +232,8 @@ export class ApiClient {
 			// the request (and the token) elsewhere. It becomes an error that names where it points.
 			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
-		};
+			timeout,
+		});
 		const isRead = request.method === 'GET';
 		let rateLimitedAttempts = 0;
 		let failedReadRetries = 0;
@@ -242,7 +253,8 @@ export class ApiClient {
 			// Within the whole run's limit (a poll), the last request gets only the time that is left.
 			const timeLeftMs = this.runTimeLeftMs();
 			if (timeLeftMs < MIN_WAIT_MS) throw this.runTimeSpent(endpoint, request.itemIndex);
-			options.timeout = Math.min(this.settings.timeoutSeconds * 1000, timeLeftMs);
+			const timeoutMs = Math.min(this.settings.timeoutSeconds * 1000, timeLeftMs);
+			const options = optionsFor(timeoutMs);
 
 			const ticket = budget.requestStarted();
 			let response: { statusCode: number; headers: unknown; body: unknown };
@@ -266,7 +278,7 @@ export class ApiClient {
 						await this.wait(BACKOFF_BASE_MS * 2 ** failedReadRetries++, 'connection failed, repeating', endpoint, request.itemIndex);
 						continue;
 					}
-					throw this.connectionError(error, endpoint, request, options.timeout);
+					throw this.connectionError(error, endpoint, request, timeoutMs);
 				}
 			}
 			const headers = lowerCaseHeaders(response.headers);

@@ -645,6 +645,16 @@ export class N8nInstance {
 		return { id: created.id };
 	}
 
+	/**
+	 * Saves a credential the way the editor does (internal REST API). n8n 1.x's public API checks
+	 * credential data against a schema that wants every field of an OAuth2 credential's other grant
+	 * types, so OAuth2 credentials are made this way on both lines.
+	 */
+	async createCredentialAsEditor(name: string, type: string, data: object): Promise<{ id: string }> {
+		const created = await this.rest<{ id: string }>('POST', '/rest/credentials', { name, type, data });
+		return { id: String(created.id) };
+	}
+
 	/** Replaces a credential's data (e.g. the emulator's base URL changed between playground runs). */
 	async updateCredential(id: string, data: object, name?: string): Promise<void> {
 		const apiData = this.flavour.publicApiCredentialData(data);

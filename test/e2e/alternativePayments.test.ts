@@ -1,0 +1,116 @@
+// Alternative Payments in a real n8n, installed from the packed tarball: n8n's own OAuth2 credential
+// (its Test button, tokens minted, stored and renewed by n8n), a workflow that reads invoices, and the
+// webhook trigger's whole lifecycle through n8n's real webhook path.
+import { randomUUID } from 'crypto';
+
+import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator';
+import { PACKAGE_NAME, startN8nWithPackage, stopAndListLeftovers, waitFor } from './harness/e2e';
+import type { N8nInstance } from './harness/n8nInstance';
+
+jest.setTimeout(120_000);
+
+const CREDENTIAL = 'alternativePaymentsOAuth2Api';
+
+describe('Alternative Payments in a real n8n', () => {
+	let n8n: N8nInstance;
+	let emulator: AltPaymentsEmulator;
+	let baseUrl: string;
+	let credential: { id: string; name: string };
+	const data = (clientSecret = 'secret-full') => ({ environment: 'custom', baseUrl, clientId: 'client-full', clientSecret });
+
+	beforeAll(async () => {
+		emulator = new AltPaymentsEmulator({ seed: { customers: 2, invoices: 150 } });
+		baseUrl = await emulator.listen();
+		n8n = await startN8nWithPackage('alternative-payments');
+		const { id } = await n8n.createCredentialAsEditor('Alternative Payments sandbox', CREDENTIAL, data());
+		credential = { id, name: 'Alternative Payments sandbox' };
+	});
+
+	afterAll(async () => {
+		await n8n?.dispose();
+		await emulator?.close();
+	});
+
+	const node = (name: string, type: string, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+		id: randomUUID(),
+		name,
+		type: `${PACKAGE_NAME}.${type}`,
+		typeVersion: 1,
+		position: [200, 0],
+		parameters,
+		credentials: { [CREDENTIAL]: credential },
+		...extra,
+	});
+
+	it("the credential's test (of the saved credential, as the editor saves an OAuth2 credential first): a token minted with the client id and secret, one invoice read; a wrong secret fails", async () => {
+		emulator.clearRequests();
+		expect(await n8n.testCredential({ type: CREDENTIAL, data: data(), id: credential.id, name: credential.name })).toEqual({ status: 'OK', message: 'Connection successful!' });
+		const minted = emulator.requests.filter((request) => request.path === '/oauth/token');
+		expect(minted.every((request) => request.headers.authorization === `Basic ${Buffer.from('client-full:secret-full').toString('base64')}`)).toBe(true);
+		const read = emulator.requests.filter((request) => request.path === '/invoices');
+		expect(read.map((request) => [request.status, request.query])).toEqual([[200, { limit: '1' }]]);
+
+		const { id } = await n8n.createCredentialAsEditor('Alternative Payments wrong secret', CREDENTIAL, data('wrong-secret'));
+		const refused = await n8n.testCredential({ type: CREDENTIAL, data: data('wrong-secret'), id, name: 'Alternative Payments wrong secret' });
+		expect(refused.status).toBe('Error');
+		// n8n words it itself: 2.x "Failed to acquire OAuth2 access token: …", 1.x "Forbidden - perhaps check your credentials?".
+		expect(refused.message).toMatch(/403|Invalid credentials|access token|Forbidden/i);
+	});
+
+	it('a workflow reads every invoice; after the token expires, n8n renews it once and the run succeeds', async () => {
+		const { id } = await n8n.createWorkflow({
+			name: 'Alternative Payments: all invoices',
+			nodes: [
+				{ id: randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				node('Get invoices', 'alternativePayments', { resource: 'invoice', operation: 'getAll', returnAll: true }),
+			],
+			connections: { Start: { main: [[{ node: 'Get invoices', type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1' },
+		});
+		emulator.clearRequests();
+		const first = await n8n.runWorkflowOnce(id);
+		expect(first.errors).toEqual([]);
+		expect(first.outputs['Get invoices'][0].map((item) => item.id)).toEqual(emulator.listInvoices().map((invoice) => invoice.id));
+		const mintedBefore = emulator.tokensIssued;
+
+		emulator.expireTokens();
+		emulator.clearRequests();
+		const second = await n8n.runWorkflowOnce(id);
+		expect(second.errors).toEqual([]);
+		expect(second.outputs['Get invoices'][0]).toHaveLength(150);
+		expect(emulator.tokensIssued).toBe(mintedBefore + 1);
+		expect(emulator.requests.filter((request) => request.path === '/invoices').map((request) => request.status)).toEqual([401, 200, 200]);
+	});
+
+	it('the trigger: activation subscribes (a 429 on the way waited out), a delivery starts one execution with its topic, a forged one none, deactivation unsubscribes', async () => {
+		const { id } = await n8n.createWorkflow({
+			name: 'Alternative Payments: invoice paid',
+			nodes: [node('Invoice paid', 'alternativePaymentsTrigger', { events: ['invoice_paid'] }, { webhookId: randomUUID(), position: [0, 0] })],
+			connections: {},
+			settings: { executionOrder: 'v1' },
+		});
+		// The API's 5 requests a second hold for subscribing too: a 429 on the way is waited out.
+		emulator.injectFaults(1, { status: 429 }, (request) => request.method === 'POST' && request.path === '/webhooks');
+		await n8n.activate(id);
+		const [subscription] = await waitFor('the subscription', () => (emulator.listSubscriptions().length === 1 ? emulator.listSubscriptions() : undefined));
+		expect(subscription).toMatchObject({ topic: 'invoice_paid', is_active: true });
+		expect(emulator.requests.filter((request) => request.path === '/webhooks' && request.method === 'POST').map((request) => request.status)).toEqual([429, 201]);
+		expect(subscription.endpoint_url.startsWith(n8n.url)).toBe(true);
+
+		const forged = await fetch(subscription.endpoint_url, { method: 'POST', headers: { Authorization: 'Bearer forged', 'Content-Type': 'application/json' }, body: '{}' });
+		expect(forged.status).toBe(401);
+		const sent = await emulator.deliver('invoice_paid', { id: 'inv_000001', total: 120 });
+		expect(sent.map((delivery) => delivery.status)).toEqual([200]);
+		const executions = await n8n.waitForExecutions(id, 1, 15_000);
+		expect(executions).toHaveLength(1);
+		const items = executions[0].data.resultData.runData['Invoice paid'][0].data.main[0].map((item: { json: unknown }) => item.json);
+		expect(items).toEqual([expect.objectContaining({ topic: 'invoice_paid', data: { id: 'inv_000001', total: 120 } })]);
+
+		await n8n.deactivate(id);
+		await waitFor('the subscription to go', () => (emulator.listSubscriptions().length === 0 ? true : undefined));
+	});
+
+	it('stops without leaving a process behind', async () => {
+		expect(await stopAndListLeftovers(n8n)).toEqual([]);
+	});
+});
