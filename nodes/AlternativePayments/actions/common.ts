@@ -68,8 +68,7 @@ export function readId(context: IExecuteFunctions, name: string, label: string, 
 	return text;
 }
 
-export const isApiObject = (value: unknown): value is Record<string, unknown> =>
-	typeof value === 'object' && value !== null && !Array.isArray(value) && (value as Record<string, unknown>).id !== undefined;
+export { isObjectWithId as isApiObject } from '../../shared/actions/shapes';
 
 /** `{ "url": "…" }`, as the link endpoints answer. */
 export const isLink = (value: unknown): value is { url: string } =>

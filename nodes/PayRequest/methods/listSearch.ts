@@ -1,5 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
+import { LIST_SEARCH_SETTINGS } from '../../shared/http/types';
 import { PayRequestClient } from '../transport';
 import type { Invoice } from '../transport/pagination';
 import { listInvoicePage } from '../transport/pagination';
@@ -7,8 +8,6 @@ import { listInvoicePage } from '../transport/pagination';
 const SEARCH_PAGE_SIZE = 50;
 /** A search reads at most this many pages per scroll before it hands back what it found. */
 const SEARCH_MAX_PAGES = 5;
-/** The editor waits on a list search: it never waits out the rate limit (Max Wait 0), and answers within a few seconds. */
-const SEARCH_SETTINGS = { timeoutSeconds: 5, maxWaitSeconds: 0, wholeRunSeconds: 8 };
 
 function money(amount: unknown, currency: unknown): string {
 	const value = Number(amount);
@@ -42,7 +41,7 @@ export async function searchInvoices(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const client = new PayRequestClient(this, SEARCH_SETTINGS);
+	const client = new PayRequestClient(this, LIST_SEARCH_SETTINGS);
 	const term = filter?.trim().toLowerCase() ?? '';
 	let page = Math.max(1, Number(paginationToken) || 1);
 	const results: INodeListSearchItems[] = [];

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { toCalendarDate } from '../calendarDate';
+import { isPlainObject } from './shapes';
 
 /** Refuses one item's input before any request, naming the field and the item. */
 export class InputProblem {
@@ -44,9 +45,6 @@ export function optionalText(value: unknown): string | undefined {
 	const text = String(value).trim();
 	return text === '' ? undefined : text;
 }
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The parameters that hold line items: a mode switch, a fixed collection and a JSON field. */
 export interface LineItemFields {

@@ -19,6 +19,9 @@ export interface TransportSettings {
 
 export const DEFAULT_TRANSPORT_SETTINGS: TransportSettings = { timeoutSeconds: 60, maxWaitSeconds: 300 };
 
+/** The editor waits on a list search: it never waits out a rate limit (Max Wait 0), and answers within a few seconds. */
+export const LIST_SEARCH_SETTINGS: TransportSettings = { timeoutSeconds: 5, maxWaitSeconds: 0, wholeRunSeconds: 8 };
+
 export interface ApiRequest {
 	method: HttpMethod;
 	/** Path below the base URL. Ids in it must be URL-encoded by the caller. */

@@ -91,12 +91,5 @@ export function optionsCollection(operationOptions: INodeProperties[] = []): INo
 
 export { positiveNumberOption, readOptions } from '../../../shared/actions/options';
 
-export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** An invoice as the API returns it: an object that has an id. */
-export const isInvoiceObject = (value: unknown): value is Record<string, unknown> =>
-	isPlainObject(value) && value.id !== undefined && value.id !== null && value.id !== '';
-
-export const isObjectArray = (value: unknown): value is Array<Record<string, unknown>> =>
-	Array.isArray(value) && value.every(isPlainObject);
+// An invoice as the API returns it is an object with an id.
+export { isObjectArray, isObjectWithId as isInvoiceObject, isPlainObject } from '../../../shared/actions/shapes';
