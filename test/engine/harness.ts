@@ -383,6 +383,18 @@ export interface PollOutcome {
 	error?: Error & { description?: string; httpCode?: string };
 }
 
+/** What n8n keeps of a workflow's static data between runs: its JSON. */
+function staticDataAsStored(workflow: Workflow): IDataObject {
+	return JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+}
+
+/** Replaces the static data with its JSON round trip, as n8n's save and load would. */
+function persistStaticData(workflow: Workflow): void {
+	const stored = staticDataAsStored(workflow);
+	for (const key of Object.keys(workflow.staticData)) delete workflow.staticData[key];
+	Object.assign(workflow.staticData, stored);
+}
+
 /**
  * A polling trigger node activated in one workflow whose static data persists between polls,
  * serialized to JSON and back in between, as n8n stores it.
@@ -438,13 +450,11 @@ export class PollingWorkflow {
 
 	/** What n8n keeps between polls: the static data as JSON. */
 	storedState(): IDataObject {
-		return JSON.parse(JSON.stringify(this.workflow.staticData)) as IDataObject;
+		return staticDataAsStored(this.workflow);
 	}
 
 	private persist() {
-		const stored = this.storedState();
-		for (const key of Object.keys(this.workflow.staticData)) delete this.workflow.staticData[key];
-		Object.assign(this.workflow.staticData, stored);
+		persistStaticData(this.workflow);
 	}
 }
 
@@ -619,12 +629,10 @@ export class WebhookTriggerWorkflow {
 	}
 
 	storedState(): IDataObject {
-		return JSON.parse(JSON.stringify(this.workflow.staticData)) as IDataObject;
+		return staticDataAsStored(this.workflow);
 	}
 
 	private persist() {
-		const stored = this.storedState();
-		for (const key of Object.keys(this.workflow.staticData)) delete this.workflow.staticData[key];
-		Object.assign(this.workflow.staticData, stored);
+		persistStaticData(this.workflow);
 	}
 }
