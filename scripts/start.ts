@@ -22,6 +22,7 @@ import {
 	N8nInstance,
 	type N8nOwner,
 } from '../test/e2e/harness/n8nInstance';
+import { ALT_KEYS, AltPaymentsEmulator } from '../test/emulator/AltPaymentsEmulator';
 import { PayRequestEmulator } from '../test/emulator/PayRequestEmulator';
 
 const DEFAULT_N8N_PORT = 5678;
@@ -29,11 +30,16 @@ const DEFAULT_EMULATOR_PORT = 8787;
 const EMULATOR_TOKEN = 'test-token-rw'; // one of the emulator's default tokens: billing.read + billing.write
 const OWNER_EMAIL = 'demo@example.com';
 const CREDENTIAL_TYPE = 'payRequestApi';
+const ALT_CREDENTIAL_TYPE = 'alternativePaymentsOAuth2Api';
+const ALT_CREDENTIAL_NAME = 'Alternative Payments sandbox';
+const DEFAULT_ALT_EMULATOR_PORT = 8788;
 
 /** What a persistent playground remembers between runs (in <playground>/playground.json). */
 interface PlaygroundState {
 	owner?: N8nOwner;
 	credentialId?: string;
+	/** The Alternative Payments sandbox credential. */
+	altCredentialId?: string;
 	/** Workflow file name → id in n8n; a file is imported once, so edits made in n8n survive. */
 	importedWorkflows: Record<string, string>;
 }
@@ -95,6 +101,7 @@ async function main(): Promise<void> {
 	fs.mkdirSync(tmpDir, { recursive: true });
 
 	let emulator: PayRequestEmulator | undefined;
+	let altEmulator: AltPaymentsEmulator | undefined;
 	let n8n: N8nInstance | undefined;
 	let stopping = false;
 	const stopEverything = async (exitCode: number) => {
@@ -103,6 +110,7 @@ async function main(): Promise<void> {
 		say('stopping n8n and the emulator…');
 		await n8n?.stop().catch((error: unknown) => say(`could not stop n8n: ${String(error)}`));
 		await emulator?.close().catch((error: unknown) => say(`could not stop the emulator: ${String(error)}`));
+		await altEmulator?.close().catch((error: unknown) => say(`could not stop the Alternative Payments emulator: ${String(error)}`));
 		process.exit(exitCode);
 	};
 	process.once('SIGINT', () => void stopEverything(0));
@@ -137,6 +145,14 @@ async function main(): Promise<void> {
 			};
 		}
 		say(target.description);
+
+		// Alternative Payments: always its emulator, with demo customers, invoices and payments.
+		altEmulator = new AltPaymentsEmulator({ seed: { customers: 6, invoices: 120, payments: 30 } });
+		const altPortFree = await isPortFree(DEFAULT_ALT_EMULATOR_PORT);
+		if (!altPortFree) say(`port ${DEFAULT_ALT_EMULATOR_PORT} (the Alternative Payments emulator's) is taken: it takes a free port, and its credential points at it`);
+		const altBaseUrl = await altEmulator.listen(altPortFree ? DEFAULT_ALT_EMULATOR_PORT : 0);
+		const altCredentialData = { environment: 'custom', baseUrl: altBaseUrl, clientId: ALT_KEYS[0].clientId, clientSecret: ALT_KEYS[0].clientSecret };
+		say(`Alternative Payments emulator at ${altBaseUrl} (client ${ALT_KEYS[0].clientId}, ${altEmulator.listInvoices().length} demo invoices)`);
 
 		say('making sure n8n is installed (the first run on a machine installs it: about 4–5 minutes)…');
 		const { n8nDir, nodeBin } = await N8nInstance.ensureInstalled(say);
@@ -193,6 +209,24 @@ async function main(): Promise<void> {
 		const credentialTest = await n8n.testCredential({ type: CREDENTIAL_TYPE, id: credentialId, data: credentialData });
 		say(`credential test: ${credentialTest.status} (${credentialTest.message})`);
 
+		// The Alternative Payments credential is saved the editor's way (an OAuth2 credential), made anew when its emulator moved.
+		let altCredentialId = state.altCredentialId;
+		if (altCredentialId) {
+			try {
+				await n8n.rest('PATCH', `/rest/credentials/${altCredentialId}`, { name: ALT_CREDENTIAL_NAME, type: ALT_CREDENTIAL_TYPE, data: altCredentialData });
+			} catch (error) {
+				if (!(error instanceof N8nHttpError && error.status === 404)) throw error;
+				altCredentialId = undefined;
+			}
+		}
+		if (!altCredentialId) {
+			altCredentialId = (await n8n.createCredentialAsEditor(ALT_CREDENTIAL_NAME, ALT_CREDENTIAL_TYPE, altCredentialData)).id;
+			state.altCredentialId = altCredentialId;
+			writeState(stateFile, state);
+		}
+		const altTest = await n8n.testCredential({ type: ALT_CREDENTIAL_TYPE, id: altCredentialId, name: ALT_CREDENTIAL_NAME, data: altCredentialData });
+		say(`Alternative Payments credential test: ${altTest.status} (${altTest.message})`);
+
 		const workflowsDir = path.join(repoRoot, 'test', 'e2e', 'workflows');
 		const workflowFiles = fs.existsSync(workflowsDir)
 			? fs.readdirSync(workflowsDir).filter((file) => file.endsWith('.json')).sort()
@@ -201,7 +235,10 @@ async function main(): Promise<void> {
 		for (const file of workflowFiles) {
 			if (state.importedWorkflows[file]) continue;
 			const workflow = JSON.parse(fs.readFileSync(path.join(workflowsDir, file), 'utf8')) as Record<string, unknown>;
-			const bound = bindCredentials(workflow, { [CREDENTIAL_TYPE]: { id: credentialId, name: target.credentialName } });
+			const bound = bindCredentials(workflow, {
+				[CREDENTIAL_TYPE]: { id: credentialId, name: target.credentialName },
+				[ALT_CREDENTIAL_TYPE]: { id: altCredentialId, name: ALT_CREDENTIAL_NAME },
+			});
 			state.importedWorkflows[file] = (await n8n.createWorkflow(bound)).id;
 			writeState(stateFile, state);
 			imported++;

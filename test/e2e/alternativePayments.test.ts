@@ -1,11 +1,11 @@
 // Alternative Payments in a real n8n, installed from the packed tarball: n8n's own OAuth2 credential
 // (its Test button, tokens minted, stored and renewed by n8n), a workflow that reads invoices, and the
 // webhook trigger's whole lifecycle through n8n's real webhook path.
-import { randomUUID } from 'crypto';
 
 import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator';
-import { PACKAGE_NAME, startN8nWithPackage, stopAndListLeftovers, waitFor } from './harness/e2e';
+import { readWorkflow, startN8nWithPackage, stopAndListLeftovers, waitFor } from './harness/e2e';
 import type { N8nInstance } from './harness/n8nInstance';
+import { bindCredentials } from './harness/n8nInstance';
 
 jest.setTimeout(120_000);
 
@@ -31,16 +31,8 @@ describe('Alternative Payments in a real n8n', () => {
 		await emulator?.close();
 	});
 
-	const node = (name: string, type: string, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-		id: randomUUID(),
-		name,
-		type: `${PACKAGE_NAME}.${type}`,
-		typeVersion: 1,
-		position: [200, 0],
-		parameters,
-		credentials: { [CREDENTIAL]: credential },
-		...extra,
-	});
+	/** An example workflow of test/e2e/workflows/, bound to the sandbox credential. */
+	const example = async (file: string) => await n8n.createWorkflow(bindCredentials(readWorkflow(file), { [CREDENTIAL]: credential }));
 
 	it("the credential's test (of the saved credential, as the editor saves an OAuth2 credential first): a token minted with the client id and secret, one invoice read; a wrong secret fails", async () => {
 		emulator.clearRequests();
@@ -58,15 +50,7 @@ describe('Alternative Payments in a real n8n', () => {
 	});
 
 	it('a workflow reads every invoice; after the token expires, n8n renews it once and the run succeeds', async () => {
-		const { id } = await n8n.createWorkflow({
-			name: 'Alternative Payments: all invoices',
-			nodes: [
-				{ id: randomUUID(), name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-				node('Get invoices', 'alternativePayments', { resource: 'invoice', operation: 'getAll', returnAll: true }),
-			],
-			connections: { Start: { main: [[{ node: 'Get invoices', type: 'main', index: 0 }]] } },
-			settings: { executionOrder: 'v1' },
-		});
+		const { id } = await example('alternative-payments-invoices.json');
 		emulator.clearRequests();
 		const first = await n8n.runWorkflowOnce(id);
 		expect(first.errors).toEqual([]);
@@ -83,12 +67,7 @@ describe('Alternative Payments in a real n8n', () => {
 	});
 
 	it('the trigger: activation subscribes (a 429 on the way waited out), a delivery starts one execution with its topic, a forged one none, deactivation unsubscribes', async () => {
-		const { id } = await n8n.createWorkflow({
-			name: 'Alternative Payments: invoice paid',
-			nodes: [node('Invoice paid', 'alternativePaymentsTrigger', { events: ['invoice_paid'] }, { webhookId: randomUUID(), position: [0, 0] })],
-			connections: {},
-			settings: { executionOrder: 'v1' },
-		});
+		const { id } = await example('alternative-payments-invoice-paid.json');
 		// The API's 5 requests a second hold for subscribing too: a 429 on the way is waited out.
 		emulator.injectFaults(1, { status: 429 }, (request) => request.method === 'POST' && request.path === '/webhooks');
 		await n8n.activate(id);
