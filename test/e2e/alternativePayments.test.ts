@@ -89,6 +89,76 @@ describe('Alternative Payments in a real n8n', () => {
 		await waitFor('the subscription to go', () => (emulator.listSubscriptions().length === 0 ? true : undefined));
 	});
 
+	/** One node of the Alternative Payments node behind a Manual Trigger, run in n8n; its output items. */
+	const runOperation = async (parameters: Record<string, unknown>) => {
+		const { id } = await n8n.createWorkflow({
+			name: `Alternative Payments: ${String(parameters.resource)} ${String(parameters.operation)}`,
+			nodes: [
+				{ id: `start-${Date.now()}`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: `op-${Date.now()}`,
+					name: 'Operation',
+					type: 'n8n-nodes-invoicing.alternativePayments',
+					typeVersion: 1,
+					position: [240, 0],
+					parameters,
+					credentials: { [CREDENTIAL]: credential },
+				},
+			],
+			connections: { Start: { main: [[{ node: 'Operation', type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1' },
+		});
+		const run = await n8n.runWorkflowOnce(id);
+		expect(run.errors).toEqual([]);
+		return run;
+	};
+	const byId = (value: unknown) => ({ __rl: true, mode: 'id', value: String(value) });
+
+	it('every operation of the node in n8n: customers, an invoice from create to restore, its links and PDF, payments', async () => {
+		const customer = (await runOperation({ resource: 'customer', operation: 'create', name: 'Granite Dental', email: 'ap@granite.example' })).outputs.Operation[0][0];
+		expect(customer).toMatchObject({ name: 'Granite Dental' });
+		expect((await runOperation({ resource: 'customer', operation: 'get', customerId: byId(customer.id) })).outputs.Operation[0]).toEqual([expect.objectContaining({ id: customer.id })]);
+		const found = (await runOperation({ resource: 'customer', operation: 'getAll', returnAll: true, filters: { companyName: 'granite' } })).outputs.Operation[0];
+		expect(found.map((item) => item.id)).toEqual([customer.id]);
+
+		const invoice = (
+			await runOperation({
+				resource: 'invoice',
+				operation: 'create',
+				customerId: byId(customer.id),
+				dueDate: '2025-04-01',
+				lineItems: { item: [{ description: 'Audit', quantity: 2, amount: 125.5 }] },
+			})
+		).outputs.Operation[0][0];
+		expect(invoice).toMatchObject({ customer_id: customer.id, currency: 'USD', due_date: '2025-04-01', total: 251 });
+		expect((await runOperation({ resource: 'invoice', operation: 'get', invoiceId: byId(invoice.id) })).outputs.Operation[0][0].id).toBe(invoice.id);
+
+		emulator.useSchemelessPaymentLinks(true);
+		expect((await runOperation({ resource: 'invoice', operation: 'getPaymentLink', invoiceId: byId(invoice.id) })).outputs.Operation[0][0]).toEqual({
+			invoiceId: invoice.id,
+			url: `https://pay.partner.example/i/${invoice.id}`,
+			rawUrl: `pay.partner.example/i/${invoice.id}`,
+		});
+		emulator.useSchemelessPaymentLinks(false);
+		const pdf = await runOperation({ resource: 'invoice', operation: 'getPdf', invoiceId: byId(invoice.id), download: true, binaryPropertyName: 'data' });
+		expect(pdf.outputs.Operation[0][0]).toMatchObject({ invoiceId: invoice.id });
+		const fileRequest = emulator.requests.find((request) => request.path.startsWith('/files/'));
+		expect(fileRequest?.status).toBe(200);
+		expect(fileRequest?.headers.authorization).toBeUndefined();
+
+		expect((await runOperation({ resource: 'invoice', operation: 'archive', invoiceId: byId(invoice.id) })).outputs.Operation[0][0].id).toBe(invoice.id);
+		const afterArchive = (await runOperation({ resource: 'invoice', operation: 'getAll', returnAll: true, filters: { customerId: customer.id } })).outputs.Operation[0];
+		expect(afterArchive).toEqual([]);
+		expect((await runOperation({ resource: 'invoice', operation: 'restore', invoiceId: byId(invoice.id) })).outputs.Operation[0][0].id).toBe(invoice.id);
+
+		const paid = emulator.listInvoices()[0];
+		const payment = emulator.addPayment({ invoice_id: paid.id, payment_method: 'card' });
+		const payments = (await runOperation({ resource: 'payment', operation: 'getAll', returnAll: true, filters: { invoiceId: paid.id } })).outputs.Operation[0];
+		expect(payments.map((item) => item.id)).toEqual([payment.id]);
+
+		expect((await runOperation({ resource: 'customer', operation: 'archive', customerId: byId(customer.id) })).outputs.Operation[0][0].id).toBe(customer.id);
+	});
+
 	it('stops without leaving a process behind', async () => {
 		expect(await stopAndListLeftovers(n8n)).toEqual([]);
 	});
