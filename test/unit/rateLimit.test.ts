@@ -10,7 +10,7 @@ import type { RecordedRequest } from '../emulator/PayRequestEmulator';
 import { addInvoices, useEmulator } from '../engine/emulatorFixture';
 import { runNode } from '../engine/harness';
 import { RATE_POLICY } from '../../nodes/PayRequest/transport';
-import { RateLimitBudgets } from '../../nodes/shared/http/rateLimitBudget';
+import { RateLimitBudget, RateLimitBudgets } from '../../nodes/shared/http/rateLimitBudget';
 
 jest.setTimeout(30_000);
 
@@ -408,5 +408,73 @@ describe('the budgets map is bounded', () => {
 		map.get('other', undefined, 120_000);
 		map.get('third', undefined, 120_000);
 		expect(map.get('busy', undefined, 120_000)).toBe(busy);
+	});
+});
+
+describe('pacing without rate headers, simulated against fixed windows', () => {
+	/**
+	 * A server with fixed windows (opened by the first request each counts, `perMs` long, `limit`
+	 * requests) that counts each request at the same fraction of its round trip: 0 on arrival, 1 just
+	 * before answering. Round trips vary at random. The budget decides when each request starts, in
+	 * virtual time; the property: no window ever counts more than the limit. (Taking the shortest
+	 * round trip off each window, to go faster, fails this at fractions 0.5 and 1: a request started
+	 * later but answered sooner is counted out of order.)
+	 */
+	function simulate(fraction: number, concurrency: number, seed: number) {
+		const policy = { requests: 5, perMs: 1000 };
+		const budget = new RateLimitBudget(policy);
+		let random = seed;
+		const nextRandom = () => ((random = (random * 1103515245 + 12345) % 2147483648) / 2147483648);
+		const counted: number[] = [];
+		let now = 0;
+		type Flight = { ticket: ReturnType<RateLimitBudget['requestStarted']>; answerAt: number };
+		const flights: Flight[] = [];
+		let started = 0;
+		const total = 60;
+		while (started < total || flights.length > 0) {
+			// Answer whatever is due, in time order.
+			flights.sort((a, b) => a.answerAt - b.answerAt);
+			const canStart = started < total && flights.length < concurrency && budget.delayBeforeNextRequest(now) === 0 && budget.answerAwaited() === undefined;
+			if (canStart) {
+				const roundTrip = 40 + nextRandom() * 160;
+				const ticket = budget.requestStarted(now);
+				counted.push(now + fraction * roundTrip);
+				flights.push({ ticket, answerAt: now + roundTrip });
+				started++;
+				continue;
+			}
+			const nextAnswer = flights[0]?.answerAt ?? Number.POSITIVE_INFINITY;
+			const wait = budget.delayBeforeNextRequest(now);
+			const nextStart = wait > 0 ? now + wait : Number.POSITIVE_INFINITY;
+			now = Math.min(nextAnswer, nextStart);
+			if (flights[0] && flights[0].answerAt <= now) {
+				const flight = flights.shift()!;
+				budget.requestFinished(flight.ticket, {}, flight.answerAt);
+			}
+		}
+		// The server's fixed windows over the counted times.
+		counted.sort((a, b) => a - b);
+		let windowEnd = Number.NEGATIVE_INFINITY;
+		let inWindow = 0;
+		let most = 0;
+		for (const at of counted) {
+			if (at >= windowEnd) {
+				windowEnd = at + policy.perMs;
+				inWindow = 0;
+			}
+			most = Math.max(most, ++inWindow);
+		}
+		return { most, lastCountedAt: counted[counted.length - 1] };
+	}
+
+	test.each([0, 0.5, 1])('counted at %d of the round trip: never more than the limit in a window, sequential or concurrent', (fraction) => {
+		for (const concurrency of [1, 4]) {
+			for (let seed = 1; seed <= 25; seed++) {
+				const { most, lastCountedAt } = simulate(fraction, concurrency, seed);
+				expect(most).toBeLessThanOrEqual(5);
+				// And it does not crawl: 60 requests at 5 a second take about 11 windows, not twice that.
+				expect(lastCountedAt).toBeLessThan(14_000);
+			}
+		}
 	});
 });
