@@ -1,7 +1,8 @@
-import { randomBytes, timingSafeEqual } from 'crypto';
+import { randomBytes } from 'crypto';
 import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { sameSecret } from '../shared/webhooks/signature';
 import { AlternativePaymentsClient, resourcePath } from './transport';
 import { listAll } from './transport/pagination';
 
@@ -42,13 +43,6 @@ function selectedTopics(context: IHookFunctions): string[] {
 
 /** One endpoint per topic (the topic in its query), so a delivery names its topic even when its payload does not. */
 const topicUrl = (endpoint: string, topic: string) => `${endpoint}${endpoint.includes('?') ? '&' : '?'}topic=${encodeURIComponent(topic)}`;
-
-/** Constant time: how long the comparison takes says nothing about how much of the secret matched. */
-function sameSecret(given: string, expected: string): boolean {
-	const a = Buffer.from(given);
-	const b = Buffer.from(expected);
-	return a.length === b.length && timingSafeEqual(a, b);
-}
 
 export class AlternativePaymentsTrigger implements INodeType {
 	description: INodeTypeDescription = {

@@ -3,13 +3,13 @@
 // cursor paging with '+' and '/' in its cursors, server-side filters, archive and restore, payment
 // and PDF links, customers, payments, 5 requests a second per key, and webhook subscriptions that
 // really POST their events.
-import * as http from 'http';
 import { createHash, randomBytes } from 'crypto';
 
 import { isIsoDate, roundToCents } from './calendar';
 import { createPrng } from './seed';
 import type { ApiResponse, ParsedRequest, RateLimitOptions } from './server/EmulatorServer';
 import { EmulatorServer, json } from './server/EmulatorServer';
+import { parseObject, postRaw, safeDecode } from './server/wire';
 
 export const ALT_SCOPES = [
 	'invoices:read',
@@ -280,7 +280,7 @@ export class AltPaymentsEmulator extends EmulatorServer {
 			const body = { id: this.nextId('evt'), topic, created_at: this.now(), data };
 			const headers: Record<string, string> = { 'Content-Type': 'application/json' };
 			if (subscription.secret_key) headers.Authorization = `Bearer ${subscription.secret_key}`;
-			const status = await postJson(subscription.endpoint_url, headers, body);
+			const status = await postRaw(subscription.endpoint_url, headers, JSON.stringify(body));
 			const delivery = { subscriptionId: subscription.id, url: subscription.endpoint_url, status, headers, body };
 			this.deliveries.push(delivery);
 			sent.push(delivery);
@@ -608,23 +608,6 @@ function cursorOf(id: string): string {
 	return createHash('sha1').update(id).digest('base64').replace(/=+$/, '').replace(/^(.{4})/, '$1+/');
 }
 
-function safeDecode(segment: string): string {
-	try {
-		return decodeURIComponent(segment);
-	} catch {
-		return segment;
-	}
-}
-
-function parseObject(rawBody: string): Record<string, unknown> | undefined {
-	try {
-		const parsed = JSON.parse(rawBody) as unknown;
-		return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
 /** `<field>_start` / `<field>_end` filters, RFC 3339 only; a message for the 400 otherwise. */
 function dateRanges<F extends string>(params: URLSearchParams, fields: F[]): Record<F, (value: string) => boolean> | string {
 	const result = {} as Record<F, (value: string) => boolean>;
@@ -642,16 +625,4 @@ function dateRanges<F extends string>(params: URLSearchParams, fields: F[]): Rec
 		};
 	}
 	return result;
-}
-
-function postJson(url: string, headers: Record<string, string>, body: unknown): Promise<number> {
-	return new Promise((resolve) => {
-		const text = JSON.stringify(body);
-		const request = http.request(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(Buffer.byteLength(text)) } }, (response) => {
-			response.resume();
-			response.on('end', () => resolve(response.statusCode ?? 0));
-		});
-		request.on('error', () => resolve(0));
-		request.end(text);
-	});
 }

@@ -1,6 +1,6 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { readLocatorId } from '../../shared/actions/locator';
 import { optionsCollection as sharedOptionsCollection } from '../../shared/actions/options';
 
 const WORDING = { name: 'Alternative Payments', rateLimit: '5 requests a second' };
@@ -55,17 +55,7 @@ export const invoiceIdLocator: INodeProperties = {
 
 /** Reads an id from the locator; refuses what cannot be an id before any request. */
 export function readId(context: IExecuteFunctions, name: string, label: string, itemIndex: number): string {
-	const locator = context.getNodeParameter(name, itemIndex) as IDataObject | string;
-	const raw = typeof locator === 'object' && locator !== null ? locator.value : locator;
-	const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
-	if (!/^[A-Za-z0-9_-]{1,128}$/.test(text)) {
-		const problem = text === '' ? `The ${label} field is empty` : `The ${label} field is not an ID: "${text.slice(0, 80)}"`;
-		throw new NodeOperationError(context.getNode(), `${problem} [item ${itemIndex}]`, {
-			description: `Map the "id" field of an earlier Alternative Payments node, or paste the ${label.toLowerCase()}'s ID.`,
-			itemIndex,
-		});
-	}
-	return text;
+	return readLocatorId(context, name, label, itemIndex, 'Alternative Payments');
 }
 
 export { isObjectWithId as isApiObject } from '../../shared/actions/shapes';

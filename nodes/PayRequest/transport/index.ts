@@ -1,7 +1,7 @@
 import type { IDataObject, INode } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { checkBaseUrl } from '../../shared/http/baseUrl';
+import { readBearerToken } from '../../shared/http/bearerToken';
 import type { ProviderProfile } from '../../shared/http/client';
 import { ApiClient } from '../../shared/http/client';
 import type { RatePolicy } from '../../shared/http/rateLimitBudget';
@@ -38,23 +38,7 @@ function payRequestAccount(node: INode, credentials: IDataObject, itemIndex?: nu
 		{ field: 'Base URL', credential: 'PayRequest API', example: 'https://payrequest.app/api' },
 		itemIndex,
 	);
-	const forItem = itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
-	const token = typeof credentials.accessToken === 'string' ? credentials.accessToken : '';
-	if (token.trim() === '') {
-		throw new NodeOperationError(node, `The PayRequest API credential has no access token${forItem}`, {
-			description: 'Create a token in PayRequest under Settings → API Tokens and paste it into the credential.',
-			itemIndex,
-		});
-	}
-	// A space, line break or non-ASCII character inside cannot be a token and cannot go in a header
-	// (it would fail as a "connection" error after retries); the token itself is never shown.
-	if (/[^\x21-\x7e]/.test(token.trim())) {
-		throw new NodeOperationError(
-			node,
-			`The access token in the PayRequest API credential has spaces, line breaks or other characters a token cannot have${forItem}`,
-			{ description: 'Copy the token again from PayRequest (Settings → API Tokens) and paste it whole, on one line.', itemIndex },
-		);
-	}
+	const token = readBearerToken(node, credentials, { field: 'Access Token', credential: 'PayRequest API', madeAt: 'PayRequest under Settings → API Tokens' }, itemIndex);
 	return { baseUrl, secrets: [token] };
 }
 

@@ -96,3 +96,33 @@ export function readCalendarDate(context: IExecuteFunctions, name: string, label
 	if (!date) problem.fail(label, `is not a date: ${shown(raw)}`, 'Use a date such as 2025-01-31, an ISO date-time, or {{ $now }}.');
 	return date;
 }
+
+/** A line item's description: text that is not blank. */
+export function readItemDescription(raw: Record<string, unknown>, label: string, problem: InputProblem): string {
+	const description = pick(raw, 'description');
+	if (typeof description !== 'string' || description.trim() === '') problem.fail(`${label} Description`, 'is empty', 'Every line item needs a description.');
+	return description.trim();
+}
+
+/** A line item's quantity where the provider takes whole units only: 1, 2, 3… */
+export function readWholeQuantity(raw: Record<string, unknown>, label: string, problem: InputProblem): number {
+	const quantityRaw = pick(raw, 'quantity');
+	const quantity = toNumber(quantityRaw);
+	if (quantity === undefined || !Number.isSafeInteger(quantity) || quantity < 1) {
+		problem.fail(`${label} Quantity`, `must be a whole number of at least 1, not ${shown(quantityRaw)}`);
+	}
+	return quantity;
+}
+
+/** An amount in major units (dollars, not cents), at least `minimum`, rounded to cents. */
+export function readItemMoney(
+	raw: Record<string, unknown>,
+	field: { label: string; names: string[]; minimum: number; example: string },
+	problem: InputProblem,
+): number {
+	const valueRaw = pick(raw, ...field.names);
+	const value = toNumber(valueRaw);
+	if (value === undefined) problem.fail(field.label, `is not a number: ${shown(valueRaw)}`, `An amount in major units, such as ${field.example}.`);
+	if (value < field.minimum) problem.fail(field.label, field.minimum === 0 ? `must not be negative, not ${value}` : `must be at least ${field.minimum}, not ${value}`);
+	return Math.round(value * 100) / 100;
+}

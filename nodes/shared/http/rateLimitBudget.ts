@@ -33,6 +33,7 @@ export interface RequestTicket {
 }
 
 interface PacedRequest {
+	startedAt: number;
 	answeredAt: number;
 }
 
@@ -72,6 +73,18 @@ export class RateLimitBudget {
 	 * cannot count more than the policy in any window.
 	 */
 	private paced: PacedRequest[] = [];
+
+	/**
+	 * The shortest round trip seen without headers. Until a 429 says otherwise, the window is
+	 * measured from an answer less that round trip: exact when round trips are steady (a server
+	 * counts each request the same time after it started), one round trip per window faster than
+	 * measuring from answers. A round trip shorter than any seen before can let one window count
+	 * one request too many; the 429 that follows is waited out like any other and ends the credit
+	 * for good, so at most one window of the budget's life is refused.
+	 */
+	private shortestRoundTripMs = Number.POSITIVE_INFINITY;
+
+	private creditRoundTrip = true;
 
 	private answerWaiters: Array<() => void> = [];
 
@@ -119,7 +132,7 @@ export class RateLimitBudget {
 		this.inFlight++;
 		this.lastUsedMs = nowMs;
 		if (!this.policy) return { answersBefore: this.answersWithCount };
-		const paced: PacedRequest = { answeredAt: Number.POSITIVE_INFINITY };
+		const paced: PacedRequest = { startedAt: nowMs, answeredAt: Number.POSITIVE_INFINITY };
 		this.paced.push(paced);
 		if (this.paced.length > this.policy.requests) this.paced.shift();
 		return { answersBefore: this.answersWithCount, paced };
@@ -128,7 +141,10 @@ export class RateLimitBudget {
 	/** Call once per started request, with the headers of its answer ({} when there was none). */
 	requestFinished(ticket: RequestTicket, headers: RateLimitHeaders, nowMs = Date.now()): void {
 		this.inFlight = Math.max(0, this.inFlight - 1);
-		if (ticket.paced) ticket.paced.answeredAt = nowMs;
+		if (ticket.paced) {
+			ticket.paced.answeredAt = nowMs;
+			if (headers.remaining === undefined) this.shortestRoundTripMs = Math.min(this.shortestRoundTripMs, nowMs - ticket.paced.startedAt);
+		}
 		if (headers.remaining !== undefined) {
 			this.withHeaders = true;
 			this.answersWithCount++;
@@ -163,20 +179,26 @@ export class RateLimitBudget {
 		this.remaining = undefined;
 		this.resetAtMs = undefined;
 		if (this.withHeaders === false && this.policy) {
-			// Without headers the pacing is what failed (another client shares the account): start it afresh.
-			this.paced = Array.from({ length: this.policy.requests }, () => ({ answeredAt: untilMs - this.policy!.perMs - pacingSlackMs(this.policy!) }));
+			// Without headers the pacing is what failed (round trips got shorter, or another client shares
+			// the account): start it afresh, measured from answers alone from now on.
+			this.creditRoundTrip = false;
+			const answeredAt = untilMs - this.policy.perMs - pacingSlackMs(this.policy);
+			this.paced = Array.from({ length: this.policy.requests }, () => ({ startedAt: answeredAt, answeredAt }));
 		}
 	}
 
 	/**
 	 * Without headers: how long until the next request may start, measured from the answer of the
-	 * request `policy.requests` places back; -1 while that request is still out (wait for its answer).
+	 * request `policy.requests` places back (less the round-trip credit while it holds); -1 while
+	 * that request is still out (wait for its answer).
 	 */
 	private pacingDelay(nowMs: number): number {
 		if (!this.policy || this.paced.length < this.policy.requests) return 0;
 		const oldest = this.paced[this.paced.length - this.policy.requests];
 		if (oldest.answeredAt === Number.POSITIVE_INFINITY) return -1;
-		return Math.max(0, oldest.answeredAt + this.policy.perMs + pacingSlackMs(this.policy) - nowMs);
+		// Never earlier than a whole window after the oldest started, whatever the credit.
+		const measuredFrom = this.creditRoundTrip && Number.isFinite(this.shortestRoundTripMs) ? Math.max(oldest.startedAt, oldest.answeredAt - this.shortestRoundTripMs) : oldest.answeredAt;
+		return Math.max(0, measuredFrom + this.policy.perMs + pacingSlackMs(this.policy) - nowMs);
 	}
 }
 

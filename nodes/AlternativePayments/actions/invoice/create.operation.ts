@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { InputProblem, pick, readCalendarDate, readRawLineItems, shown, toNumber } from '../../../shared/actions/input';
+import { InputProblem, readCalendarDate, readItemDescription, readItemMoney, readRawLineItems, readWholeQuantity } from '../../../shared/actions/input';
 import type { AlternativePaymentsClient } from '../../transport';
 import { customerIdLocator, isApiObject, optionsCollection, readId } from '../common';
 
@@ -112,20 +112,11 @@ export function readCreateInvoiceBody(context: IExecuteFunctions, itemIndex: num
 	const problem: InputProblem = new InputProblem(context.getNode(), itemIndex);
 	const customerId = readId(context, 'customerId', 'Customer', itemIndex);
 	const dueDate = readCalendarDate(context, 'dueDate', 'Due Date', itemIndex, problem);
-	const lineItems = readRawLineItems(context, itemIndex, LINE_ITEM_FIELDS, problem).map(({ raw, label }) => {
-		const description = pick(raw, 'description');
-		if (typeof description !== 'string' || description.trim() === '') problem.fail(`${label} Description`, 'is empty', 'Every line item needs a description.');
-		const quantityRaw = pick(raw, 'quantity');
-		const quantity = toNumber(quantityRaw);
-		if (quantity === undefined || !Number.isSafeInteger(quantity) || quantity < 1) {
-			problem.fail(`${label} Quantity`, `must be a whole number of at least 1, not ${shown(quantityRaw)}`);
-		}
-		const amountRaw = pick(raw, 'amount');
-		const amount = toNumber(amountRaw);
-		if (amount === undefined) problem.fail(`${label} Amount`, `is not a number: ${shown(amountRaw)}`, 'An amount in dollars, such as 125.50.');
-		if (amount < 0) problem.fail(`${label} Amount`, `must not be negative, not ${amount}`);
-		return { description: description.trim(), quantity, amount: Math.round(amount * 100) / 100 };
-	});
+	const lineItems = readRawLineItems(context, itemIndex, LINE_ITEM_FIELDS, problem).map(({ raw, label }) => ({
+		description: readItemDescription(raw, label, problem),
+		quantity: readWholeQuantity(raw, label, problem),
+		amount: readItemMoney(raw, { label: `${label} Amount`, names: ['amount'], minimum: 0, example: '125.50 dollars' }, problem),
+	}));
 	const additional = context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	return { customer_id: customerId, currency: 'USD', due_date: dueDate, line_items: lineItems, exclude_from_autopay: additional.excludeFromAutopay === true };
 }

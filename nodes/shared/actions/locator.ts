@@ -1,0 +1,23 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/** Ids as the providers make them: letters, digits, - and _ (inv_…, cus_…). */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * An id from a resource locator (any mode) or a plain string parameter; what cannot be an id is
+ * refused before any request, with the item and the field named.
+ */
+export function readLocatorId(context: IExecuteFunctions, name: string, label: string, itemIndex: number, provider: string): string {
+	const locator = context.getNodeParameter(name, itemIndex) as IDataObject | string;
+	const raw = typeof locator === 'object' && locator !== null ? locator.value : locator;
+	const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
+	if (!ID_PATTERN.test(text)) {
+		const problem = text === '' ? `The ${label} field is empty` : `The ${label} field is not an ID: "${text.slice(0, 80)}"`;
+		throw new NodeOperationError(context.getNode(), `${problem} [item ${itemIndex}]`, {
+			description: `Map the "id" field of an earlier ${provider} node, or paste the ${label.toLowerCase()}'s ID.`,
+			itemIndex,
+		});
+	}
+	return text;
+}
