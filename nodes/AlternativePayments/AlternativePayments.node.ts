@@ -15,7 +15,7 @@ export class AlternativePayments implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Create, read, archive and restore Alternative Payments invoices and customers, get payment and PDF links, and list payments',
+		description: 'Create, archive and restore Alternative Payments invoices and customers, get payment and PDF links, list payments, and start a workflow on its webhook events',
 		defaults: { name: 'Alternative Payments' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

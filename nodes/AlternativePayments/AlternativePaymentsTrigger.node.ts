@@ -2,6 +2,7 @@ import { randomBytes } from 'crypto';
 import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { asNodeError } from '../shared/http/errorChain';
 import { sameSecret } from '../shared/webhooks/signature';
 import { AlternativePaymentsClient, resourcePath } from './transport';
 import { listAll } from './transport/pagination';
@@ -52,7 +53,7 @@ export class AlternativePaymentsTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: 'Starts the workflow when Alternative Payments sends an invoice, payment or customer event',
+		description: 'Create, archive and restore Alternative Payments invoices and customers, get payment and PDF links, list payments, and start a workflow on its webhook events',
 		defaults: { name: 'Alternative Payments Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -145,7 +146,7 @@ async function removeSubscriptions(client: AlternativePaymentsClient, registrati
 		} catch (error) {
 			// Someone removed it already: that is what deactivation wants.
 			if (error instanceof NodeApiError && error.httpCode === '404') continue;
-			throw error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(client.node, error as Error);
+			throw asNodeError(client.node, error);
 		}
 	}
 }

@@ -31,15 +31,20 @@ import type {
 import { ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
 import { AlternativePaymentsOAuth2Api } from '../../credentials/AlternativePaymentsOAuth2Api.credentials';
+import { PaisrApi } from '../../credentials/PaisrApi.credentials';
 import { PayRequestApi } from '../../credentials/PayRequestApi.credentials';
 import { AlternativePayments } from '../../nodes/AlternativePayments/AlternativePayments.node';
 import { AlternativePaymentsTrigger } from '../../nodes/AlternativePayments/AlternativePaymentsTrigger.node';
+import { Paisr } from '../../nodes/Paisr/Paisr.node';
+import { PaisrTrigger } from '../../nodes/Paisr/PaisrTrigger.node';
 import { PayRequest } from '../../nodes/PayRequest/PayRequest.node';
 
 export const NODE_TYPE = 'CUSTOM.payRequest';
 export const ALTERNATIVE_PAYMENTS_TYPE = 'CUSTOM.alternativePayments';
 export const ALTERNATIVE_PAYMENTS_TRIGGER_TYPE = 'CUSTOM.alternativePaymentsTrigger';
 export const TRIGGER_TYPE = 'CUSTOM.payRequestTrigger';
+export const PAISR_TYPE = 'CUSTOM.paisr';
+export const PAISR_TRIGGER_TYPE = 'CUSTOM.paisrTrigger';
 const MANUAL_TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
 const ITEMS_TYPE = 'test.items';
 
@@ -91,7 +96,11 @@ class Items implements INodeType {
 const credentialTypes: Record<string, ICredentialType> = {
 	payRequestApi: new PayRequestApi(),
 	alternativePaymentsOAuth2Api: new AlternativePaymentsOAuth2Api(),
+	paisrApi: new PaisrApi(),
 };
+
+/** A Paisr API credential as stored: accessToken, environment, baseUrl. */
+export type StoredPaisrCredential = ICredentialDataDecryptedObject;
 
 /**
  * An OAuth2 credential as n8n stores it: the token n8n mints is written back into this object
@@ -100,6 +109,7 @@ const credentialTypes: Record<string, ICredentialType> = {
 export type StoredOAuth2Credential = ICredentialDataDecryptedObject;
 
 const CREDENTIAL_TEST_TYPE = 'test.credentialTest';
+const PAISR_CREDENTIAL_TEST_TYPE = 'test.paisrCredentialTest';
 
 /**
  * The node n8n's credential tester builds from a credential's declarative `test`: one routing
@@ -143,7 +153,10 @@ class TestNodeTypes implements INodeTypes {
 			[ALTERNATIVE_PAYMENTS_TRIGGER_TYPE]: new AlternativePaymentsTrigger(),
 			[MANUAL_TRIGGER_TYPE]: new ManualTrigger(),
 			[ITEMS_TYPE]: new Items(),
+			[PAISR_TYPE]: new Paisr(),
+			[PAISR_TRIGGER_TYPE]: new PaisrTrigger(),
 			[CREDENTIAL_TEST_TYPE]: credentialTestNodeType(credentialTypes.payRequestApi),
+			[PAISR_CREDENTIAL_TEST_TYPE]: credentialTestNodeType(credentialTypes.paisrApi),
 		};
 		const trigger = loadTriggerType();
 		if (trigger) this.types[TRIGGER_TYPE] = trigger;
@@ -190,6 +203,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(
 		private readonly credential: TestCredential | undefined,
 		private readonly oauth2: StoredOAuth2Credential | undefined,
+		private readonly paisr: StoredPaisrCredential | undefined,
 	) {
 		super();
 	}
@@ -237,6 +251,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
 		if (type === 'alternativePaymentsOAuth2Api' && this.oauth2) return resolveCredentialData(type, this.oauth2);
+		if (type === 'paisrApi' && this.paisr) return resolveCredentialData(type, this.paisr);
 		if (type !== 'payRequestApi' || !this.credential) throw new Error(`No test credential of type ${type}`);
 		return { ...this.credential };
 	}
@@ -258,10 +273,10 @@ export interface EngineLog {
 	meta?: unknown;
 }
 
-function additionalData(credential: TestCredential | undefined, oauth2?: StoredOAuth2Credential): IWorkflowExecuteAdditionalData {
+function additionalData(credential: TestCredential | undefined, oauth2?: StoredOAuth2Credential, paisr?: StoredPaisrCredential): IWorkflowExecuteAdditionalData {
 	const base = 'http://127.0.0.1:5678';
 	return {
-		credentialsHelper: new TestCredentialsHelper(credential, oauth2),
+		credentialsHelper: new TestCredentialsHelper(credential, oauth2, paisr),
 		restApiUrl: `${base}/rest`,
 		instanceBaseUrl: `${base}/`,
 		webhookBaseUrl: `${base}/webhook`,
@@ -297,6 +312,8 @@ export interface RunNodeOptions {
 	credential?: TestCredential;
 	/** The Alternative Payments OAuth2 credential; the token n8n mints is kept in it between runs. */
 	oauth2Credential?: StoredOAuth2Credential;
+	/** The Paisr API credential. */
+	paisrCredential?: StoredPaisrCredential;
 	parameters: IDataObject;
 	/** JSON items fed into the node; default one empty item (as after a Manual Trigger). */
 	input?: IDataObject[];
@@ -328,6 +345,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 		credentials: {
 			payRequestApi: { id: 'cred-1', name: 'PayRequest test' },
 			alternativePaymentsOAuth2Api: { id: 'cred-2', name: 'Alternative Payments test' },
+			paisrApi: { id: 'cred-3', name: 'Paisr test' },
 		},
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};
@@ -354,7 +372,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 		staticData: {},
 		settings: { executionOrder: 'v1' },
 	});
-	const data = additionalData(options.credential, options.oauth2Credential);
+	const data = additionalData(options.credential, options.oauth2Credential, options.paisrCredential);
 	data.hooks = new ExecutionLifecycleHooks('manual', `engine-test-${++executionCount}`, {
 		id: workflow.id,
 		name: 'engine test',
@@ -463,8 +481,16 @@ export class PollingWorkflow {
  * n8n's credential tester judges them.
  */
 export async function testCredential(credential: TestCredential): Promise<{ status: 'OK' | 'Error'; message: string }> {
-	const { items, error } = await runNode({ credential, parameters: {}, nodeType: CREDENTIAL_TEST_TYPE });
-	const rules = (credentialTypes.payRequestApi.test?.rules ?? []) as Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody>;
+	return await judgeCredentialTest('payRequestApi', await runNode({ credential, parameters: {}, nodeType: CREDENTIAL_TEST_TYPE }));
+}
+
+/** The Paisr API credential's "Test" button, judged as n8n's tester does. */
+export async function testPaisrCredential(paisrCredential: StoredPaisrCredential): Promise<{ status: 'OK' | 'Error'; message: string }> {
+	return await judgeCredentialTest('paisrApi', await runNode({ paisrCredential, parameters: {}, nodeType: PAISR_CREDENTIAL_TEST_TYPE }));
+}
+
+async function judgeCredentialTest(type: string, { items, error }: NodeRun): Promise<{ status: 'OK' | 'Error'; message: string }> {
+	const rules = (credentialTypes[type].test?.rules ?? []) as Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody>;
 	if (error) {
 		// As n8n's tester: a status with a responseCode rule gets that rule's message.
 		const byStatus = rules.find((rule) => rule.type === 'responseCode' && String(rule.properties.value) === error.httpCode);
@@ -515,6 +541,22 @@ export async function searchCustomerList(oauth2: StoredOAuth2Credential, filter?
 	return await new AlternativePayments().methods.listSearch.searchCustomers.call(context, filter, paginationToken);
 }
 
+/** The editor's "From List" search of a Paisr locator (searchCustomers or searchInvoices), as n8n's server runs it. */
+export async function searchPaisrList(paisr: StoredPaisrCredential, method: 'searchCustomers' | 'searchInvoices', filter?: string): Promise<INodeListSearchResult> {
+	const node: INode = {
+		id: 'node-under-test',
+		name: 'Paisr',
+		type: PAISR_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { resource: 'invoice', operation: 'get' },
+		credentials: { paisrApi: { id: 'cred-3', name: 'Paisr test' } },
+	};
+	const workflow = new Workflow({ id: 'wf-list-search', nodes: [node], connections: {}, active: false, nodeTypes, settings: { executionOrder: 'v1' } });
+	const context = new LoadOptionsContext(workflow, node, additionalData(undefined, undefined, paisr), 'parameters.invoiceId');
+	return await new Paisr().methods.listSearch[method].call(context, filter);
+}
+
 /**
  * A webhook trigger in one active workflow, as n8n runs it: set-up methods (checkExists, create,
  * delete) through n8n-core's HookContext, and deliveries that reach a real HTTP server on
@@ -536,7 +578,8 @@ export class WebhookTriggerWorkflow {
 	constructor(
 		nodeType: string,
 		parameters: IDataObject,
-		private readonly oauth2: StoredOAuth2Credential,
+		private readonly oauth2: StoredOAuth2Credential | undefined,
+		private readonly paisr?: StoredPaisrCredential,
 	) {
 		this.node = {
 			id: 'trigger-under-test',
@@ -546,7 +589,7 @@ export class WebhookTriggerWorkflow {
 			position: [0, 0],
 			parameters: parameters as INode['parameters'],
 			webhookId: 'hook-under-test',
-			credentials: { alternativePaymentsOAuth2Api: { id: 'cred-2', name: 'Alternative Payments test' } },
+			credentials: { alternativePaymentsOAuth2Api: { id: 'cred-2', name: 'Alternative Payments test' }, paisrApi: { id: 'cred-3', name: 'Paisr test' } },
 		};
 		this.workflow = new Workflow({ id: 'wf-webhook-test', nodes: [this.node], connections: {}, active: true, nodeTypes, staticData: {}, settings: { executionOrder: 'v1' } });
 	}
@@ -554,17 +597,19 @@ export class WebhookTriggerWorkflow {
 	/** Starts the server that stands for n8n's webhook endpoint. */
 	async listen(): Promise<void> {
 		this.server = http.createServer((request, response) => {
-			let text = '';
-			request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+			const chunks: Buffer[] = [];
+			request.on('data', (chunk: Buffer) => chunks.push(chunk));
 			request.on('end', () => {
 				const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+				// As n8n's body parser: the raw bytes kept as rawBody, the JSON parsed from them.
+				const rawBody = Buffer.concat(chunks);
 				let body: IDataObject = {};
 				try {
-					body = JSON.parse(text) as IDataObject;
+					body = JSON.parse(rawBody.toString('utf8')) as IDataObject;
 				} catch {
 					body = {};
 				}
-				void this.deliver({ headers: request.headers, body, query: Object.fromEntries(url.searchParams) }).then(({ status }) => {
+				void this.deliver({ headers: request.headers, body, query: Object.fromEntries(url.searchParams), rawBody }).then(({ status }) => {
 					response.writeHead(status, { 'Content-Type': 'application/json' }).end('{}');
 				});
 			});
@@ -578,7 +623,7 @@ export class WebhookTriggerWorkflow {
 	}
 
 	private data(extra: Partial<IWorkflowExecuteAdditionalData> = {}): IWorkflowExecuteAdditionalData {
-		return { ...additionalData(undefined, this.oauth2), webhookBaseUrl: `${this.baseUrl}/webhook`, ...extra } as IWorkflowExecuteAdditionalData;
+		return { ...additionalData(undefined, this.oauth2, this.paisr), webhookBaseUrl: `${this.baseUrl}/webhook`, ...extra } as IWorkflowExecuteAdditionalData;
 	}
 
 	private webhookData() {
@@ -598,7 +643,7 @@ export class WebhookTriggerWorkflow {
 	}
 
 	/** Hands one request to the node's webhook(), as n8n's webhook server does. */
-	async deliver(request: { headers: http.IncomingHttpHeaders; body: IDataObject; query: IDataObject }): Promise<{ status: number }> {
+	async deliver(request: { headers: http.IncomingHttpHeaders; body: IDataObject; query: IDataObject; rawBody?: Buffer }): Promise<{ status: number }> {
 		let status = 200;
 		const response = {
 			status(code: number) {

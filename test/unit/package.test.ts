@@ -24,10 +24,13 @@ describe('package', () => {
 		expect(listed).toEqual([
 			'dist/credentials/PayRequestApi.credentials.js',
 			'dist/credentials/AlternativePaymentsOAuth2Api.credentials.js',
+			'dist/credentials/PaisrApi.credentials.js',
 			'dist/nodes/PayRequest/PayRequest.node.js',
 			'dist/nodes/PayRequest/PayRequestTrigger.node.js',
 			'dist/nodes/AlternativePayments/AlternativePayments.node.js',
 			'dist/nodes/AlternativePayments/AlternativePaymentsTrigger.node.js',
+			'dist/nodes/Paisr/Paisr.node.js',
+			'dist/nodes/Paisr/PaisrTrigger.node.js',
 		]);
 		for (const file of listed) {
 			expect(fs.existsSync(path.join(root, file))).toBe(true);
@@ -49,6 +52,8 @@ describe('package', () => {
 			['dist/nodes/PayRequest/PayRequestTrigger.node.json', 'n8n-nodes-invoicing.payRequestTrigger'],
 			['dist/nodes/AlternativePayments/AlternativePayments.node.json', 'n8n-nodes-invoicing.alternativePayments'],
 			['dist/nodes/AlternativePayments/AlternativePaymentsTrigger.node.json', 'n8n-nodes-invoicing.alternativePaymentsTrigger'],
+			['dist/nodes/Paisr/Paisr.node.json', 'n8n-nodes-invoicing.paisr'],
+			['dist/nodes/Paisr/PaisrTrigger.node.json', 'n8n-nodes-invoicing.paisrTrigger'],
 		]) {
 			const codex = JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
 			expect(codex).toMatchObject({ node: type, categories: ['Finance & Accounting'] });
@@ -117,13 +122,18 @@ describe('package', () => {
 		for (const link of links) expect(anchors).toContain(link.split('#')[1]);
 	});
 
-	test("the node panel's one merged PayRequest entry says what the package does, whichever node's text n8n shows", () => {
-		const descriptions = packageJson.n8n.nodes.filter((file: string) => file.includes('/PayRequest/')).map((file: string) => {
+	test.each([
+		['PayRequest', /list, create and chase .* start a workflow when one becomes overdue/i],
+		['AlternativePayments', /invoices and customers, .* start a workflow on its webhook events/i],
+		['Paisr', /invoices and customers, .* start a workflow on signed Paisr events/i],
+	])("the node panel's one merged %s entry says what the package does for it, whichever node's text n8n shows", (folder, words) => {
+		const descriptions = packageJson.n8n.nodes.filter((file: string) => file.includes(`/${folder}/`)).map((file: string) => {
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
 			const instance = new (Object.values(require(path.join(root, file)) as Record<string, new () => { description: { description: string } }>)[0])();
 			return instance.description.description;
 		});
+		expect(descriptions).toHaveLength(2);
 		expect(new Set(descriptions).size).toBe(1);
-		expect(descriptions[0]).toMatch(/list, create and chase .* start a workflow when one becomes overdue/i);
+		expect(descriptions[0]).toMatch(words);
 	});
 });

@@ -23,9 +23,7 @@ export async function runPerItem(
 			for (const result of await run(itemIndex)) output.push(result);
 		} catch (error) {
 			if (!context.continueOnFail()) {
-				throw error instanceof NodeApiError || error instanceof NodeOperationError
-					? error
-					: new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+				throw error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 			}
 			const message = error instanceof Error ? error.message : String(error);
 			const description = (error as { description?: unknown }).description;
@@ -36,4 +34,24 @@ export async function runPerItem(
 		}
 	}
 	return [output];
+}
+
+/** One operation of a node: what it does for one input item, with the run's client. */
+export type ItemOperation<Client extends ApiClient> = (this: IExecuteFunctions, client: Client, itemIndex: number) => Promise<INodeExecutionData[]>;
+
+/** A node's operations by resource and operation value, as its parameters name them. */
+export type OperationTable<Client extends ApiClient> = Record<string, Record<string, { execute: ItemOperation<Client> }>>;
+
+/** Runs the resource and operation the node's parameters chose, once per input item, through runPerItem. */
+export async function routeOperation<Client extends ApiClient>(
+	context: IExecuteFunctions,
+	table: OperationTable<Client>,
+	makeClient: () => Client,
+): Promise<INodeExecutionData[][]> {
+	const resource = context.getNodeParameter('resource', 0, 'invoice') as string;
+	const operation = context.getNodeParameter('operation', 0) as string;
+	const execute = Object.prototype.hasOwnProperty.call(table, resource) && Object.prototype.hasOwnProperty.call(table[resource], operation) ? table[resource][operation].execute : undefined;
+	if (!execute) throw new NodeOperationError(context.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	const client = makeClient();
+	return await runPerItem(context, client, async (itemIndex) => await execute.call(context, client, itemIndex));
 }

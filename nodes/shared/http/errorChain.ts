@@ -3,6 +3,9 @@
  * the error underneath (axios's, or the socket's), so these walk the cause chain.
  */
 
+import type { INode } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
 /** The first error code in the cause chain (ECONNRESET, ERR_CANCELED…). */
 export function errorCode(error: unknown): string | undefined {
 	let current: unknown = error;
@@ -57,4 +60,9 @@ export function lowerCaseHeaders(headers: unknown): Record<string, string | stri
 		result[key.toLowerCase()] = Array.isArray(value) ? value.map(String) : value === undefined ? undefined : String(value);
 	}
 	return result;
+}
+
+/** What a node throws: n8n's own errors as they are, anything else wrapped so that n8n can show it. */
+export function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationError {
+	return error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(node, error as Error);
 }

@@ -1,9 +1,9 @@
-import type { IExecuteFunctions, IHookFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHookFunctions, ILoadOptionsFunctions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** Every n8n context that may talk to a provider: node runs, trigger polls, list searches and webhook set-up. */
-export type ApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IHookFunctions;
+/** Every n8n context that may talk to a provider: node runs, trigger polls, list searches, webhook set-up and deliveries. */
+export type ApiContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
 export interface TransportSettings {
 	/** Seconds one request may take before it is given up. */

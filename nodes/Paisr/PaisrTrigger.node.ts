@@ -1,0 +1,200 @@
+import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { asNodeError } from '../shared/http/errorChain';
+import { PaisrClient, resourcePath } from './transport';
+import { verifyDelivery } from './trigger/signature';
+
+const EVENTS = [
+	{ name: 'Customer Created', value: 'customer.created' },
+	{ name: 'Customer Removed', value: 'customer.removed' },
+	{ name: 'Customer Updated', value: 'customer.updated' },
+	{ name: 'Invoice Created', value: 'invoice.created' },
+	{ name: 'Invoice Paid', value: 'invoice.paid' },
+	{ name: 'Invoice Removed', value: 'invoice.removed' },
+	{ name: 'Plan Created', value: 'plan.created' },
+	{ name: 'Plan Removed', value: 'plan.removed' },
+	{ name: 'Plan Updated', value: 'plan.updated' },
+	{ name: 'Subscription Active', value: 'subscription.active' },
+	{ name: 'Subscription Cancelled', value: 'subscription.cancelled' },
+	{ name: 'Subscription Created', value: 'subscription.created' },
+	{ name: 'Subscription Expired', value: 'subscription.expired' },
+	{ name: 'Subscription Removed', value: 'subscription.removed' },
+	{ name: 'Subscription Suspended', value: 'subscription.suspended' },
+	{ name: 'Subscription Updated', value: 'subscription.updated' },
+	{ name: 'Transfer Inbound', value: 'transfer.inbound' },
+	{ name: 'Transfer Outbound', value: 'transfer.outbound' },
+	{ name: 'Voucher Applied', value: 'voucher.applied' },
+	{ name: 'Voucher Created', value: 'voucher.created' },
+	{ name: 'Voucher Removed', value: 'voucher.removed' },
+	{ name: 'Voucher Updated', value: 'voucher.updated' },
+];
+
+/** What the trigger keeps between activation and deactivation: its webhook, where it points, and the secret it signs with. */
+interface Registration {
+	webhookId: string;
+	endpoint: string;
+	secret: string;
+	events: string[];
+}
+
+const readRegistration = (data: IDataObject): Registration | undefined => {
+	const stored = data.registration as Registration | undefined;
+	return stored && typeof stored.webhookId === 'string' && typeof stored.secret === 'string' ? stored : undefined;
+};
+
+function selectedEvents(context: IHookFunctions): string[] {
+	const events = context.getNodeParameter('events', []) as string[];
+	if (!Array.isArray(events) || events.length === 0) throw new NodeOperationError(context.getNode(), 'Events: pick at least one event to listen to');
+	return [...new Set(events)].sort();
+}
+
+/** Paisr wants 4 to 48 letters, digits, spaces and brackets. */
+function webhookDescription(workflowId: string | undefined): string {
+	const id = String(workflowId ?? '').replace(/[^a-zA-Z0-9]/g, '').slice(0, 30);
+	return id === '' ? 'n8n Paisr Trigger' : `n8n workflow ${id}`;
+}
+
+export class PaisrTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Paisr Trigger',
+		name: 'paisrTrigger',
+		icon: { light: 'file:../../icons/paisr.svg', dark: 'file:../../icons/paisr.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description: 'Create, send and change Paisr invoices and customers, get checkout links, and start a workflow on signed Paisr events',
+		defaults: { name: 'Paisr Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'paisrApi', required: true }],
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-invoicing#paisr',
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		properties: [
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				options: EVENTS,
+				default: [],
+				description: 'The events to listen to. One Paisr webhook carries them all while the workflow is active.',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Fetch Details',
+						name: 'fetchDetails',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether to read the invoice or customer that an event names and emit it beside the event. Paisr sends only the ID and the event; a removed one is emitted as it came.',
+					},
+				],
+			},
+		],
+	};
+
+	webhookMethods = {
+		default: {
+			/** True only when our webhook still exists in Paisr, points here and carries every selected event. */
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const registration = readRegistration(this.getWorkflowStaticData('node'));
+				const endpoint = this.getNodeWebhookUrl('default') as string;
+				if (!registration || registration.endpoint !== endpoint) return false;
+				let webhook: IDataObject;
+				try {
+					webhook = await new PaisrClient(this).data({ method: 'GET', path: resourcePath('webhooks', registration.webhookId) }, 'webhook');
+				} catch (error) {
+					if (error instanceof NodeApiError && error.httpCode === '404') return false;
+					throw asNodeError(this.getNode(), error);
+				}
+				const triggers = Array.isArray(webhook.triggers) ? (webhook.triggers as IDataObject[]).map((trigger) => String(trigger.type)) : [];
+				return webhook.endpoint === endpoint && webhook.active !== false && selectedEvents(this).every((event) => triggers.includes(event));
+			},
+
+			/** One webhook for all events; what an earlier activation left at this URL is removed first, so there is never a second. */
+			async create(this: IHookFunctions): Promise<boolean> {
+				const data = this.getWorkflowStaticData('node');
+				const client = new PaisrClient(this);
+				const endpoint = this.getNodeWebhookUrl('default') as string;
+				const existing = await client.list({ method: 'GET', path: '/webhooks' }, 'webhooks');
+				const leftovers = new Set(existing.filter((webhook) => webhook.endpoint === endpoint).map((webhook) => String(webhook.id)));
+				const previous = readRegistration(data);
+				if (previous) leftovers.add(previous.webhookId);
+				for (const id of leftovers) await removeWebhook(client, id);
+				delete data.registration;
+				const events = selectedEvents(this);
+				const created = await client.data(
+					{
+						method: 'POST',
+						path: '/webhooks',
+						body: { description: webhookDescription(this.getWorkflow().id), endpoint, events },
+						effectIfAnswerLost: 'A Paisr webhook may have been created (activating again removes it)',
+					},
+					'created webhook (data with an id)',
+				);
+				const webhookId = String(created.id);
+				// Saved before the secret is read: if that fails, deactivation still finds the webhook.
+				data.registration = { webhookId, endpoint, secret: '', events };
+				const secret = await client.data({ method: 'GET', path: resourcePath('webhooks', webhookId, 'secret') }, 'webhook secret (data.secret)', false);
+				if (typeof secret.secret !== 'string' || secret.secret === '') throw new NodeOperationError(this.getNode(), `Paisr gave no signing secret for webhook ${webhookId}`);
+				data.registration = { webhookId, endpoint, secret: secret.secret, events };
+				return true;
+			},
+
+			async delete(this: IHookFunctions): Promise<boolean> {
+				const data = this.getWorkflowStaticData('node');
+				const registration = readRegistration(data);
+				if (registration) await removeWebhook(new PaisrClient(this), registration.webhookId);
+				delete data.registration;
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const registration = readRegistration(this.getWorkflowStaticData('node'));
+		const request = this.getRequestObject() as { rawBody?: Buffer };
+		const headers = this.getHeaderData();
+		const response = this.getResponseObject();
+		const verdict =
+			registration && registration.secret !== '' && Buffer.isBuffer(request.rawBody)
+				? verifyDelivery(registration.secret, request.rawBody, headers['x-pcb-signature'], headers['x-pcb-timestamp'], Date.now())
+				: 'unsigned';
+		if (verdict !== 'ok') {
+			// Not from our webhook, altered, or replayed: nothing is emitted, and the sender learns nothing more.
+			response.status(401).json({ message: 'Unauthorized' });
+			return { noWebhookResponse: true };
+		}
+		const body = this.getBodyData();
+		const event = typeof body.event === 'string' ? body.event : '';
+		const id = typeof body.id === 'string' ? body.id : '';
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const resource = /^(invoice|customer)\.(?!removed$)/.exec(event)?.[1];
+		if (options.fetchDetails === false || !resource || !/^[A-Za-z0-9_-]{1,128}$/.test(id)) return { workflowData: [[{ json: body }]] };
+		try {
+			const details = await new PaisrClient(this).data({ method: 'GET', path: resourcePath(`${resource}s`, id) }, resource);
+			return { workflowData: [[{ json: { ...body, [resource]: details } }]] };
+		} catch (error) {
+			// Gone since the event (deleted right after it was made): the event still happened.
+			if (error instanceof NodeApiError && error.httpCode === '404') return { workflowData: [[{ json: body }]] };
+			throw asNodeError(this.getNode(), error);
+		}
+	}
+}
+
+async function removeWebhook(client: PaisrClient, id: string): Promise<void> {
+	try {
+		await client.request({ method: 'DELETE', path: resourcePath('webhooks', id) });
+	} catch (error) {
+		// Someone removed it already: that is what deactivation wants.
+		if (error instanceof NodeApiError && error.httpCode === '404') return;
+		throw asNodeError(client.node, error);
+	}
+}

@@ -1,0 +1,39 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { InputProblem, optionalText } from '../../../shared/actions/input';
+import type { PaisrClient } from '../../transport';
+import { resourcePath } from '../../transport';
+import { customerIdLocator, one, optionsCollection, readId } from '../common';
+import { customerFields, readCustomerFields } from './fields';
+
+const properties: INodeProperties[] = [
+	customerIdLocator,
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [...customerFields, { displayName: 'Email', name: 'email', type: 'string' as const, placeholder: 'name@email.com', default: '' }].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	},
+	optionsCollection(),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['customer'], operation: ['update'] } }, properties);
+
+/** PUT answers with a message only: the output is the customer read back. */
+export async function execute(this: IExecuteFunctions, client: PaisrClient, itemIndex: number): Promise<INodeExecutionData[]> {
+	const problem: InputProblem = new InputProblem(this.getNode(), itemIndex);
+	const id = readId(this, 'customerId', 'Customer', itemIndex);
+	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+	const body = readCustomerFields(fields, problem);
+	if (fields.email !== undefined) {
+		const email = optionalText(fields.email);
+		if (email === undefined || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) problem.fail('Email', email === undefined ? 'is empty' : `is not an email address: "${email.slice(0, 80)}"`);
+		body.email = email;
+	}
+	if (Object.keys(body).length === 0) problem.fail('Update Fields', 'has nothing to change');
+	await client.request({ method: 'PUT', path: resourcePath('customers', id), body, itemIndex, effectIfAnswerLost: `Customer ${id} may have been changed` });
+	return one(await client.data({ method: 'GET', path: resourcePath('customers', id), itemIndex }, 'customer'), itemIndex);
+}

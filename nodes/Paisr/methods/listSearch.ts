@@ -1,0 +1,43 @@
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+
+import { LIST_SEARCH_SETTINGS } from '../../shared/http/types';
+import { PaisrClient } from '../transport';
+
+/** The invoices the list shows: the newest unpaid and draft ones first would need an order Paisr does not promise, so it shows what one answer holds. */
+const SEARCH_LIMIT = 200;
+
+const matches = (term: string, ...values: unknown[]) => term === '' || values.some((value) => String(value ?? '').toLowerCase().includes(term));
+
+/** Customers for the "From List" mode: Paisr's list takes no search, so it is searched here by name and email. */
+export async function searchCustomers(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const client = new PaisrClient(this, LIST_SEARCH_SETTINGS);
+	const term = filter?.trim().toLowerCase() ?? '';
+	const customers = await client.list({ method: 'GET', path: '/customers' }, 'customers');
+	return {
+		results: customers
+			.filter((customer) => matches(term, customer.name, customer.email, customer.id))
+			.map((customer: IDataObject) => ({ name: `${String(customer.name ?? customer.email ?? customer.id)}${customer.email ? ` · ${String(customer.email)}` : ''}`, value: String(customer.id) })),
+	};
+}
+
+/** Invoices for the "From List" mode, searched here by number, summary and customer. */
+export async function searchInvoices(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const client = new PaisrClient(this, LIST_SEARCH_SETTINGS);
+	const term = filter?.trim().toLowerCase() ?? '';
+	const invoices = await client.list({ method: 'GET', path: '/invoices', qs: { limit: SEARCH_LIMIT } }, 'invoices');
+	return {
+		results: invoices
+			.filter((invoice) => {
+				const customer = (invoice.customer ?? {}) as IDataObject;
+				return matches(term, invoice.sid, invoice.summary, invoice.id, customer.name, customer.email);
+			})
+			.map((invoice) => {
+				const customer = (invoice.customer ?? {}) as IDataObject;
+				const amount = (invoice.amount ?? {}) as IDataObject;
+				return {
+					name: `#${String(invoice.sid ?? invoice.id)} · ${String(customer.name ?? customer.email ?? '')} · ${String(amount.net_total ?? '')} ${String(invoice.currency ?? '')} · ${String(invoice.status ?? '')}`,
+					value: String(invoice.id),
+				};
+			}),
+	};
+}
