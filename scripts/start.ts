@@ -23,6 +23,7 @@ import {
 	type N8nOwner,
 } from '../test/e2e/harness/n8nInstance';
 import { ALT_KEYS, AltPaymentsEmulator } from '../test/emulator/AltPaymentsEmulator';
+import { PaisrEmulator, PAISR_TOKENS } from '../test/emulator/PaisrEmulator';
 import { PayRequestEmulator } from '../test/emulator/PayRequestEmulator';
 
 const DEFAULT_N8N_PORT = 5678;
@@ -33,6 +34,9 @@ const CREDENTIAL_TYPE = 'payRequestApi';
 const ALT_CREDENTIAL_TYPE = 'alternativePaymentsOAuth2Api';
 const ALT_CREDENTIAL_NAME = 'Alternative Payments sandbox';
 const DEFAULT_ALT_EMULATOR_PORT = 8788;
+const PAISR_CREDENTIAL_TYPE = 'paisrApi';
+const PAISR_CREDENTIAL_NAME = 'Paisr sandbox';
+const DEFAULT_PAISR_EMULATOR_PORT = 8789;
 
 /** What a persistent playground remembers between runs (in <playground>/playground.json). */
 interface PlaygroundState {
@@ -40,6 +44,8 @@ interface PlaygroundState {
 	credentialId?: string;
 	/** The Alternative Payments sandbox credential. */
 	altCredentialId?: string;
+	/** The Paisr sandbox credential. */
+	paisrCredentialId?: string;
 	/** Workflow file name → id in n8n; a file is imported once, so edits made in n8n survive. */
 	importedWorkflows: Record<string, string>;
 }
@@ -102,6 +108,7 @@ async function main(): Promise<void> {
 
 	let emulator: PayRequestEmulator | undefined;
 	let altEmulator: AltPaymentsEmulator | undefined;
+	let paisrEmulator: PaisrEmulator | undefined;
 	let n8n: N8nInstance | undefined;
 	let stopping = false;
 	const stopEverything = async (exitCode: number) => {
@@ -111,6 +118,7 @@ async function main(): Promise<void> {
 		await n8n?.stop().catch((error: unknown) => say(`could not stop n8n: ${String(error)}`));
 		await emulator?.close().catch((error: unknown) => say(`could not stop the emulator: ${String(error)}`));
 		await altEmulator?.close().catch((error: unknown) => say(`could not stop the Alternative Payments emulator: ${String(error)}`));
+		await paisrEmulator?.close().catch((error: unknown) => say(`could not stop the Paisr emulator: ${String(error)}`));
 		process.exit(exitCode);
 	};
 	process.once('SIGINT', () => void stopEverything(0));
@@ -153,6 +161,14 @@ async function main(): Promise<void> {
 		const altBaseUrl = await altEmulator.listen(altPortFree ? DEFAULT_ALT_EMULATOR_PORT : 0);
 		const altCredentialData = { environment: 'custom', baseUrl: altBaseUrl, clientId: ALT_KEYS[0].clientId, clientSecret: ALT_KEYS[0].clientSecret };
 		say(`Alternative Payments emulator at ${altBaseUrl} (client ${ALT_KEYS[0].clientId}, ${altEmulator.listInvoices().length} demo invoices)`);
+
+		// Paisr: always its emulator, its clock today at noon so that due dates look current.
+		paisrEmulator = new PaisrEmulator({ now: `${new Date().toISOString().slice(0, 10)}T12:00:00Z`, seed: { customers: 6, invoices: 80 } });
+		const paisrPortFree = await isPortFree(DEFAULT_PAISR_EMULATOR_PORT);
+		if (!paisrPortFree) say(`port ${DEFAULT_PAISR_EMULATOR_PORT} (the Paisr emulator's) is taken: it takes a free port, and its credential points at it`);
+		const paisrBaseUrl = await paisrEmulator.listen(paisrPortFree ? DEFAULT_PAISR_EMULATOR_PORT : 0);
+		const paisrCredentialData = { environment: 'custom', baseUrl: paisrBaseUrl, accessToken: PAISR_TOKENS[0].secret };
+		say(`Paisr emulator at ${paisrBaseUrl} (token ${PAISR_TOKENS[0].secret}, ${paisrEmulator.listInvoices().length} demo invoices)`);
 
 		say('making sure n8n is installed (the first run on a machine installs it: about 4–5 minutes)…');
 		const { n8nDir, nodeBin } = await N8nInstance.ensureInstalled(say);
@@ -209,23 +225,28 @@ async function main(): Promise<void> {
 		const credentialTest = await n8n.testCredential({ type: CREDENTIAL_TYPE, id: credentialId, data: credentialData });
 		say(`credential test: ${credentialTest.status} (${credentialTest.message})`);
 
-		// The Alternative Payments credential is saved the editor's way (an OAuth2 credential), made anew when its emulator moved.
-		let altCredentialId = state.altCredentialId;
-		if (altCredentialId) {
-			try {
-				await n8n.rest('PATCH', `/rest/credentials/${altCredentialId}`, { name: ALT_CREDENTIAL_NAME, type: ALT_CREDENTIAL_TYPE, data: altCredentialData });
-			} catch (error) {
-				if (!(error instanceof N8nHttpError && error.status === 404)) throw error;
-				altCredentialId = undefined;
+		// The other providers' credentials are saved the editor's way, and updated when their emulator moved.
+		const ensureCredential = async (key: 'altCredentialId' | 'paisrCredentialId', name: string, type: string, data: Record<string, unknown>): Promise<string> => {
+			let id = state[key];
+			if (id) {
+				try {
+					await n8n!.rest('PATCH', `/rest/credentials/${id}`, { name, type, data });
+				} catch (error) {
+					if (!(error instanceof N8nHttpError && error.status === 404)) throw error;
+					id = undefined; // deleted in the editor: create it again
+				}
 			}
-		}
-		if (!altCredentialId) {
-			altCredentialId = (await n8n.createCredentialAsEditor(ALT_CREDENTIAL_NAME, ALT_CREDENTIAL_TYPE, altCredentialData)).id;
-			state.altCredentialId = altCredentialId;
-			writeState(stateFile, state);
-		}
-		const altTest = await n8n.testCredential({ type: ALT_CREDENTIAL_TYPE, id: altCredentialId, name: ALT_CREDENTIAL_NAME, data: altCredentialData });
-		say(`Alternative Payments credential test: ${altTest.status} (${altTest.message})`);
+			if (!id) {
+				id = (await n8n!.createCredentialAsEditor(name, type, data)).id;
+				state[key] = id;
+				writeState(stateFile, state);
+			}
+			const test = await n8n!.testCredential({ type, id, name, data });
+			say(`${name} credential test: ${test.status} (${test.message})`);
+			return id;
+		};
+		const altCredentialId = await ensureCredential('altCredentialId', ALT_CREDENTIAL_NAME, ALT_CREDENTIAL_TYPE, altCredentialData);
+		const paisrCredentialId = await ensureCredential('paisrCredentialId', PAISR_CREDENTIAL_NAME, PAISR_CREDENTIAL_TYPE, paisrCredentialData);
 
 		const workflowsDir = path.join(repoRoot, 'test', 'e2e', 'workflows');
 		const workflowFiles = fs.existsSync(workflowsDir)
@@ -238,6 +259,7 @@ async function main(): Promise<void> {
 			const bound = bindCredentials(workflow, {
 				[CREDENTIAL_TYPE]: { id: credentialId, name: target.credentialName },
 				[ALT_CREDENTIAL_TYPE]: { id: altCredentialId, name: ALT_CREDENTIAL_NAME },
+				[PAISR_CREDENTIAL_TYPE]: { id: paisrCredentialId, name: PAISR_CREDENTIAL_NAME },
 			});
 			state.importedWorkflows[file] = (await n8n.createWorkflow(bound)).id;
 			writeState(stateFile, state);
@@ -252,9 +274,11 @@ async function main(): Promise<void> {
 				`  login      ${state.owner.email} / ${state.owner.password}`,
 				`  PayRequest ${target.description}`,
 				`  credential "${target.credentialName}" (${CREDENTIAL_TYPE})`,
+				`  Alternative Payments emulator ${altBaseUrl}, credential "${ALT_CREDENTIAL_NAME}"`,
+				`  Paisr emulator ${paisrBaseUrl}, credential "${PAISR_CREDENTIAL_NAME}"`,
 				`  n8n log    ${path.relative(repoRoot, n8n.logFile)}`,
 				'',
-				'  Ctrl+C stops n8n and the emulator.',
+				'  Ctrl+C stops n8n and the emulators.',
 				'',
 			].join('\n'),
 		);

@@ -17,6 +17,11 @@ export interface N8nMessages {
 	credentialTestRejected: Record<401 | 403 | 404, string>;
 	/** A redirect in the credential test: 2.x shows the credential's responseCode rule; 1.x's tester never sees the status, so no rule applies. */
 	credentialTestRedirected: RegExp;
+	/**
+	 * What the credential test shows for a status that the credential has a responseCode rule for:
+	 * 2.x shows the rule's message; 1.x's tester never applies the rule and shows its own text.
+	 */
+	credentialTestRuled(status: 401 | 403, ruleMessage: RegExp): RegExp;
 }
 
 export interface N8nFlavour {
@@ -65,6 +70,7 @@ const FLAVOURS: Record<N8nApiFlavour, Omit<N8nFlavour, 'version' | 'apiFlavour'>
 		messages: {
 			credentialTestRejected: { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' },
 			credentialTestRedirected: /^PayRequest redirected the test request to another address, and n8n did not follow it/,
+			credentialTestRuled: (_status, ruleMessage) => ruleMessage,
 		},
 	},
 	v1: {
@@ -83,6 +89,7 @@ const FLAVOURS: Record<N8nApiFlavour, Omit<N8nFlavour, 'version' | 'apiFlavour'>
 				404: 'The resource you are requesting could not be found',
 			},
 			credentialTestRedirected: /^Request failed with status code 301$/,
+			credentialTestRuled: (status) => (status === 401 ? /^Authorization failed - please check your credentials$/ : /^Forbidden - perhaps check your credentials\?$/),
 		},
 	},
 };
