@@ -293,7 +293,7 @@ describe('Invoice → the other operations', () => {
 		const removed = await run({ operation: 'removeLineItem', invoiceId: locator(), itemId });
 		expect(removed.items[0].json).toMatchObject({ invoiceId, itemId, removed: true });
 		expect(emulator.invoice(invoiceId)!.items).toHaveLength(0);
-		expect((await run({ operation: 'removeLineItem', invoiceId: locator(), itemId })).error?.message).toBe('Paisr has no such invoice: Line item not found');
+		expect((await run({ operation: 'removeLineItem', invoiceId: locator(), itemId })).error?.message).toBe('Paisr has no such line item: Line item not found');
 		expect((await run({ operation: 'updateLineItem', invoiceId: locator(), itemId: 'itm 1', updateFields: { quantity: 1 } })).error?.message).toMatch(/^The Item ID field is not an ID/);
 	});
 });

@@ -5,6 +5,7 @@ import { checkBaseUrl } from '../../shared/http/baseUrl';
 import type { ProviderProfile } from '../../shared/http/client';
 import { ApiClient, thrownResponse } from '../../shared/http/client';
 import { errorText, keepMessage } from '../../shared/http/errorChain';
+import { otherStatusWords, statusError } from '../../shared/http/statusError';
 import type { RatePolicy } from '../../shared/http/rateLimitBudget';
 import { RateLimitBudgets } from '../../shared/http/rateLimitBudget';
 import type { ApiContext, ApiFailure, TransportSettings } from '../../shared/http/types';
@@ -55,7 +56,7 @@ const scopeFor = (failure: ApiFailure) => {
 	return `${resource}:${failure.method === 'GET' ? 'read' : 'write'}`;
 };
 
-function statusError(node: INode, failure: ApiFailure): NodeApiError {
+function statusErrorOf(node: INode, failure: ApiFailure): NodeApiError {
 	const { message: own, fields } = ownWords(failure.body);
 	const endpoint = `${failure.method} ${failure.path}`;
 	let message: string;
@@ -84,22 +85,9 @@ function statusError(node: INode, failure: ApiFailure): NodeApiError {
 			description = `The API key sends more than 5 requests a second. Lower Max Concurrency or spread the work over time. (${endpoint})`;
 			break;
 		default:
-			if (failure.status >= 500 && failure.effectIfAnswerLost) {
-				message = `Alternative Payments had a server error (HTTP ${failure.status})${own ? `: ${own}` : ''}. ${failure.effectIfAnswerLost}; check before retrying`;
-				description = `${failure.effectIfAnswerLost}; check Alternative Payments before retrying, so it is not done twice. (${endpoint})`;
-			} else {
-				message = `Alternative Payments answered HTTP ${failure.status}${own ? `: ${own}` : ''}`;
-				description = failure.status >= 500 ? `The request was repeated and kept failing. Try again later. (${endpoint})` : `Unexpected answer. (${endpoint})`;
-			}
+			({ message, description } = otherStatusWords('Alternative Payments', failure, own));
 	}
-	const body = typeof failure.body === 'string' && failure.body.length > 300 ? `${failure.body.slice(0, 300)}…` : failure.body;
-	const error = new NodeApiError(node, { status: failure.status, endpoint, body } as JsonObject, {
-		message,
-		description,
-		httpCode: String(failure.status),
-		itemIndex: failure.itemIndex,
-	});
-	return keepMessage(error, message);
+	return statusError(node, failure, { message, description });
 }
 
 /** Whether n8n's error says that it could not mint a token (its wording, somewhere in the cause chain). */
@@ -139,7 +127,7 @@ export const ALTERNATIVE_PAYMENTS_PROFILE: ProviderProfile = {
 	rateLimitAdvice: 'Alternative Payments allows 5 requests a second for each API key, shared by every workflow that uses it.',
 	baseUrlAdvice: 'the environment (or the custom Base URL) in the Alternative Payments OAuth2 API credential should be the address the API answers on itself.',
 	account,
-	statusError,
+	statusError: statusErrorOf,
 	statusErrorsThrow: true,
 	credentialFailure,
 };

@@ -1,12 +1,11 @@
-import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, INode, NodeApiError } from 'n8n-workflow';
 
 import { isObjectArray, isObjectWithId, isPlainObject } from '../../shared/actions/shapes';
 import { checkBaseUrl } from '../../shared/http/baseUrl';
 import { readBearerToken } from '../../shared/http/bearerToken';
 import type { ProviderProfile } from '../../shared/http/client';
 import { ApiClient } from '../../shared/http/client';
-import { keepMessage } from '../../shared/http/errorChain';
+import { otherStatusWords, statusError } from '../../shared/http/statusError';
 import type { RatePolicy } from '../../shared/http/rateLimitBudget';
 import { RateLimitBudgets } from '../../shared/http/rateLimitBudget';
 import type { ApiBody, ApiContext, ApiFailure, ApiRequest, TransportSettings } from '../../shared/http/types';
@@ -59,10 +58,10 @@ function permissionFor(failure: ApiFailure): string {
 	return failure.method === 'GET' ? `${resource}.read` : `${noun} write`;
 }
 
-function statusError(node: INode, failure: ApiFailure): NodeApiError {
+function statusErrorOf(node: INode, failure: ApiFailure): NodeApiError {
 	const own = ownMessage(failure.body);
 	const endpoint = `${failure.method} ${failure.path}`;
-	const thing = RESOURCE_NAMES[failure.path.split('/')[1] ?? ''] ?? 'thing';
+	const thing = /\/items\/[^/]+$/.test(failure.path) ? 'line item' : (RESOURCE_NAMES[failure.path.split('/')[1] ?? ''] ?? 'thing');
 	let message: string;
 	let description: string;
 	switch (failure.status) {
@@ -90,22 +89,9 @@ function statusError(node: INode, failure: ApiFailure): NodeApiError {
 			description = `The token sends more than 250 requests a minute. Lower Max Concurrency or spread the work over time. (${endpoint})`;
 			break;
 		default:
-			if (failure.status >= 500 && failure.effectIfAnswerLost) {
-				message = `Paisr had a server error (HTTP ${failure.status})${own ? `: ${own}` : ''}. ${failure.effectIfAnswerLost}; check before retrying`;
-				description = `${failure.effectIfAnswerLost}; check Paisr before retrying, so it is not done twice. (${endpoint})`;
-			} else {
-				message = `Paisr answered HTTP ${failure.status}${own ? `: ${own}` : ''}`;
-				description = failure.status >= 500 ? `The request was repeated and kept failing. Try again later. (${endpoint})` : `Unexpected answer. (${endpoint})`;
-			}
+			({ message, description } = otherStatusWords('Paisr', failure, own));
 	}
-	const body = typeof failure.body === 'string' && failure.body.length > 300 ? `${failure.body.slice(0, 300)}…` : failure.body;
-	const error = new NodeApiError(node, { status: failure.status, endpoint, body } as JsonObject, {
-		message,
-		description,
-		httpCode: String(failure.status),
-		itemIndex: failure.itemIndex,
-	});
-	return keepMessage(error, message);
+	return statusError(node, failure, { message, description });
 }
 
 export const PAISR_PROFILE: ProviderProfile = {
@@ -117,7 +103,7 @@ export const PAISR_PROFILE: ProviderProfile = {
 	baseUrlAdvice: 'the environment (or the custom Base URL, with its /v2) in the Paisr API credential should be the address the API answers on itself.',
 	account,
 	refusal: (envelope: ApiBody) => (envelope.success === false ? (ownMessage(envelope) ?? 'no reason given') : undefined),
-	statusError,
+	statusError: statusErrorOf,
 };
 
 /** The kit's client, speaking to Paisr, with its `{success, data}` envelope unwrapped. */

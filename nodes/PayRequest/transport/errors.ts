@@ -1,6 +1,7 @@
-import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { INode, NodeApiError } from 'n8n-workflow';
 
+import type { ErrorWords } from '../../shared/http/statusError';
+import { otherStatusWords, statusError } from '../../shared/http/statusError';
 import type { ApiFailure, HttpMethod } from '../../shared/http/types';
 
 function asObject(value: unknown): Record<string, unknown> | undefined {
@@ -36,7 +37,7 @@ function isInvoicePath(path: string): boolean {
 	return /^\/v1\/invoices\/[^/]+(\/reminder)?$/.test(path) && !/\/(stats|overdue)$/.test(path);
 }
 
-function describe(failure: ApiFailure, own: string | undefined): { message: string; description: string } {
+function describe(failure: ApiFailure, own: string | undefined): ErrorWords {
 	const { status, method, path } = failure;
 	const endpoint = `${method} ${path}`;
 	switch (status) {
@@ -80,47 +81,10 @@ function describe(failure: ApiFailure, own: string | undefined): { message: stri
 				description: `The account sends more than PayRequest allows (60 requests a minute, short bursts to 100). Spread the work over time or lower Max Concurrency. (${endpoint})`,
 			};
 		default:
-			if (status >= 500 && failure.effectIfAnswerLost) {
-				// A write is never repeated after a 5xx: the server (or the one behind a proxy) may have acted.
-				return {
-					message: `PayRequest had a server error (HTTP ${status})${own ? `: ${own}` : ''}. ${failure.effectIfAnswerLost}; check before retrying`,
-					description: `${failure.effectIfAnswerLost}; check PayRequest before retrying, so it is not done twice. (${endpoint})`,
-				};
-			}
-			if (status >= 500) {
-				return {
-					message: `PayRequest had a server error (HTTP ${status})${own ? `: ${own}` : ''}`,
-					description: `The request was repeated and kept failing. Try again later. (${endpoint})`,
-				};
-			}
-			return {
-				message: `PayRequest answered HTTP ${status}${own ? `: ${own}` : ''}`,
-				description: `Unexpected answer. (${endpoint})`,
-			};
+			return otherStatusWords('PayRequest', failure, own);
 	}
 }
 
-/** A non-JSON body (a proxy's HTML page) is shown shortened, never as a wall of markup. */
-function bodyForContext(body: unknown): unknown {
-	if (typeof body !== 'string') return body;
-	return body.length > 300 ? `${body.slice(0, 300)}…` : body;
-}
-
 export function apiError(node: INode, failure: ApiFailure): NodeApiError {
-	const own = providerMessage(failure.body);
-	const { message, description } = describe(failure, own);
-	const response: JsonObject = {
-		status: failure.status,
-		endpoint: `${failure.method} ${failure.path}`,
-		body: bodyForContext(failure.body) as JsonObject,
-	};
-	const error = new NodeApiError(node, response, {
-		message,
-		description,
-		httpCode: String(failure.status),
-		itemIndex: failure.itemIndex,
-	});
-	// NodeApiError would swap a message naming an error code (a proxy's "connect ECONNREFUSED …") for a generic one.
-	error.message = message;
-	return error;
+	return statusError(node, failure, describe(failure, providerMessage(failure.body)));
 }
