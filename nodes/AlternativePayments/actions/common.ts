@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { readLocatorId } from '../../shared/actions/locator';
+import { idMode, listMode, readLocatorId } from '../../shared/actions/locator';
 import { optionsCollection as sharedOptionsCollection } from '../../shared/actions/options';
 
 const WORDING = { name: 'Alternative Payments', rateLimit: '5 requests a second' };
@@ -17,22 +17,7 @@ export const customerIdLocator: INodeProperties = {
 	default: { mode: 'list', value: '' },
 	required: true,
 	description: 'An existing Alternative Payments customer',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			placeholder: 'Select a customer…',
-			typeOptions: { searchListMethod: 'searchCustomers', searchable: true },
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'cus_2b7f…',
-			validation: [{ type: 'regex', properties: { regex: '^[A-Za-z0-9_-]{1,128}$', errorMessage: 'A customer ID is letters, digits, - and _' } }],
-		},
-	],
+	modes: [listMode('searchCustomers', 'Select a customer…'), idMode('cus_2b7f…', 'customer')],
 };
 
 export const invoiceIdLocator: INodeProperties = {
@@ -42,15 +27,7 @@ export const invoiceIdLocator: INodeProperties = {
 	default: { mode: 'id', value: '' },
 	required: true,
 	description: 'The invoice to work on, by its Alternative Payments ID (not its invoice number)',
-	modes: [
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'inv_2b7f…',
-			validation: [{ type: 'regex', properties: { regex: '^[A-Za-z0-9_-]{1,128}$', errorMessage: 'An invoice ID is letters, digits, - and _' } }],
-		},
-	],
+	modes: [idMode('inv_2b7f…', 'invoice')],
 };
 
 /** Reads an id from the locator; refuses what cannot be an id before any request. */

@@ -3,7 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { InputProblem } from '../../shared/actions/input';
 import { optionalText, readItemDescription, readItemMoney, readRawLineItems, readWholeQuantity, shown, toNumber } from '../../shared/actions/input';
-import { readLocatorId } from '../../shared/actions/locator';
+import { idMode, listMode, readLocatorId } from '../../shared/actions/locator';
 import { optionsCollection as sharedOptionsCollection } from '../../shared/actions/options';
 import { keepMessage } from '../../shared/http/errorChain';
 import type { ApiBody } from '../../shared/http/types';
@@ -23,14 +23,6 @@ export const CURRENCY_OPTIONS = [
 	{ name: 'USD', value: 'USD' },
 ];
 
-const idMode = (placeholder: string, label: string) => ({
-	displayName: 'By ID',
-	name: 'id',
-	type: 'string' as const,
-	placeholder,
-	validation: [{ type: 'regex' as const, properties: { regex: '^[A-Za-z0-9_-]{1,128}$', errorMessage: `A ${label} ID is letters, digits, - and _` } }],
-});
-
 export const invoiceIdLocator: INodeProperties = {
 	displayName: 'Invoice',
 	name: 'invoiceId',
@@ -38,25 +30,10 @@ export const invoiceIdLocator: INodeProperties = {
 	default: { mode: 'list', value: '' },
 	required: true,
 	description: 'The invoice to work on, by its Paisr ID (inv_…, not its number)',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			placeholder: 'Select an invoice…',
-			typeOptions: { searchListMethod: 'searchInvoices', searchable: true },
-		},
-		idMode('inv_123456', 'invoice'),
-	],
+	modes: [listMode('searchInvoices', 'Select an invoice…'), idMode('inv_123456', 'invoice')],
 };
 
-const customerListMode = {
-	displayName: 'From List',
-	name: 'list',
-	type: 'list' as const,
-	placeholder: 'Select a customer…',
-	typeOptions: { searchListMethod: 'searchCustomers', searchable: true },
-};
+const customerListMode = listMode('searchCustomers', 'Select a customer…');
 
 export const customerIdLocator: INodeProperties = {
 	displayName: 'Customer',

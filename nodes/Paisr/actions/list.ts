@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { readLimit, returnAllAndLimit } from '../../shared/actions/options';
+
 import type { InputProblem } from '../../shared/actions/input';
 import { toCalendarDate } from '../../shared/calendarDate';
 import { MAX_LIST } from '../transport';
@@ -68,4 +70,14 @@ export function warnIfCut(context: IExecuteFunctions, count: number, what: strin
 		message: `Paisr returned ${MAX_LIST} ${what}, the most one answer holds (item ${itemIndex}). There may be more: Paisr's lists have no paging. Narrow the list with Status, Customer ID or Currency.`,
 		location: 'outputPane',
 	});
+}
+
+/** Return All and Limit, where one answer holds at most 1,000. */
+export const listLimit: INodeProperties[] = returnAllAndLimit.map((property) => (property.name === 'limit' ? { ...property, typeOptions: { minValue: 1, maxValue: MAX_LIST } } : property));
+
+/** The item's Limit (undefined with Return All), at most what one answer holds. */
+export function readListLimit(context: IExecuteFunctions, itemIndex: number, problem: InputProblem): number | undefined {
+	const limit = readLimit(context, itemIndex);
+	if (limit !== undefined && limit > MAX_LIST) problem.fail('Limit', `must be at most ${MAX_LIST} (Paisr lists have no paging), not ${limit}`, 'Turn on Return All for the most one list gives.');
+	return limit;
 }

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodePropertyMode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 /** Ids as the providers make them: letters, digits, - and _ (inv_…, cus_…). */
@@ -20,4 +20,15 @@ export function readLocatorId(context: IExecuteFunctions, name: string, label: s
 		});
 	}
 	return text;
+}
+
+/** A resource locator's "From List" mode, searched by the node's list-search method. */
+export function listMode(searchListMethod: string, placeholder: string): INodePropertyMode {
+	return { displayName: 'From List', name: 'list', type: 'list' as const, placeholder, typeOptions: { searchListMethod, searchable: true } };
+}
+
+/** A resource locator's "By ID" mode, checked by the editor as the node checks it before sending. */
+export function idMode(placeholder: string, noun: string): INodePropertyMode {
+	const validation = [{ type: 'regex' as const, properties: { regex: ID_PATTERN.source, errorMessage: `A ${noun} ID is letters, digits, - and _` } }];
+	return { displayName: 'By ID', name: 'id', type: 'string' as const, placeholder, validation };
 }

@@ -2,14 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputProblem } from '../../../shared/actions/input';
-import { readLimit, returnAllAndLimit } from '../../../shared/actions/options';
 import type { PaisrClient } from '../../transport';
 import { MAX_LIST } from '../../transport';
 import { CURRENCY_OPTIONS, optionsCollection } from '../common';
-import { dateRangeFilters, INVOICE_RANGES, readDateRanges, warnIfCut } from '../list';
+import { dateRangeFilters, INVOICE_RANGES, listLimit, readDateRanges, readListLimit, warnIfCut } from '../list';
 
 const properties: INodeProperties[] = [
-	...returnAllAndLimit.map((property) => (property.name === 'limit' ? { ...property, typeOptions: { minValue: 1, maxValue: MAX_LIST } } : property)),
+	...listLimit,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -63,8 +62,7 @@ export const description = updateDisplayOptions({ show: { resource: ['invoice'],
 
 export async function execute(this: IExecuteFunctions, client: PaisrClient, itemIndex: number): Promise<INodeExecutionData[]> {
 	const problem: InputProblem = new InputProblem(this.getNode(), itemIndex);
-	const limit = readLimit(this, itemIndex);
-	if (limit !== undefined && limit > MAX_LIST) problem.fail('Limit', `must be at most ${MAX_LIST} (Paisr lists have no paging), not ${limit}`, 'Turn on Return All for the most one list gives.');
+	const limit = readListLimit(this, itemIndex, problem);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const ranges = readDateRanges(filters, problem, INVOICE_RANGES);
 	const qs: Record<string, string | number> = {};

@@ -2,14 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputProblem } from '../../../shared/actions/input';
-import { readLimit, returnAllAndLimit } from '../../../shared/actions/options';
 import type { PaisrClient } from '../../transport';
 import { MAX_LIST } from '../../transport';
 import { CURRENCY_OPTIONS, optionsCollection } from '../common';
-import { warnIfCut } from '../list';
+import { listLimit, readListLimit, warnIfCut } from '../list';
 
 const properties: INodeProperties[] = [
-	...returnAllAndLimit.map((property) => (property.name === 'limit' ? { ...property, typeOptions: { minValue: 1, maxValue: MAX_LIST } } : property)),
+	...listLimit,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -44,8 +43,7 @@ const FILTER_PARAMS: Record<string, string> = { invoiceId: 'resource_id', curren
 
 export async function execute(this: IExecuteFunctions, client: PaisrClient, itemIndex: number): Promise<INodeExecutionData[]> {
 	const problem: InputProblem = new InputProblem(this.getNode(), itemIndex);
-	const limit = readLimit(this, itemIndex);
-	if (limit !== undefined && limit > MAX_LIST) problem.fail('Limit', `must be at most ${MAX_LIST} (Paisr lists have no paging), not ${limit}`, 'Turn on Return All for the most one list gives.');
+	const limit = readListLimit(this, itemIndex, problem);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const qs: Record<string, string | number> = { limit: limit ?? MAX_LIST };
 	for (const [name, param] of Object.entries(FILTER_PARAMS)) {
