@@ -34,8 +34,10 @@ import { AlternativePaymentsOAuth2Api } from '../../credentials/AlternativePayme
 import { PaisrApi } from '../../credentials/PaisrApi.credentials';
 import { PayRequestApi } from '../../credentials/PayRequestApi.credentials';
 import { AlternativePayments } from '../../nodes/AlternativePayments/AlternativePayments.node';
+import { AlternativePaymentsOverdueTrigger } from '../../nodes/AlternativePayments/AlternativePaymentsOverdueTrigger.node';
 import { AlternativePaymentsTrigger } from '../../nodes/AlternativePayments/AlternativePaymentsTrigger.node';
 import { Paisr } from '../../nodes/Paisr/Paisr.node';
+import { PaisrOverdueTrigger } from '../../nodes/Paisr/PaisrOverdueTrigger.node';
 import { PaisrTrigger } from '../../nodes/Paisr/PaisrTrigger.node';
 import { PayRequest } from '../../nodes/PayRequest/PayRequest.node';
 
@@ -45,6 +47,8 @@ export const ALTERNATIVE_PAYMENTS_TRIGGER_TYPE = 'CUSTOM.alternativePaymentsTrig
 export const TRIGGER_TYPE = 'CUSTOM.payRequestTrigger';
 export const PAISR_TYPE = 'CUSTOM.paisr';
 export const PAISR_TRIGGER_TYPE = 'CUSTOM.paisrTrigger';
+export const ALTERNATIVE_PAYMENTS_OVERDUE_TRIGGER_TYPE = 'CUSTOM.alternativePaymentsOverdueTrigger';
+export const PAISR_OVERDUE_TRIGGER_TYPE = 'CUSTOM.paisrOverdueTrigger';
 const MANUAL_TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
 const ITEMS_TYPE = 'test.items';
 
@@ -155,6 +159,8 @@ class TestNodeTypes implements INodeTypes {
 			[ITEMS_TYPE]: new Items(),
 			[PAISR_TYPE]: new Paisr(),
 			[PAISR_TRIGGER_TYPE]: new PaisrTrigger(),
+			[ALTERNATIVE_PAYMENTS_OVERDUE_TRIGGER_TYPE]: new AlternativePaymentsOverdueTrigger(),
+			[PAISR_OVERDUE_TRIGGER_TYPE]: new PaisrOverdueTrigger(),
 			[CREDENTIAL_TEST_TYPE]: credentialTestNodeType(credentialTypes.payRequestApi),
 			[PAISR_CREDENTIAL_TEST_TYPE]: credentialTestNodeType(credentialTypes.paisrApi),
 		};
@@ -424,15 +430,27 @@ export class PollingWorkflow {
 
 	private readonly data: IWorkflowExecuteAdditionalData;
 
-	constructor(parameters: IDataObject, credential: TestCredential) {
+	/**
+	 * The PayRequest Trigger by default; another polling trigger with `nodeType` and the credential
+	 * it takes (`oauth2` for Alternative Payments, `paisr` for Paisr).
+	 */
+	constructor(
+		parameters: IDataObject,
+		credential: TestCredential | undefined,
+		other: { nodeType?: string; oauth2?: StoredOAuth2Credential; paisr?: StoredPaisrCredential } = {},
+	) {
 		this.node = {
 			id: 'trigger-under-test',
 			name: 'PayRequest Trigger',
-			type: TRIGGER_TYPE,
+			type: other.nodeType ?? TRIGGER_TYPE,
 			typeVersion: 1,
 			position: [0, 0],
 			parameters: parameters as INode['parameters'],
-			credentials: { payRequestApi: { id: 'cred-1', name: 'PayRequest test' } },
+			credentials: {
+				payRequestApi: { id: 'cred-1', name: 'PayRequest test' },
+				alternativePaymentsOAuth2Api: { id: 'cred-2', name: 'Alternative Payments test' },
+				paisrApi: { id: 'cred-3', name: 'Paisr test' },
+			},
 		};
 		this.workflow = new Workflow({
 			id: 'wf-poll-test',
@@ -443,7 +461,7 @@ export class PollingWorkflow {
 			staticData: {},
 			settings: { executionOrder: 'v1' },
 		});
-		this.data = additionalData(credential);
+		this.data = additionalData(credential, other.oauth2, other.paisr);
 	}
 
 	/** The user edits the trigger's parameters: the same workflow, so the same static data. */

@@ -4,12 +4,38 @@ import {
 	emptyOverdueState,
 	parseEscalationDays,
 	readOverdueState,
-	reconcileOverdue,
-	type OverdueEvent,
-	type OverdueInvoice,
+	reconcileOverdue as reconcileRecords,
 	type OverdueOptions,
 	type OverdueState,
 } from '../../nodes/shared/overdue/overdueBookkeeping';
+import type { OverdueRecord } from '../../nodes/shared/overdue/overdueBookkeeping';
+import { alternativePaymentsOverdueRecord } from '../../nodes/AlternativePayments/trigger/overdueRecord';
+import { paisrOverdueRecord } from '../../nodes/Paisr/trigger/overdueRecord';
+import { payRequestOverdueRecord } from '../../nodes/PayRequest/trigger/overdueRecord';
+
+/** An overdue invoice as PayRequest's overdue endpoint returns it (the scenarios below are written in its shape). */
+type OverdueInvoice = Record<string, unknown> & { id: unknown; due_date?: unknown; days_overdue?: unknown };
+type OverdueEvent = { kind: 'overdue' | 'escalation'; invoice: OverdueInvoice & { escalation_days?: number } };
+
+/**
+ * The bookkeeping as the PayRequest Trigger runs it: its invoices mapped onto records, and each
+ * event back to what the trigger emits (the invoice as it came, plus escalation_days).
+ */
+function reconcileOverdue(
+	previous: OverdueState,
+	fetched: OverdueInvoice[],
+	options: OverdueOptions,
+	now: Date,
+	mapping: (entry: unknown) => OverdueRecord = payRequestOverdueRecord,
+	complete = true,
+) {
+	const result = reconcileRecords(previous, fetched.map((invoice) => mapping(invoice)), options, now, { complete });
+	const events: OverdueEvent[] = result.events.map((event) => ({
+		kind: event.kind,
+		invoice: { ...(event.record.raw as OverdueInvoice), ...(event.escalationDays !== undefined ? { escalation_days: event.escalationDays } : {}) },
+	}));
+	return { ...result, events };
+}
 
 const NOW = new Date('2024-03-20T10:00:00Z');
 const MS_PER_DAY = 86_400_000;
@@ -644,7 +670,49 @@ describe('parseEscalationDays', () => {
  * implementation is checked against a plainly written reference model and against
  * invariants tracked per "episode" (a key staying in the overdue list across successful polls).
  */
-describe('property: polling sequences', () => {
+/**
+ * Each provider's invoice as its API gives it, for the same invoice of the property test: the
+ * provider's mapping must make the bookkeeping behave the same. Paisr's answers may be cut off.
+ */
+interface ProviderShape {
+	name: string;
+	mapping: (entry: unknown) => OverdueRecord;
+	render: (item: { id: string | number; dueDate: string; days: number; status: string; currency: string; customer: number }, withDays: boolean) => OverdueInvoice;
+	/** Its answers may be cut off (no paging): polls then drop some invoices and say so. */
+	truncates: boolean;
+}
+
+const PROVIDERS: ProviderShape[] = [
+	{
+		name: 'PayRequest',
+		mapping: payRequestOverdueRecord,
+		render: (item, withDays) => ({
+			id: item.id,
+			due_date: item.dueDate,
+			status: item.status,
+			currency: item.currency,
+			amount: 120,
+			customer: { id: item.customer },
+			...(withDays ? { days_overdue: item.days } : {}),
+		}),
+		truncates: false,
+	},
+	{
+		name: 'Alternative Payments',
+		mapping: alternativePaymentsOverdueRecord,
+		render: (item) => ({ id: item.id, due_date: item.dueDate, status: item.status, currency: item.currency, total: 120, customer_id: item.customer }),
+		truncates: false,
+	},
+	{
+		name: 'Paisr',
+		mapping: paisrOverdueRecord,
+		// A due time late in the day (UTC): the date as written is the due date, whatever the hour.
+		render: (item) => ({ id: item.id, due_at: `${item.dueDate}T18:30:00Z`, status: item.status, currency: item.currency, amount: { net_total: 120 }, customer: { id: item.customer } }),
+		truncates: true,
+	},
+];
+
+describe.each(PROVIDERS)('property: polling sequences, $name', (provider) => {
 	// Random worlds of 8 invoices whose due dates move, that are paid and fall due again, whose
 	// status flips between 'sent' and 'viewed', polled with filters and minimum days that the user
 	// edits between polls, and polls that fail (the trigger then keeps its state untouched).
@@ -673,6 +741,8 @@ describe('property: polling sequences', () => {
 				addGarbage: boolean;
 				duplicateFirst: boolean;
 				hour: number;
+				/** How many invoices a cut-off answer leaves out (Paisr only). */
+				cutOff: number;
 		  };
 
 	const idArb = fc.constantFrom(...UNIVERSE);
@@ -699,6 +769,7 @@ describe('property: polling sequences', () => {
 				addGarbage: fc.boolean(),
 				duplicateFirst: fc.boolean(),
 				hour: fc.integer({ min: 0, max: 23 }),
+				cutOff: provider.truncates ? fc.constantFrom(0, 0, 1, 2, 3) : fc.constant(0),
 			}),
 		},
 	);
@@ -718,7 +789,7 @@ describe('property: polling sequences', () => {
 		status: string;
 	}
 
-	test('exactly once per (invoice, due date) while overdue, under status flips, filter edits, due-date moves and failed polls; nothing missed; state bounded', () => {
+	test('exactly once per (invoice, due date) while overdue, under status flips, filter edits, due-date moves, failed polls and cut-off answers; nothing missed; state bounded', () => {
 		fc.assert(
 			fc.property(settingsArb, escalationArb, initialWorldArb, fc.array(stepArb, { minLength: 1, maxLength: 50 }), (initialSettings, escalationDays, initialWorld, steps) => {
 				let settings = initialSettings;
@@ -775,19 +846,15 @@ describe('property: polling sequences', () => {
 						observed.push({ key: String(id), dueDate: dayToDate(dueDay), days: today - dueDay, currency: currencyOf(id), status });
 					}
 					observed.sort((a, b) => b.days - a.days || Number(a.key) - Number(b.key));
-					const fetched: OverdueInvoice[] = observed.map((item) => {
-						const apiInvoice: OverdueInvoice = {
-							id: step.idsAsStrings ? item.key : Number(item.key),
-							due_date: item.dueDate,
-							status: item.status,
-							currency: item.currency,
-							amount: 120,
-							customer: { id: 100 + Number(item.key) },
-						};
-						if (!step.omitDaysOverdue) apiInvoice.days_overdue = item.days;
-						return apiInvoice;
-					});
-					if (step.duplicateFirst && fetched.length > 0) fetched.push({ ...fetched[0], days_overdue: 0 });
+					// A cut-off answer (Paisr's 1,000) leaves out the oldest it would have listed, and says it may be cut.
+					const cut = Math.min(step.cutOff, observed.length);
+					const complete = cut === 0;
+					const answered = observed.slice(cut);
+					const fetched: OverdueInvoice[] = answered.map((item) =>
+						provider.render({ ...item, id: step.idsAsStrings ? item.key : Number(item.key), customer: 100 + Number(item.key) }, !step.omitDaysOverdue),
+					);
+					// A repeat of the first entry later in the answer, with other days: the first one wins.
+					if (step.duplicateFirst && fetched.length > 0) fetched.push(provider.render({ ...answered[0], id: answered[0].key, days: 0, customer: 100 + Number(answered[0].key) }, true));
 					if (step.addGarbage) fetched.splice(Math.floor(fetched.length / 2), 0, { id: null, due_date: 'x' } as unknown as OverdueInvoice);
 
 					const options = buildOptions({
@@ -801,7 +868,7 @@ describe('property: polling sequences', () => {
 					const now = new Date(BASE_DAY + today * MS_PER_DAY + step.hour * 3_600_000);
 					const previous = readOverdueState(stored);
 					const previousSnapshot = JSON.stringify(previous);
-					const { events, next, skipped } = reconcileOverdue(previous, fetched, options, now);
+					const { events, next, skipped } = reconcileOverdue(previous, fetched, options, now, provider.mapping, complete);
 
 					// Pure, and the state survives n8n's JSON persistence.
 					expect(JSON.stringify(previous)).toBe(previousSnapshot);
@@ -810,9 +877,12 @@ describe('property: polling sequences', () => {
 					expect(skipped).toBe(step.addGarbage ? 1 : 0);
 
 					const observedByKey = new Map(observed.map((item) => [item.key, item]));
+					const answeredKeys = new Set(answered.map((item) => item.key));
 					const passes = (item: ObservedInvoice) => matches(settings.status, item.status) && matches(settings.currency, item.currency);
-					// Episodes end when the key leaves the list or its due date moves.
+					// Episodes end when the key leaves the list or its due date moves, as far as the answer can tell:
+					// missing from a cut-off answer ends nothing.
 					for (const [key, episode] of [...episodes]) {
+						if (!complete && !answeredKeys.has(key)) continue;
 						if (observedByKey.get(key)?.dueDate !== episode.dueDate) episodes.delete(key);
 					}
 
@@ -839,7 +909,7 @@ describe('property: polling sequences', () => {
 						}
 					}
 
-					for (const item of observed) {
+					for (const item of answered) {
 						const episode = episodes.get(item.key);
 						const eligible = passes(item) && item.days >= settings.minDaysOverdue;
 						if (eligible) {
@@ -850,7 +920,7 @@ describe('property: polling sequences', () => {
 					}
 					// Settled without an event: only as the backlog of a first poll, or of a filter change for
 					// what was already on the list, and only with Emit Existing off.
-					for (const item of observed) {
+					for (const item of answered) {
 						const wasSettled = previous.seen[item.key]?.settled === true && previous.seen[item.key]?.dueDate === item.dueDate;
 						const silentlySettled = next.seen[item.key]?.settled && !wasSettled && !eventKeys.includes(item.key);
 						if (silentlySettled) {
@@ -861,18 +931,20 @@ describe('property: polling sequences', () => {
 						if (next.seen[item.key]?.settled) episodes.get(item.key)!.settled = true;
 					}
 					// A key new to the list, let through, on a poll that is not the first: always an event.
-					for (const item of observed) {
+					for (const item of answered) {
 						const newToList = previousList.get(item.key) !== item.dueDate;
 						if (polledBefore && newToList && passes(item) && item.days >= settings.minDaysOverdue) expect(eventKeys).toContain(item.key);
 					}
 
-					// State: exactly the overdue list now, whatever the filters.
-					expect(Object.keys(next.seen).sort()).toEqual([...observedByKey.keys()].sort());
-					for (const key of Object.keys(next.seen)) expect(next.seen[key].dueDate).toBe(observedByKey.get(key)!.dueDate);
+					// State: exactly the overdue list now, whatever the filters; after a cut-off answer, plus what it could not see.
+					const answeredList = new Map(answered.map((item) => [item.key, item.dueDate]));
+					const expectedState = complete ? answeredList : new Map([...Object.entries(previous.seen).map(([key, entry]) => [key, entry.dueDate] as const), ...answeredList]);
+					expect(Object.keys(next.seen).sort()).toEqual([...expectedState.keys()].sort());
+					for (const key of Object.keys(next.seen)) expect(next.seen[key].dueDate).toBe(expectedState.get(key));
 
 					polledBefore = true;
 					previousGate = gate;
-					previousList = new Map(observed.map((item) => [item.key, item.dueDate]));
+					previousList = expectedState;
 				}
 			}),
 			{ numRuns: 2000 },

@@ -29,8 +29,10 @@ describe('package', () => {
 			'dist/nodes/PayRequest/PayRequestTrigger.node.js',
 			'dist/nodes/AlternativePayments/AlternativePayments.node.js',
 			'dist/nodes/AlternativePayments/AlternativePaymentsTrigger.node.js',
+			'dist/nodes/AlternativePayments/AlternativePaymentsOverdueTrigger.node.js',
 			'dist/nodes/Paisr/Paisr.node.js',
 			'dist/nodes/Paisr/PaisrTrigger.node.js',
+			'dist/nodes/Paisr/PaisrOverdueTrigger.node.js',
 		]);
 		for (const file of listed) {
 			expect(fs.existsSync(path.join(root, file))).toBe(true);
@@ -54,6 +56,8 @@ describe('package', () => {
 			['dist/nodes/AlternativePayments/AlternativePaymentsTrigger.node.json', 'n8n-nodes-invoicing.alternativePaymentsTrigger'],
 			['dist/nodes/Paisr/Paisr.node.json', 'n8n-nodes-invoicing.paisr'],
 			['dist/nodes/Paisr/PaisrTrigger.node.json', 'n8n-nodes-invoicing.paisrTrigger'],
+			['dist/nodes/AlternativePayments/AlternativePaymentsOverdueTrigger.node.json', 'n8n-nodes-invoicing.alternativePaymentsOverdueTrigger'],
+			['dist/nodes/Paisr/PaisrOverdueTrigger.node.json', 'n8n-nodes-invoicing.paisrOverdueTrigger'],
 		]) {
 			const codex = JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
 			expect(codex).toMatchObject({ node: type, categories: ['Finance & Accounting'] });
@@ -127,7 +131,7 @@ describe('package', () => {
 		['AlternativePayments', /invoices and customers, .* start a workflow on its webhook events/i],
 		['Paisr', /invoices and customers, .* start a workflow on signed Paisr events/i],
 	])("the node panel's one merged %s entry says what the package does for it, whichever node's text n8n shows", (folder, words) => {
-		const descriptions = packageJson.n8n.nodes.filter((file: string) => file.includes(`/${folder}/`)).map((file: string) => {
+		const descriptions = packageJson.n8n.nodes.filter((file: string) => file.includes(`/${folder}/`) && !file.includes('Overdue')).map((file: string) => {
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
 			const instance = new (Object.values(require(path.join(root, file)) as Record<string, new () => { description: { description: string } }>)[0])();
 			return instance.description.description;

@@ -2,9 +2,10 @@
  * Bookkeeping for a polling trigger that emits newly overdue invoices, whatever the provider.
  *
  * Pure on purpose (no n8n imports, no clock, no I/O): the trigger node fetches the provider's
- * overdue invoices (PayRequest: GET /v1/invoices/overdue), in the shape below, passes the list
- * here with the state it kept from the previous poll, emits the returned events and stores `next`
- * in its static data. Keeping the rules here lets them be tested exhaustively without n8n.
+ * overdue invoices (PayRequest: GET /v1/invoices/overdue), maps each onto the provider-neutral
+ * record below, passes the list here with the state it kept from the previous poll, emits the
+ * returned events and stores `next` in its static data. Keeping the rules here lets them be
+ * tested exhaustively without n8n, for every provider's mapping.
  *
  * Rules in short:
  * - An overdue event's key is (invoice id, due date). It is emitted once while the
@@ -18,17 +19,33 @@
  *   Existing is on. Keys new to the list are emitted as usual.
  * - State holds only the invoices on the overdue list now, so it never grows with
  *   history, and it stays plain JSON.
+ * - An answer that may be cut off (a provider without paging that returned its maximum) proves
+ *   nothing about the invoices missing from it: they are kept as they were, not taken as paid,
+ *   so none of them is emitted twice when it shows up again.
  */
 
-export interface OverdueInvoice {
-	id: number | string;
-	due_date: string;
-	days_overdue?: number;
-	status?: string;
-	currency?: string;
-	amount?: number | string;
-	customer?: { id?: number | string; [k: string]: unknown } | null;
-	[k: string]: unknown;
+/**
+ * One overdue invoice, whatever the provider: what the rules and filters read, and the provider's
+ * invoice as it came (`raw`), which is what the trigger emits. Values are taken as the provider
+ * gave them and checked here: an entry without a usable id or due date is skipped.
+ */
+export interface OverdueRecord {
+	/** Numbers or strings ('12', 12 and '012' are the same invoice). */
+	id: unknown;
+	/** 'YYYY-MM-DD', or a date-time whose date part (as written) is the due date. */
+	dueDate: unknown;
+	/** The provider's own count when it gives one; else whole UTC days from the due date. */
+	daysOverdue?: unknown;
+	amount?: unknown;
+	currency?: unknown;
+	customerId?: unknown;
+	status?: unknown;
+	raw: Record<string, unknown>;
+}
+
+/** A provider's invoice entry as an object to map from; anything else (null, a list) maps to an entry without id or due date, which is skipped. */
+export function entryObject(entry: unknown): Record<string, unknown> {
+	return isPlainObject(entry) ? entry : {};
 }
 
 export interface OverdueOptions {
@@ -52,7 +69,9 @@ export interface OverdueState {
 
 export type OverdueEvent = {
 	kind: 'overdue' | 'escalation';
-	invoice: OverdueInvoice & { escalation_days?: number };
+	record: OverdueRecord;
+	/** For an escalation: the mark it passed. */
+	escalationDays?: number;
 };
 
 type SeenEntry = OverdueState['seen'][string];
@@ -107,9 +126,10 @@ export function readOverdueState(stored: unknown): OverdueState {
  */
 export function reconcileOverdue(
 	previous: OverdueState,
-	fetched: OverdueInvoice[],
+	fetched: OverdueRecord[],
 	options: OverdueOptions,
 	now: Date,
+	answer: { complete: boolean } = { complete: true },
 ): { events: OverdueEvent[]; next: OverdueState; skipped: number } {
 	const gate = gateOf(options);
 	const isFirstPoll = !previous.initialized;
@@ -125,7 +145,7 @@ export function reconcileOverdue(
 
 	for (const invoice of Array.isArray(fetched) ? fetched : []) {
 		const invoiceKey = isPlainObject(invoice) ? normalizeInvoiceId(invoice.id) : undefined;
-		const dueDate = isPlainObject(invoice) ? normalizeDueDate(invoice.due_date) : undefined;
+		const dueDate = isPlainObject(invoice) ? normalizeDueDate(invoice.dueDate) : undefined;
 		if (invoiceKey === undefined || dueDate === undefined) {
 			skipped++;
 			continue;
@@ -148,7 +168,7 @@ export function reconcileOverdue(
 			const doneMarks = new Set(known.marks);
 			const newMarks = crossedMarks.filter((mark) => !doneMarks.has(mark));
 			if (newMarks.length > 0) {
-				events.push({ kind: 'escalation', invoice: { ...invoice, escalation_days: newMarks[newMarks.length - 1] } });
+				events.push({ kind: 'escalation', record: invoice, escalationDays: newMarks[newMarks.length - 1] });
 			}
 			nextSeen.set(invoiceKey, { dueDate, settled: true, marks: sortedPositiveIntegers([...known.marks, ...crossedMarks]) });
 			continue;
@@ -163,12 +183,16 @@ export function reconcileOverdue(
 		// The backlog that a first poll, or a change of filters, newly lets through is recorded; new keys are events.
 		const isBacklog = isFirstPoll || (gateChanged && sameKey);
 		if (!isBacklog || options.emitExisting) {
-			events.push({ kind: 'overdue', invoice: { ...invoice } });
+			events.push({ kind: 'overdue', record: invoice });
 		}
 		// Marks already passed are settled with it: one event per invoice, no backlog of escalations.
 		nextSeen.set(invoiceKey, { dueDate, settled: true, marks: crossedMarks });
 	}
 
+	if (!answer.complete) {
+		// Missing from a cut-off answer is not proof of anything: keep what was known.
+		for (const [invoiceKey, entry] of Object.entries(previous.seen)) if (!nextSeen.has(invoiceKey)) nextSeen.set(invoiceKey, entry);
+	}
 	return { events, next: { version: 2, initialized: true, gate, seen: toRecord(nextSeen) }, skipped };
 }
 
@@ -192,7 +216,7 @@ export function parseEscalationDays(text: string): number[] {
 	return sortedPositiveIntegers(days);
 }
 
-function buildFilter(filters: OverdueOptions['filters'] | undefined): (invoice: OverdueInvoice) => boolean {
+function buildFilter(filters: OverdueOptions['filters'] | undefined): (invoice: OverdueRecord) => boolean {
 	const statuses = new Set((filters?.status ?? []).map(normalizeLabel).filter(isNonEmpty));
 	const currencies = new Set((filters?.currency ?? []).map(normalizeLabel).filter(isNonEmpty));
 	const minAmount = typeof filters?.minAmount === 'number' && Number.isFinite(filters.minAmount) ? filters.minAmount : undefined;
@@ -205,17 +229,14 @@ function buildFilter(filters: OverdueOptions['filters'] | undefined): (invoice: 
 			const amount = parseNumber(invoice.amount);
 			if (amount === undefined || amount < minAmount) return false;
 		}
-		if (customerId !== undefined) {
-			const customer = isPlainObject(invoice.customer) ? invoice.customer : undefined;
-			if (normalizeInvoiceId(customer?.id) !== customerId) return false;
-		}
+		if (customerId !== undefined && normalizeInvoiceId(invoice.customerId) !== customerId) return false;
 		return true;
 	};
 }
 
-/** Uses the API's days_overdue when present, else whole UTC days between due date and `now`. */
-function readDaysOverdue(invoice: OverdueInvoice, dueDate: string, now: Date): number {
-	const reported = parseNumber(invoice.days_overdue);
+/** Uses the provider's days overdue when it gives them, else whole UTC days between due date and `now`. */
+function readDaysOverdue(invoice: OverdueRecord, dueDate: string, now: Date): number {
+	const reported = parseNumber(invoice.daysOverdue);
 	if (reported !== undefined) return reported;
 	const [year, month, day] = dueDate.split('-').map(Number);
 	const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());

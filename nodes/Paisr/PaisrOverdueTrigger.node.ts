@@ -1,0 +1,45 @@
+import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { FIRST_POLL_NOTICE, overdueTriggerOptions, pollOverdue, readOverdueTriggerOptions } from '../shared/overdue/overduePoll';
+import { MAX_LIST, PaisrClient } from './transport';
+import { isPastDue, paisrOverdueRecord } from './trigger/overdueRecord';
+
+export class PaisrOverdueTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Paisr Overdue Trigger',
+		name: 'paisrOverdueTrigger',
+		icon: { light: 'file:../../icons/paisr.svg', dark: 'file:../../icons/paisr.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"Invoice Became Overdue"}}',
+		description: 'Starts the workflow when a Paisr invoice becomes overdue (each invoice and due date once)',
+		defaults: { name: 'Paisr Overdue Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'paisrApi', required: true }],
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-invoicing#overdue-triggers',
+		properties: [
+			FIRST_POLL_NOTICE,
+			{
+				displayName:
+					'Paisr lists have no paging: one poll reads at most 1,000 unpaid invoices. When it gets 1,000, the ones missing from that answer are kept as they were (not taken as paid), and each emitted item carries listMayBeCutOff.',
+				name: 'listNotice',
+				type: 'notice',
+				default: '',
+			},
+			overdueTriggerOptions('Paisr', []),
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const options = readOverdueTriggerOptions(this);
+		const client = new PaisrClient(this, options.transport);
+		return await pollOverdue(this, 'Paisr', options, async () => {
+			const unpaid = await client.list({ method: 'GET', path: '/invoices', qs: { status: 'unpaid', limit: MAX_LIST } }, 'invoices');
+			const now = new Date();
+			return { records: unpaid.filter((invoice) => isPastDue(invoice, now)).map(paisrOverdueRecord), complete: unpaid.length < MAX_LIST };
+		});
+	}
+}

@@ -1,0 +1,194 @@
+import type { IDataObject, INodeExecutionData, INodeProperties, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { TransportSettings } from '../http/types';
+import type { OverdueEvent, OverdueOptions, OverdueRecord } from './overdueBookkeeping';
+import { parseEscalationDays, readOverdueState, reconcileOverdue } from './overdueBookkeeping';
+
+/** Where each overdue trigger keeps its bookkeeping in the workflow's static data. */
+const STATE_KEY = 'overdueInvoices';
+
+/**
+ * n8n's scheduler gives up on a poll after about 45 s (n8n 2.x): a whole poll, requests, repeats
+ * and rate-limit waits together, ends within Timeout + Max Wait (35 s by default).
+ */
+const POLL_DEFAULTS = { timeoutSeconds: 15, maxWaitSeconds: 20 };
+
+/** What one poll of an overdue trigger fetched: the provider's overdue invoices as records, and whether that answer can be cut off. */
+export interface OverdueAnswer {
+	records: OverdueRecord[];
+	/** False when the provider returned its maximum without paging: invoices missing from it are unknown, not paid. */
+	complete: boolean;
+}
+
+export type OverdueTriggerOptions = OverdueOptions & { transport: TransportSettings };
+
+export const FIRST_POLL_NOTICE: INodeProperties = {
+	displayName:
+		'On its first poll after activation the trigger only records the invoices already overdue, so turning the workflow on does not process the whole backlog. Turn on "Emit Existing" to get them too.',
+	name: 'firstPollNotice',
+	type: 'notice',
+	default: '',
+};
+
+/**
+ * The options every overdue trigger has, in the editor's alphabetical order, with the provider's
+ * own filters (a status list, closed statuses) among them.
+ */
+export function overdueTriggerOptions(provider: string, ownFilters: INodeProperties[]): INodeProperties {
+	const options: INodeProperties[] = [
+		{ displayName: 'Currency', name: 'currency', type: 'string', default: '', placeholder: 'EUR, USD', description: 'Only invoices in one of these currencies (comma-separated)' },
+		{ displayName: 'Customer ID', name: 'customerId', type: 'string', default: '', description: 'Only invoices of this customer' },
+		{
+			displayName: 'Emit Existing',
+			name: 'emitExisting',
+			type: 'boolean',
+			default: false,
+			description: 'Whether the first poll after activation also emits the invoices that are already overdue. Off: it only records them.',
+		},
+		{
+			displayName: 'Escalation Days',
+			name: 'escalationDays',
+			type: 'string',
+			default: '',
+			placeholder: '7, 14, 30',
+			description: 'Emit the invoice again each time it passes one of these numbers of days overdue, each once, with escalation_days set to the mark',
+		},
+		{
+			displayName: 'Max Wait',
+			name: 'maxWaitSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 20,
+			description: `Seconds one poll may wait in all for ${provider}'s rate limit. A whole poll ends within Timeout + Max Wait: one that would take longer fails, saves nothing, and the next poll emits what it missed. Keep the two together under 45 s, n8n's limit for a poll.`,
+		},
+		{ displayName: 'Min Amount', name: 'minAmount', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'Only invoices of at least this amount' },
+		{
+			displayName: 'Min Days Overdue',
+			name: 'minDaysOverdue',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0,
+			description: 'An invoice counts as newly overdue when it first shows up at least this many days overdue',
+		},
+		{
+			displayName: 'Timeout',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 15,
+			description: `Seconds to wait for ${provider} to answer before the poll fails. A failed poll saves nothing; the next one emits what it missed.`,
+		},
+		...ownFilters,
+	];
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: options.sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
+/** A comma-separated option (or a multi-select) as a list of non-empty entries. */
+export function optionList(value: unknown): string[] {
+	return (Array.isArray(value) ? value : String(value ?? '').split(','))
+		.map((entry) => String(entry).trim())
+		.filter((entry) => entry !== '');
+}
+
+/** The trigger's options, checked: an error naming the field otherwise. */
+export function readOverdueTriggerOptions(context: IPollFunctions): OverdueTriggerOptions {
+	const options = context.getNodeParameter('options', {}) as IDataObject;
+	const fail = (field: string, problem: string): never => {
+		throw new NodeOperationError(context.getNode(), `${field}: ${problem}`);
+	};
+	const number = (value: unknown, field: string, fallback: number | undefined) => {
+		if (value === undefined || value === null || value === '') return fallback;
+		const parsed = typeof value === 'number' ? value : Number(value);
+		return Number.isFinite(parsed) && parsed >= 0 ? parsed : fail(field, `must be a number of 0 or more, not "${String(value)}"`);
+	};
+	let escalationDays: number[] = [];
+	try {
+		escalationDays = parseEscalationDays(String(options.escalationDays ?? ''));
+	} catch (error) {
+		fail('Escalation Days', (error as Error).message);
+	}
+	const customerId = String(options.customerId ?? '').trim();
+	// 0, the field's default, means no minimum: it must not drop invoices that carry no amount.
+	const minAmount = number(options.minAmount, 'Min Amount', undefined);
+	const timeoutSeconds = number(options.timeout, 'Timeout', POLL_DEFAULTS.timeoutSeconds) ?? POLL_DEFAULTS.timeoutSeconds;
+	if (timeoutSeconds < 1) fail('Timeout', `must be at least 1 second, not ${timeoutSeconds}`);
+	const maxWaitSeconds = number(options.maxWaitSeconds, 'Max Wait', POLL_DEFAULTS.maxWaitSeconds) ?? POLL_DEFAULTS.maxWaitSeconds;
+	return {
+		transport: { timeoutSeconds, maxWaitSeconds, wholeRunSeconds: timeoutSeconds + maxWaitSeconds },
+		emitExisting: options.emitExisting === true,
+		minDaysOverdue: number(options.minDaysOverdue, 'Min Days Overdue', 0) ?? 0,
+		escalationDays,
+		filters: {
+			status: optionList(options.status),
+			currency: optionList(options.currency),
+			minAmount: minAmount === undefined || minAmount <= 0 ? undefined : minAmount,
+			customerId: customerId === '' ? undefined : customerId,
+		},
+	};
+}
+
+/** What the trigger emits for an event: the provider's invoice as it came, the event, and the mark an escalation passed. */
+export function overdueItem(event: OverdueEvent, extra: IDataObject = {}): INodeExecutionData {
+	return {
+		json: {
+			...(event.record.raw as IDataObject),
+			...(event.escalationDays !== undefined ? { escalation_days: event.escalationDays } : {}),
+			...extra,
+			// `event` tells the two kinds apart in one workflow (a Switch on it, for example).
+			event: event.kind === 'escalation' ? 'invoiceEscalated' : 'invoiceOverdue',
+		},
+	};
+}
+
+/**
+ * One poll of an overdue trigger, whatever the provider: in the editor (manual mode) a sample,
+ * the most overdue invoice, leaving the saved state alone; when active, the events since the last
+ * poll, with the state saved only once the fetch succeeded (a failed poll saves nothing).
+ */
+export async function pollOverdue(
+	context: IPollFunctions,
+	provider: string,
+	options: OverdueTriggerOptions,
+	fetchOverdue: () => Promise<OverdueAnswer>,
+): Promise<INodeExecutionData[][] | null> {
+	const answer = await fetchOverdue();
+	const now = new Date();
+	// Where the answer may be cut off, every item says so: n8n gives a poll no execution hints.
+	const extra: IDataObject = answer.complete ? {} : { listMayBeCutOff: true };
+	if (!answer.complete) {
+		context.logger.warn(`${provider} returned the most one answer holds: invoices missing from it are kept as they were, not taken as paid`);
+	}
+	if (context.getMode() === 'manual') {
+		const { events } = reconcileOverdue(readOverdueState(undefined), answer.records, { ...options, emitExisting: true }, now);
+		const sample = events.map((event) => overdueItem(event, extra)).sort((a, b) => daysOf(b) - daysOf(a))[0];
+		if (!sample) {
+			throw new NodeOperationError(context.getNode(), `No overdue invoice in ${provider} matches this trigger right now`, {
+				description: 'There is nothing to show as a sample. Check the filters in Options, or wait until an invoice is overdue.',
+			});
+		}
+		return [[sample]];
+	}
+	const staticData = context.getWorkflowStaticData('node');
+	const previous = readOverdueState(staticData[STATE_KEY]);
+	const { events, next } = reconcileOverdue(previous, answer.records, options, now, answer);
+	staticData[STATE_KEY] = next as unknown as IDataObject;
+	if (events.length === 0) return null;
+	return [events.map((event) => overdueItem(event, extra))];
+}
+
+/** The sample is the most overdue invoice: by the provider's days overdue, else by the earliest due date. */
+function daysOf(item: INodeExecutionData): number {
+	const json = item.json as IDataObject;
+	const days = Number(json.days_overdue);
+	if (Number.isFinite(days)) return days;
+	const due = Date.parse(String(json.due_date ?? json.due_at ?? ''));
+	return Number.isFinite(due) ? -due / 86_400_000 : 0;
+}
