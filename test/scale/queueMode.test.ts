@@ -1,7 +1,8 @@
 // Scale-out: n8n 2.41 in queue mode (PostgreSQL and Redis from Debian's packages on loopback, one
 // main and two workers), the packed package installed into every n8n. The example workflows run on
-// the workers, and the PayRequest Trigger, polled on the main only, starts exactly one execution per
-// newly overdue invoice across the whole instance.
+// the workers, and the PayRequest Trigger and the Paisr Overdue Trigger, polled on the main only,
+// start exactly one execution per newly overdue invoice across the whole instance.
+import { PaisrEmulator } from '../emulator/PaisrEmulator';
 import { PayRequestEmulator, type RecordedRequest } from '../emulator/PayRequestEmulator';
 import { allExecutions, CREDENTIAL_TYPE, expectExecutionCount, FIXED_ITEMS_INVOICE, harnessLog, importWorkflow, nodeItems, readWorkflow, waitFor } from '../e2e/harness/e2e';
 import type { N8nInstance, WorkflowRunResult } from '../e2e/harness/n8nInstance';
@@ -45,6 +46,9 @@ describe('n8n in queue mode: PostgreSQL, Redis, one main and two workers', () =>
 	let dunning: PayRequestEmulator;
 	let ledgerCredential: { id: string; name: string };
 	let dunningCredential: { id: string; name: string };
+	/** The Paisr account its overdue trigger watches (real time: what is past its due time is overdue). */
+	let paisr: PaisrEmulator;
+	let paisrCredential: { id: string; name: string };
 
 	const requestLine = (request: RecordedRequest) => `${request.method} ${request.path} ${request.status}`;
 
@@ -80,7 +84,9 @@ describe('n8n in queue mode: PostgreSQL, Redis, one main and two workers', () =>
 		invoice(1003, 501, '2025-03-08', 'viewed'); // overdue from 9 March
 		invoice(1004, 502, '2025-02-01', 'paid'); // past due but paid: never overdue
 		invoice(1005, 501, '2025-04-30'); // not due during the test
-		const [ledgerUrl, dunningUrl] = await Promise.all([ledger.listen(), dunning.listen()]);
+		paisr = new PaisrEmulator({ now: new Date().toISOString(), seed: { customers: 1, invoices: 0 } });
+		paisr.addInvoice({ id: 'inv_backlog', due_at: new Date(Date.now() - 5 * 86_400_000).toISOString() });
+		const [ledgerUrl, dunningUrl, paisrUrl] = await Promise.all([ledger.listen(), dunning.listen(), paisr.listen()]);
 
 		const started = Date.now();
 		// Concurrency 1: a worker busy with one run leaves the next to the other (the load-sharing test).
@@ -96,11 +102,13 @@ describe('n8n in queue mode: PostgreSQL, Redis, one main and two workers', () =>
 		ledgerCredential = { id: ledgerId, name: 'PayRequest ledger' };
 		const dunningId = (await main.createCredential('PayRequest dunning', CREDENTIAL_TYPE, { accessToken: READ_WRITE_TOKEN, baseUrl: dunningUrl })).id;
 		dunningCredential = { id: dunningId, name: 'PayRequest dunning' };
+		const paisrId = (await main.createCredentialAsEditor('Paisr sandbox', 'paisrApi', { environment: 'custom', baseUrl: paisrUrl, accessToken: 'paisr-full' })).id;
+		paisrCredential = { id: paisrId, name: 'Paisr sandbox' };
 	}, SETUP_TIMEOUT_MS);
 
 	afterAll(async () => {
 		await cluster?.stop();
-		await Promise.all([ledger?.close(), dunning?.close()]);
+		await Promise.all([ledger?.close(), dunning?.close(), paisr?.close()]);
 	});
 
 	it('the main serves the package and both workers report ready (database and Redis connected)', async () => {
@@ -247,11 +255,52 @@ describe('n8n in queue mode: PostgreSQL, Redis, one main and two workers', () =>
 		});
 	});
 
+	describe('the Paisr Overdue Trigger, polled on the main', () => {
+		let workflowId: string;
+		const paisrPolls = () => paisr.requests.filter((request) => request.path === '/v2/invoices' && request.status === 200).length;
+		const activateAndPoll = async () => {
+			const before = paisrPolls();
+			await main.activate(workflowId);
+			await waitFor('a Paisr poll', () => (paisrPolls() > before ? true : undefined), 30_000);
+		};
+
+		it('activation records the backlog; a newly overdue invoice starts exactly one execution, on a worker; a reactivation none', async () => {
+			({ id: workflowId } = await main.createWorkflow({
+				name: 'Paisr overdue in queue mode',
+				nodes: [
+					{
+						id: 'paisr-overdue',
+						name: 'Paisr Overdue',
+						type: 'n8n-nodes-invoicing.paisrOverdueTrigger',
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: { pollTimes: { item: [{ mode: 'custom', cronExpression: '0 0 0 1 1 *' }] }, options: {} },
+						credentials: { paisrApi: paisrCredential },
+					},
+				],
+				connections: {},
+				settings: { executionOrder: 'v1' },
+			}));
+			await activateAndPoll();
+			await expectExecutionCount(main, workflowId, 0);
+			paisr.addInvoice({ id: 'inv_new', due_at: new Date(Date.now() - 3_600_000).toISOString() });
+			await main.deactivate(workflowId);
+			await activateAndPoll();
+			const executions = await expectExecutionCount(main, workflowId, 1);
+			expect(nodeItems(executions[0], 'Paisr Overdue').map((item) => [item.id, item.event])).toEqual([['inv_new', 'invoiceOverdue']]);
+			await expectRanOnOneWorker(String(executions[0].id));
+			await main.deactivate(workflowId);
+			await activateAndPoll();
+			await expectExecutionCount(main, workflowId, 1);
+			await main.deactivate(workflowId);
+		});
+	});
+
 	it('every execution ran exactly once, on a worker, and succeeded; both workers took part', async () => {
 		const workflows = await main.api<{ data: Array<{ id: string }> }>('GET', '/workflows');
 		const executions = (await Promise.all(workflows.data.map(async (workflow) => await allExecutions(main, workflow.id)))).flat();
-		// Five manual runs above, two trigger executions.
-		expect(executions.map((execution) => execution.mode).sort()).toEqual(['manual', 'manual', 'manual', 'manual', 'manual', 'trigger', 'trigger']);
+		// Five manual runs above, two PayRequest trigger executions and one of the Paisr Overdue Trigger.
+		expect(executions.map((execution) => execution.mode).sort()).toEqual(['manual', 'manual', 'manual', 'manual', 'manual', 'trigger', 'trigger', 'trigger']);
 		expect(executions.map((execution) => execution.status)).toEqual(executions.map(() => 'success'));
 		const ids = executions.map((execution) => String(execution.id)).sort();
 		const perWorker = cluster.workers.map((worker) => cluster.workerExecutions(worker));
