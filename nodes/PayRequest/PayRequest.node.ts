@@ -13,7 +13,7 @@ export class PayRequest implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'List, create and chase PayRequest invoices, and start a workflow when one becomes overdue',
+		description: 'List, create and chase PayRequest invoices, and start a workflow when one becomes overdue, is created or is paid',
 		defaults: { name: 'PayRequest' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { isObjectArray } from './actions/invoice/common';
 import { statusOptions } from './actions/invoice/filters';
 import { PayRequestClient } from './transport';
+import { changeOptions, pollChanges } from './trigger/changePoll';
 import { payRequestOverdueRecord } from './trigger/overdueRecord';
 import { FIRST_POLL_NOTICE, overdueTriggerOptions, pollOverdue, readOverdueTriggerOptions } from '../shared/overdue/overduePoll';
 
@@ -14,9 +15,9 @@ export class PayRequestTrigger implements INodeType {
 		icon: { light: 'file:../../icons/payrequest.svg', dark: 'file:../../icons/payrequest.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"Invoice Became Overdue"}}',
+		subtitle: '={{ {"invoiceOverdue": "Invoice Became Overdue", "invoiceCreated": "Invoice Created", "invoicePaid": "Invoice Paid"}[$parameter["event"]] }}',
 		// n8n's node panel merges this with the PayRequest node into one entry and shows this text: say what the package does.
-		description: 'List, create and chase PayRequest invoices, and start a workflow when one becomes overdue',
+		description: 'List, create and chase PayRequest invoices, and start a workflow when one becomes overdue, is created or is paid',
 		defaults: { name: 'PayRequest Trigger' },
 		polling: true,
 		inputs: [],
@@ -36,10 +37,30 @@ export class PayRequestTrigger implements INodeType {
 						value: 'invoiceOverdue',
 						description: 'An invoice passed its due date unpaid (each invoice and due date once)',
 					},
+					{
+						name: 'Invoice Created',
+						value: 'invoiceCreated',
+						description: 'An invoice was created (each invoice once)',
+					},
+					{
+						name: 'Invoice Paid',
+						value: 'invoicePaid',
+						description: 'An invoice became paid (once per change to paid)',
+					},
 				],
 				default: 'invoiceOverdue',
 			},
-			overdueTriggerOptions('PayRequest', [
+			{
+				displayName:
+					"PayRequest sends no events and its list has no date filter: each poll reads PayRequest's statistics (one request), and reads the invoice list only when its counts moved, or once per Reconcile Every. A long list is read over several polls.",
+				name: 'changeNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { event: ['invoiceCreated', 'invoicePaid'] } },
+			},
+			changeOptions,
+			{
+				...overdueTriggerOptions('PayRequest', [
 				{
 					displayName: 'Status',
 					name: 'status',
@@ -48,13 +69,18 @@ export class PayRequestTrigger implements INodeType {
 					default: [],
 					description: 'Only invoices in one of these statuses',
 				},
-			]),
+				]),
+				displayOptions: { show: { event: ['invoiceOverdue'] } },
+			},
 		],
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		// Timeout and Max Wait (and, for overdue events, the rest) from whichever Options the event shows.
 		const options = readOverdueTriggerOptions(this);
 		const client = new PayRequestClient(this, options.transport);
+		const event = this.getNodeParameter('event', 'invoiceOverdue') as string;
+		if (event === 'invoiceCreated' || event === 'invoicePaid') return await pollChanges(this, client, event);
 		return await pollOverdue(this, 'PayRequest', options, async () => {
 			// One request: the overdue endpoint lists every overdue invoice, without paging.
 			const request = { method: 'GET' as const, path: '/v1/invoices/overdue' };
