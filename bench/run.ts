@@ -17,12 +17,14 @@ process.env.N8N_LOG_LEVEL = 'silent';
 const returnAll = require('./returnAll') as typeof import('./returnAll');
 const triggerPoll = require('./triggerPoll') as typeof import('./triggerPoll');
 const altPayments = require('./altPayments') as typeof import('./altPayments');
+const triggerCost = require('./triggerCost') as typeof import('./triggerCost');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 type ReturnAllReport = import('./returnAll').ReturnAllReport;
 type RateLimitedReport = import('./returnAll').RateLimitedReport;
 type TriggerPollResult = import('./triggerPoll').TriggerPollResult;
 type AltPaymentsReport = import('./altPayments').AltPaymentsReport;
+type CostRow = import('./triggerCost').CostRow;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const megabytes = (mb: number) => `${mb.toFixed(1)} MB`;
@@ -107,6 +109,19 @@ function triggerSection(result: TriggerPollResult): string[] {
 	];
 }
 
+function triggerCostSection(rows: CostRow[]): string[] {
+	return [
+		'## Requests per poll of each polling trigger, 10,000 invoices in the account (bench/triggerCost.ts)',
+		'',
+		"Through n8n-core's poll path against each emulator, rate limits off (this counts requests). Where a situation takes several polls (a scan of the whole list is read 40 pages a poll), the requests are their sum.",
+		'',
+		'| Trigger | Situation | Polls | Requests | Events |',
+		'| --- | --- | ---: | ---: | ---: |',
+		...rows.map((row) => `| ${row.trigger} | ${row.situation} | ${row.polls} | ${row.requests} | ${row.events} |`),
+		'',
+	];
+}
+
 async function main() {
 	const date = new Date().toISOString().slice(0, 10);
 	const lines: string[] = [`# Benchmark ${date}`, '', ...machineLines(), ''];
@@ -136,10 +151,14 @@ async function main() {
 	const trigger = await triggerPoll.benchTriggerPoll();
 	show(triggerSection(trigger));
 
+	console.log('Requests per poll of each polling trigger, 10,000 invoices…\n');
+	const costs = await triggerCost.benchTriggerCost();
+	show(triggerCostSection(costs));
+
 	const resultsDir = path.join(repoRoot, 'bench', 'results');
 	mkdirSync(resultsDir, { recursive: true });
 	writeFileSync(path.join(resultsDir, `${date}.md`), `${lines.join('\n')}\n`);
-	writeFileSync(path.join(resultsDir, `${date}.json`), `${JSON.stringify({ machine: machineLines(), speed, limited, laravel, alternative, trigger }, null, '\t')}\n`);
+	writeFileSync(path.join(resultsDir, `${date}.json`), `${JSON.stringify({ machine: machineLines(), speed, limited, laravel, alternative, trigger, costs }, null, '\t')}\n`);
 	console.log(`Written to bench/results/${date}.md`);
 }
 

@@ -6,7 +6,7 @@ import type { PayRequestClient } from '../transport';
 import { PER_PAGE_MAX } from '../transport';
 import { listInvoicePage } from '../transport/pagination';
 import type { ChangeEvent, ChangeScanState } from './changeScan';
-import { countsOf, needsScan, onlyCreated, readChangeState, readScanPage, readTail, startScan } from './changeScan';
+import { countsOf, planPoll, readChangeState, readScanPage, readTail, startScan, withCounts } from './changeScan';
 
 const STATE_KEY = 'invoiceChanges';
 
@@ -71,8 +71,12 @@ export async function pollChanges(context: IPollFunctions, client: PayRequestCli
 		const request = { method: 'GET' as const, path: '/v1/invoices/stats' };
 		const stats = client.expectShape((await client.request(request)).data, isPlainObject, 'statistics in data', request);
 		const counts = countsOf(stats);
-		if (!needsScan(state, counts, Date.now(), reconcileMinutes * 60_000)) return null;
-		const tail = event === 'invoiceCreated' && Date.now() - state.lastScanAt < reconcileMinutes * 60_000 ? await readNewest(client, state, counts, stats) : undefined;
+		const plan = planPoll(state, counts, event, Date.now(), reconcileMinutes * 60_000);
+		if (plan === 'quiet') {
+			staticData[STATE_KEY] = withCounts(state, counts) as unknown as IDataObject;
+			return null;
+		}
+		const tail = plan === 'tail' ? await readNewest(client, state, counts, stats) : undefined;
 		if (tail) {
 			staticData[STATE_KEY] = tail.next as unknown as IDataObject;
 			return tail.events.length === 0 ? null : [tail.events.map((invoice) => ({ json: { ...(invoice as IDataObject), event } }))];
@@ -84,7 +88,7 @@ export async function pollChanges(context: IPollFunctions, client: PayRequestCli
 		const pageNumber = state.scan.nextPage;
 		const page = await listInvoicePage(client, pageNumber);
 		const lastPage = page.items.length === 0 || (page.lastPage !== undefined && pageNumber >= page.lastPage);
-		const { events, next } = readScanPage(state, page.items, event, lastPage, Date.now());
+		const { events, next } = readScanPage(state, page.items, event, lastPage, Date.now(), page.total);
 		for (const invoice of events) emitted.push({ ...(invoice as IDataObject), event });
 		state = next;
 	}
@@ -93,16 +97,17 @@ export async function pollChanges(context: IPollFunctions, client: PayRequestCli
 	return emitted.length === 0 ? null : [emitted.map((json) => ({ json }))];
 }
 
-/** Only invoices were added to a list in ascending id order: its last page (and the one before, if they span two) holds them. */
+/** Invoices were added to a list in ascending id order: they follow its last recorded invoice, on the last page or two. */
 async function readNewest(client: PayRequestClient, state: ChangeScanState, counts: string, stats: Record<string, unknown>) {
-	const created = onlyCreated(state, counts);
+	const [totalBefore] = JSON.parse(state.counts) as number[];
 	const total = Number(stats.total_invoices);
-	if (created === undefined || !Number.isSafeInteger(total) || created > PER_PAGE_MAX) return undefined;
+	if (!Number.isSafeInteger(total)) return undefined;
 	const lastPage = Math.max(1, Math.ceil(total / PER_PAGE_MAX));
-	const firstNeeded = Math.max(1, Math.ceil((total - created + 1) / PER_PAGE_MAX));
+	// From the page that held the last recorded invoice, to the end.
+	const firstNeeded = Math.max(1, Math.ceil(totalBefore / PER_PAGE_MAX));
 	const tail: Array<Record<string, unknown>> = [];
 	for (let page = firstNeeded; page <= lastPage; page++) tail.push(...(await listInvoicePage(client, page)).items);
-	return readTail(state, tail, created, counts);
+	return readTail(state, tail, counts);
 }
 
 /** Fetch Test Event: from the first page, the newest invoice (created) or a paid one (paid); the saved state is left alone. */
