@@ -64,21 +64,30 @@ describe('the packed package in a real n8n', () => {
 			'dist/nodes/PayRequest/PayRequestTrigger.node.js',
 			'dist/nodes/AlternativePayments/AlternativePayments.node.js',
 			'dist/nodes/AlternativePayments/AlternativePaymentsTrigger.node.js',
+			'dist/nodes/AlternativePayments/AlternativePaymentsOverdueTrigger.node.js',
+			'dist/nodes/Paisr/Paisr.node.js',
+			'dist/nodes/Paisr/PaisrTrigger.node.js',
+			'dist/nodes/Paisr/PaisrOverdueTrigger.node.js',
 		]);
 		expect(fs.readdirSync(nodeModules).filter((entry) => !entry.startsWith('.'))).toEqual([PACKAGE_NAME]);
 	});
 
-	it('n8n lists both nodes, the AI tool variant and the credential type', async () => {
+	it('n8n lists every node, the AI tool variants and the credential types', async () => {
 		const nodeTypes = await n8n.nodeTypes();
 		expect(nodeTypes.filter((name) => name.startsWith(`${PACKAGE_NAME}.`))).toEqual([
 			`${PACKAGE_NAME}.alternativePayments`,
+			`${PACKAGE_NAME}.alternativePaymentsOverdueTrigger`,
 			`${PACKAGE_NAME}.alternativePaymentsTool`,
 			`${PACKAGE_NAME}.alternativePaymentsTrigger`,
+			`${PACKAGE_NAME}.paisr`,
+			`${PACKAGE_NAME}.paisrOverdueTrigger`,
+			`${PACKAGE_NAME}.paisrTool`,
+			`${PACKAGE_NAME}.paisrTrigger`,
 			`${PACKAGE_NAME}.payRequest`,
 			`${PACKAGE_NAME}.payRequestTool`,
 			`${PACKAGE_NAME}.payRequestTrigger`,
 		]);
-		expect(await n8n.credentialTypes()).toEqual(expect.arrayContaining([CREDENTIAL_TYPE, 'alternativePaymentsOAuth2Api']));
+		expect(await n8n.credentialTypes()).toEqual(expect.arrayContaining([CREDENTIAL_TYPE, 'alternativePaymentsOAuth2Api', 'paisrApi']));
 
 		const loaded = await n8n.request<LoadedType[]>('GET', '/types/nodes.json');
 		const byName = (name: string) => loaded.find((type) => type.name === `${PACKAGE_NAME}.${name}`) as LoadedType;
@@ -94,10 +103,10 @@ describe('the packed package in a real n8n', () => {
 		const credentials = await n8n.request<LoadedType[]>('GET', '/types/credentials.json');
 		const ours = [
 			...nodes.filter((type) => type.name.startsWith(`${PACKAGE_NAME}.`)),
-			...credentials.filter((type) => type.name === CREDENTIAL_TYPE || type.name === 'alternativePaymentsOAuth2Api'),
+			...credentials.filter((type) => [CREDENTIAL_TYPE, 'alternativePaymentsOAuth2Api', 'paisrApi'].includes(type.name)),
 		];
-		// Four nodes, the two AI tool variants n8n makes of the action nodes, and two credentials.
-		expect(ours).toHaveLength(8);
+		// Eight nodes, the three AI tool variants n8n makes of the action nodes, and three credentials.
+		expect(ours).toHaveLength(14);
 		const iconUrls = new Set<string>();
 		for (const type of ours) {
 			expect({ type: type.name, iconUrl: type.iconUrl }).toEqual({ type: type.name, iconUrl: expect.anything() });
