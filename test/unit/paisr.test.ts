@@ -117,6 +117,8 @@ describe('Invoice → Create', () => {
 		['part of a unit', { items: { item: [{ description: 'x', quantity: 1.5, unitPrice: 5 }] } }, /^Line Item 1 Quantity: must be a whole number of at least 1/],
 		['an item without a description', { items: { item: [{ description: '={{ "" }}', quantity: 1, unitPrice: 5 }] } }, /^Line Item 1 Description: is empty/],
 		['501 items', { items: { item: items(501) } }, /^Items: has 501 line items; a Paisr invoice holds at most 500/],
+		['items JSON that is not JSON', { itemsInputMode: 'json', itemsJson: '[{"description": "x",' }, /^Items \(JSON\): is not valid JSON \[item 0\]$/],
+		['items JSON that is not a list', { itemsInputMode: 'json', itemsJson: '"pizza"' }, /^Items \(JSON\): must be an array of line items/],
 	])('%s is refused before anything is sent, naming the field and the item', async (_label, extra, message) => {
 		const { error } = await create(extra);
 		expect(error?.message).toMatch(message);

@@ -178,6 +178,7 @@ const ITEM_FIELDS = {
 	json: 'itemsJson',
 	example: '[{"description": "Small Pizza", "quantity": 2, "unitPrice": 75}]',
 	shape: 'description, quantity and unitPrice',
+	jsonLabel: 'Items (JSON)',
 };
 
 /** The most line items one invoice holds, and so the most one create or one add may carry. */

@@ -55,6 +55,8 @@ export interface LineItemFields {
 	example: string;
 	/** What a line item holds, in words: "description, quantity and unitPrice". */
 	shape: string;
+	/** The JSON field's name as the editor shows it; 'Line Items (JSON)' unless the node calls it otherwise. */
+	jsonLabel?: string;
 }
 
 /**
@@ -70,11 +72,11 @@ export function readRawLineItems(context: IExecuteFunctions, itemIndex: number, 
 			try {
 				rawItems = JSON.parse(rawItems);
 			} catch {
-				problem.fail('Line Items (JSON)', 'is not valid JSON', `Give an array such as ${fields.example}.`);
+				problem.fail(fields.jsonLabel ?? 'Line Items (JSON)', 'is not valid JSON', `Give an array such as ${fields.example}.`);
 			}
 		}
 		if (isPlainObject(rawItems) && Array.isArray(rawItems.items)) rawItems = rawItems.items;
-		if (!Array.isArray(rawItems)) problem.fail('Line Items (JSON)', `must be an array of line items, not ${shown(rawItems)}`);
+		if (!Array.isArray(rawItems)) problem.fail(fields.jsonLabel ?? 'Line Items (JSON)', `must be an array of line items, not ${shown(rawItems)}`);
 	} else {
 		const collection = context.getNodeParameter(fields.collection, itemIndex, {}) as IDataObject;
 		rawItems = Array.isArray(collection.item) ? collection.item : [];
