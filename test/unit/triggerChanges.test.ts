@@ -110,6 +110,25 @@ describe('Invoice Created', () => {
 	});
 });
 
+describe('in the editor, and a bad option', () => {
+	test('Fetch Test Event shows the newest invoice (Created) or the newest paid one (Paid) of the first page, and leaves the state alone', async () => {
+		const invoices = addInvoices(fixture.emulator, 30);
+		const newest = invoices[invoices.length - 1];
+		const newestPaid = [...invoices].reverse().find((invoice) => invoice.status === 'paid')!;
+		const created = trigger('invoiceCreated');
+		const sample = await created.poll('manual');
+		expect(sample.items.map((item) => [item.json.id, item.json.event])).toEqual([[newest.id, 'invoiceCreated']]);
+		expect((await trigger('invoicePaid').poll('manual')).items.map((item) => [item.json.id, item.json.event])).toEqual([[newestPaid.id, 'invoicePaid']]);
+		expect(created.storedState()[STATE_OWNER] ?? {}).toEqual({});
+	});
+
+	test('Reconcile Every under 5 minutes stops the poll with the field named, before any request', async () => {
+		const { error, paths } = await poll(trigger('invoiceCreated', { reconcileMinutes: 1 }));
+		expect(error?.message).toBe('Reconcile Every (Minutes): must be a number of at least 5, not "1"');
+		expect(paths).toEqual([]);
+	});
+});
+
 describe('Invoice Paid', () => {
 	test('once per change to paid; a new invoice already paid counts; a partial payment does not', async () => {
 		const invoices = addInvoices(fixture.emulator, 30);
