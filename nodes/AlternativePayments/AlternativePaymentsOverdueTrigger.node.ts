@@ -4,7 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { FIRST_POLL_NOTICE, optionList, overdueTriggerOptions, pollOverdue, readOverdueTriggerOptions } from '../shared/overdue/overduePoll';
 import { AlternativePaymentsClient } from './transport';
 import { listAll } from './transport/pagination';
-import { alternativePaymentsOverdueRecord, DEFAULT_CLOSED_STATUSES, isOpen, overdueDueDateEnd } from './trigger/overdueRecord';
+import { alternativePaymentsOverdueRecord, DEFAULT_CLOSED_STATUSES, openInvoices, overdueDueDateEnd } from './trigger/overdueRecord';
 
 export class AlternativePaymentsOverdueTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -47,13 +47,13 @@ export class AlternativePaymentsOverdueTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const options = readOverdueTriggerOptions(this);
 		const rawOptions = this.getNodeParameter('options', {}) as { closedStatuses?: unknown };
-		const closedStatuses = optionList(rawOptions.closedStatuses ?? DEFAULT_CLOSED_STATUSES);
+		const isOpen = openInvoices(optionList(rawOptions.closedStatuses ?? DEFAULT_CLOSED_STATUSES));
 		const client = new AlternativePaymentsClient(this, options.transport);
 		return await pollOverdue(this, 'Alternative Payments', options, async () => {
 			// Every invoice due yesterday or earlier, all pages by cursor. Min Days Overdue is applied by
 			// the bookkeeping, not the server: a wider window after lowering it would look like new invoices.
 			const invoices = await listAll(client, '/invoices', { due_date_end: overdueDueDateEnd(new Date()) }, { what: 'invoices' });
-			return { records: invoices.filter((invoice) => isOpen(invoice, closedStatuses)).map(alternativePaymentsOverdueRecord), complete: true };
+			return { records: invoices.filter(isOpen).map(alternativePaymentsOverdueRecord), complete: true };
 		});
 	}
 }

@@ -40,3 +40,10 @@ export function toCalendarDate(value: unknown): string | undefined {
 	if (text.length > 10 && Number.isNaN(Date.parse(text.replace(' ', 'T')))) return undefined;
 	return `${year}-${month}-${day}`;
 }
+
+/** The instant of a date-time written with its zone (2025-01-31T09:00:00Z, …+02:00); undefined for anything else, a bare date included. */
+export function zonedInstantMs(text: string): number | undefined {
+	if (!/T\d{2}:\d{2}/.test(text) || !/(Z|[+-]\d{2}:?\d{2})$/.test(text)) return undefined;
+	const ms = Date.parse(text);
+	return Number.isNaN(ms) ? undefined : ms;
+}

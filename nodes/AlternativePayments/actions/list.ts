@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodePr
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readLimit, returnAllAndLimit } from '../../shared/actions/options';
-import { toCalendarDate } from '../../shared/calendarDate';
+import { toCalendarDate, zonedInstantMs } from '../../shared/calendarDate';
 import type { AlternativePaymentsClient } from '../transport';
 import { listAll } from '../transport/pagination';
 import { optionsCollection } from './common';
@@ -45,10 +45,8 @@ export function listProperties(filters: ListFilter[]): INodeProperties[] {
  */
 function rfc3339(node: INode, value: unknown, label: string, end: boolean, itemIndex: number): string | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
-	const text = typeof value === 'string' ? value.trim() : value;
-	if (typeof text === 'string' && /T\d{2}:\d{2}/.test(text) && /(Z|[+-]\d{2}:?\d{2})$/.test(text) && !Number.isNaN(Date.parse(text))) {
-		return new Date(text).toISOString().replace('.000Z', 'Z');
-	}
+	const zoned = typeof value === 'string' ? zonedInstantMs(value.trim()) : undefined;
+	if (zoned !== undefined) return new Date(zoned).toISOString().replace('.000Z', 'Z');
 	const date = toCalendarDate(value);
 	if (!date) {
 		throw new NodeOperationError(node, `The ${label} filter is not a date: "${String(value).slice(0, 60)}" [item ${itemIndex}]`, {

@@ -24,10 +24,7 @@ export const RATE_POLICY: RatePolicy = { requests: 5, perMs: 1000 };
 
 export const budgets = new RateLimitBudgets();
 
-/** Paths take ids as the API gave them, encoded. */
-export function resourcePath(resource: string, id?: string, action?: string): string {
-	return `/${resource}${id === undefined ? '' : `/${encodeURIComponent(id)}`}${action ? `/${action}` : ''}`;
-}
+export { resourcePath } from '../../shared/http/paths';
 
 function account(node: INode, credentials: IDataObject, itemIndex?: number) {
 	const environment = typeof credentials.environment === 'string' ? credentials.environment : 'production';

@@ -19,10 +19,12 @@ export function alternativePaymentsOverdueRecord(entry: unknown): OverdueRecord 
 }
 
 /** Whether an invoice counts as unpaid: any status that is not named closed (unknown ones count as unpaid). */
-export function isOpen(entry: unknown, closedStatuses: string[]): boolean {
-	const { status } = entryObject(entry);
+export function openInvoices(closedStatuses: string[]): (entry: unknown) => boolean {
 	const closed = new Set(closedStatuses.map((value) => value.trim().toLowerCase()));
-	return !closed.has(typeof status === 'string' ? status.trim().toLowerCase() : '');
+	return (entry) => {
+		const { status } = entryObject(entry);
+		return !closed.has(typeof status === 'string' ? status.trim().toLowerCase() : '');
+	};
 }
 
 /** The last day an invoice may be due and be overdue now: yesterday (UTC), as the API's RFC 3339 end of that day. */

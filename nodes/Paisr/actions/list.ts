@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { readLimit, returnAllAndLimit } from '../../shared/actions/options';
 
 import type { InputProblem } from '../../shared/actions/input';
-import { toCalendarDate } from '../../shared/calendarDate';
+import { toCalendarDate, zonedInstantMs } from '../../shared/calendarDate';
 import { MAX_LIST } from '../transport';
 
 /** A date range that Paisr cannot filter on: `<name>After` / `<name>Before` over the record's `field`. */
@@ -41,7 +41,8 @@ export const INVOICE_RANGES: DateRange[] = [
 function instant(value: unknown, label: string, problem: InputProblem): number | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	const text = String(value).trim();
-	if (/T\d{2}:\d{2}/.test(text) && /(Z|[+-]\d{2}:?\d{2})$/.test(text) && !Number.isNaN(Date.parse(text))) return Date.parse(text);
+	const zoned = zonedInstantMs(text);
+	if (zoned !== undefined) return zoned;
 	const date = toCalendarDate(value);
 	if (!date) problem.fail(label, `is not a date: ${JSON.stringify(text.slice(0, 60))}`, 'Use a date such as 2025-01-31, or a date-time with its zone such as 2025-01-31T09:00:00Z.');
 	return Date.parse(`${date}T00:00:00Z`);

@@ -27,10 +27,7 @@ export const MAX_LIST = 1000;
 
 export const budgets = new RateLimitBudgets();
 
-/** Paths take ids as the user gave them, encoded. */
-export function resourcePath(...segments: string[]): string {
-	return segments.map((segment, index) => (index === 0 ? `/${segment}` : `/${encodeURIComponent(segment)}`)).join('');
-}
+export { resourcePath } from '../../shared/http/paths';
 
 function account(node: INode, credentials: IDataObject, itemIndex?: number) {
 	const environment = typeof credentials.environment === 'string' ? credentials.environment : 'live';

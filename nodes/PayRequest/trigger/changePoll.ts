@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, INodeProperties, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isObjectArray, isPlainObject } from '../../shared/actions/shapes';
+import { isPlainObject } from '../../shared/actions/shapes';
 import type { PayRequestClient } from '../transport';
 import { PER_PAGE_MAX } from '../transport';
 import { listInvoicePage } from '../transport/pagination';
@@ -113,7 +113,7 @@ async function readNewest(client: PayRequestClient, state: ChangeScanState, coun
 /** Fetch Test Event: from the first page, the newest invoice (created) or a paid one (paid); the saved state is left alone. */
 async function sample(context: IPollFunctions, client: PayRequestClient, event: ChangeEvent): Promise<INodeExecutionData[][]> {
 	const { items } = await listInvoicePage(client, 1);
-	const candidates = isObjectArray(items) ? items.filter((invoice) => event === 'invoiceCreated' || String(invoice.status).toLowerCase() === 'paid') : [];
+	const candidates = items.filter((invoice) => event === 'invoiceCreated' || String(invoice.status).toLowerCase() === 'paid');
 	const newest = candidates.sort((a, b) => Number(b.id) - Number(a.id))[0];
 	if (!newest) {
 		throw new NodeOperationError(context.getNode(), `No ${event === 'invoicePaid' ? 'paid ' : ''}invoice on PayRequest's first page to show as a sample`);
