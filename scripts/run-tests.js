@@ -9,7 +9,8 @@ const path = require('path');
 
 const root = path.join(__dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
-const tmp = path.join(root, '.tmp');
+// Jest's results go to the scratch folder of tests and scripts (test/setup/repo.cts).
+const tmp = path.join(root, 'node_modules', '.cache', 'n8n-nodes-invoicing');
 fs.mkdirSync(tmp, { recursive: true });
 
 const COMPAT_ENV = { N8N_VERSION: '1.123.81', N8N_NODE_MAJOR: '22' };

@@ -2,7 +2,7 @@
 # Makes sure Redis and PostgreSQL (Debian's packages) are installed for the queue-mode scale tests,
 # installing them with apt-get when they are missing (CI starts from a fresh machine of the same
 # image). Starts nothing: the tests start their own throwaway servers on loopback.
-# Prints two lines on stdout for test/scale/harness/services.ts:
+# Prints two lines on stdout for test/scale/harness/services.cts:
 #   REDIS_SERVER=<path of redis-server>
 #   PG_BIN=<folder holding initdb, postgres, createdb>
 set -euo pipefail

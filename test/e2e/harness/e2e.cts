@@ -1,0 +1,127 @@
+// What the e2e test files share: one n8n per file with the packed package installed, the example
+// workflows bound to a credential, and waiting on conditions instead of fixed sleeps.
+import * as fs from 'fs';
+import * as path from 'path';
+import type { N8nMessages } from './n8nFlavour.cjs';
+import { findRepoRoot } from '../../setup/repo.cjs';
+import { bindCredentials, N8nInstance, processGroupMembers, summarizeExecution } from './n8nInstance.cjs';
+import { e2eSetup } from './packedPackage.cjs';
+
+export const PACKAGE_NAME = 'n8n-nodes-invoicing';
+export const CREDENTIAL_TYPE = 'payRequestApi';
+/** The credential name the example workflows carry (their id is the placeholder "payrequest-sandbox"). */
+export const SANDBOX_CREDENTIAL_NAME = 'PayRequest sandbox';
+export const WORKFLOWS_DIR = path.join(findRepoRoot(), 'test', 'e2e', 'workflows');
+
+/**
+ * How long "nothing more happens" is watched after the event it would follow: n8n's executions
+ * list shows finished executions only, 0.5–0.85 s after the poll that started them (measured).
+ */
+export const SETTLE_MS = 1_500;
+
+export const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` until it returns something other than undefined; fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		await sleep(100);
+	}
+}
+
+/** Harness progress to stdout only when INVOICING_E2E_VERBOSE=1: jest output stays readable. */
+export function harnessLog(prefix: string): (line: string) => void {
+	return process.env.INVOICING_E2E_VERBOSE === '1' ? (line) => process.stdout.write(`[${prefix}] ${line}\n`) : () => {};
+}
+
+/** An n8n for one test file: installed from the packed tarball, started, with an owner and an API key. */
+export async function startN8nWithPackage(prefix: string): Promise<N8nInstance> {
+	const log = harnessLog(prefix);
+	const setup = await e2eSetup(log);
+	const n8n = new N8nInstance({ n8nDir: setup.n8nDir, nodeBin: setup.nodeBin, packageTarball: setup.tarball, log });
+	try {
+		await n8n.start();
+		await n8n.setupOwner();
+	} catch (error) {
+		await n8n.dispose();
+		throw error;
+	}
+	return n8n;
+}
+
+/**
+ * n8n's own wording of a message that differs between its major versions (n8nFlavour.cts). Only
+ * for what n8n says itself: what our nodes say is expected verbatim on every version.
+ */
+export function n8nMessages(n8n: N8nInstance): N8nMessages {
+	return n8n.flavour.messages;
+}
+
+/** Stops n8n and returns what is left of its process group (empty when it stopped cleanly). */
+export async function stopAndListLeftovers(n8n: N8nInstance): Promise<number[]> {
+	const pgid = n8n.processGroupId;
+	if (pgid === undefined) throw new Error('n8n is not running');
+	await n8n.dispose();
+	return processGroupMembers(pgid);
+}
+
+export function readWorkflow(fileName: string): Record<string, any> {
+	return JSON.parse(fs.readFileSync(path.join(WORKFLOWS_DIR, fileName), 'utf8')) as Record<string, any>;
+}
+
+/** An example workflow with its PayRequest credential pointed at the given one, created in n8n. */
+export async function importWorkflow(
+	n8n: N8nInstance,
+	workflow: string | Record<string, any>,
+	credential: { id: string; name: string },
+): Promise<{ id: string; workflow: Record<string, any> }> {
+	const json = typeof workflow === 'string' ? readWorkflow(workflow) : workflow;
+	const bound = bindCredentials(json, { [CREDENTIAL_TYPE]: credential });
+	const { id } = await n8n.createWorkflow(bound);
+	return { id, workflow: bound };
+}
+
+/** Every execution of a workflow n8n knows of, running ones included (the internal REST list). */
+export async function allExecutions(n8n: N8nInstance, workflowId: string): Promise<Array<{ id: string; status: string; mode: string }>> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const page = await n8n.rest<{ results: Array<{ id: string; status: string; mode: string }> }>('GET', `/rest/executions?filter=${filter}&limit=100`);
+	return page.results;
+}
+
+/**
+ * Waits until the workflow has exactly `count` executions (finished), then watches SETTLE_MS more
+ * to be sure no other one starts; returns them oldest first, with data.
+ */
+export async function expectExecutionCount(n8n: N8nInstance, workflowId: string, count: number): Promise<any[]> {
+	if (count > 0) await n8n.waitForExecutions(workflowId, count, 20_000);
+	await sleep(SETTLE_MS);
+	const all = await allExecutions(n8n, workflowId);
+	if (all.length !== count) {
+		throw new Error(`workflow ${workflowId}: expected ${count} executions, n8n has ${all.length}: ${JSON.stringify(all.map((e) => [e.id, e.status, e.mode]))}`);
+	}
+	const finished = await n8n.executions(workflowId, { includeData: true });
+	return finished.sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+/** The items a node output in an execution (its last run, first output). */
+export function nodeItems(execution: any, nodeName: string): Array<Record<string, any>> {
+	return (summarizeExecution(execution).outputs[nodeName]?.[0] ?? []) as Array<Record<string, any>>;
+}
+
+/** What create-invoice.json creates, as PayRequest returns it. */
+export const FIXED_ITEMS_INVOICE = {
+	customer: expect.objectContaining({ id: 501 }),
+	status: 'pending',
+	date: '2025-03-01',
+	due_date: '2025-03-15',
+	reference: 'e2e fixed items',
+	notes: 'Thank you for your business!',
+	amount: 1700, // 8 × 150 + 1 × 500, before tax
+	invoice_items: [
+		{ description: 'Consulting Services', quantity: 8, unit_price: 150, tax_rate: 21, total: 1200 },
+		{ description: 'Software License', quantity: 1, unit_price: 500, tax_rate: 21, total: 500 },
+	],
+};

@@ -1,0 +1,354 @@
+/**
+ * The Alternative Payments node through n8n-core's engine, with n8n's own OAuth2 client-credentials
+ * handling, over HTTP to the emulator: tokens minted, kept and renewed by n8n; cursor paging;
+ * filters sent to the server; errors in the API's words.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator.cjs';
+import type { StoredOAuth2Credential } from '../engine/harness.cjs';
+import { ALTERNATIVE_PAYMENTS_TYPE, resolveCredentialData, runNode, searchCustomerList } from '../engine/harness.cjs';
+
+jest.setTimeout(30_000);
+
+let emulator: AltPaymentsEmulator;
+let credential: StoredOAuth2Credential;
+
+/** The credential as a user saves it (n8n fills in its hidden fields: grant type, token URL, Basic auth). */
+function storedCredential(baseUrl: string, clientId = 'client-full', clientSecret = 'secret-full'): StoredOAuth2Credential {
+	return { environment: 'custom', baseUrl, clientId, clientSecret };
+}
+
+beforeEach(async () => {
+	emulator = new AltPaymentsEmulator({ rateLimit: false, seed: { customers: 3, invoices: 0 } });
+	credential = storedCredential(await emulator.listen());
+});
+afterEach(async () => {
+	await emulator.close();
+});
+
+const run = (parameters: Record<string, unknown>, options: { continueOnFail?: boolean; input?: IDataObject[] } = {}) =>
+	runNode({ nodeType: ALTERNATIVE_PAYMENTS_TYPE, oauth2Credential: credential, parameters: { resource: 'invoice', ...parameters }, ...options });
+const apiRequests = () => emulator.requests.filter((request) => request.path !== '/oauth/token');
+const tokenRequests = () => emulator.requests.filter((request) => request.path === '/oauth/token');
+
+describe('Get Many', () => {
+	test('Return All over 250 invoices: three cursor pages (their + and / sent encoded), every invoice once, in order', async () => {
+		for (let index = 0; index < 250; index++) emulator.addInvoice();
+		const { items, error } = await run({ operation: 'getAll', returnAll: true });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(emulator.listInvoices().map((invoice) => invoice.id));
+		const pages = apiRequests();
+		expect(pages.map((request) => request.status)).toEqual([200, 200, 200]);
+		expect(pages.map((request) => request.query.limit)).toEqual(['100', '100', '100']);
+		expect(pages[1].query.after).toMatch(/[+/]/);
+		expect(items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
+	});
+
+	test("the guide's envelope (cursor under `pagination`) reads the same", async () => {
+		for (let index = 0; index < 150; index++) emulator.addInvoice();
+		emulator.useListEnvelope('pagination');
+		const { items } = await run({ operation: 'getAll', returnAll: true });
+		expect(items).toHaveLength(150);
+		expect(apiRequests()).toHaveLength(2);
+	});
+
+	test('Limit 30: one request for 30', async () => {
+		for (let index = 0; index < 250; index++) emulator.addInvoice();
+		const { items } = await run({ operation: 'getAll', returnAll: false, limit: 30 });
+		expect(items).toHaveLength(30);
+		expect(apiRequests().map((request) => request.query.limit)).toEqual(['30']);
+	});
+
+	test('filters go to the server: dates as RFC 3339 (a calendar date spans its whole day), ids and status as given', async () => {
+		const [first, second] = emulator.listCustomers();
+		const wanted = emulator.addInvoice({ customer_id: second.id, due_date: '2025-03-31', status: 'open', created_at: '2025-02-10T08:00:00Z' });
+		emulator.addInvoice({ customer_id: first.id, due_date: '2025-03-31' });
+		emulator.addInvoice({ customer_id: second.id, due_date: '2025-04-01' });
+		const { items, error } = await run({
+			operation: 'getAll',
+			returnAll: true,
+			filters: { customerId: second.id, status: 'open', dueBefore: '2025-03-31', createdAfter: '2025-02-10' },
+		});
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual([wanted.id]);
+		expect(apiRequests()[0].query).toMatchObject({
+			customer_id: second.id,
+			status: 'open',
+			due_date_end: '2025-03-31T23:59:59Z',
+			created_at_start: '2025-02-10T00:00:00Z',
+		});
+	});
+
+	test('a bad filter date is refused before any request, naming the field and the item', async () => {
+		const { error } = await run({ operation: 'getAll', returnAll: true, filters: { dueAfter: 'next week' } });
+		expect(error?.message).toBe('The Due After filter is not a date: "next week" [item 0]');
+		expect(emulator.requests).toEqual([]);
+	});
+});
+
+describe('Get', () => {
+	test('one invoice by id, amounts in dollars as the API gives them', async () => {
+		const invoice = emulator.addInvoice({ line_items: [{ description: 'Audit', quantity: 2, amount: 125.5 }] });
+		const { items } = await run({ operation: 'get', invoiceId: { __rl: true, mode: 'id', value: invoice.id } });
+		expect(items.map((item) => item.json)).toEqual([expect.objectContaining({ id: invoice.id, total: 251, currency: 'USD' })]);
+	});
+
+	test('an unknown id: a NodeApiError in the API words; Continue On Fail gives an error item for it and goes on', async () => {
+		const invoice = emulator.addInvoice();
+		const { items, error } = await run(
+			{ operation: 'get', invoiceId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } },
+			{ continueOnFail: true, input: [{ id: 'inv_missing' }, { id: invoice.id }] },
+		);
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id ?? item.json.error)).toEqual(['Alternative Payments has no such invoice: Invoice not found', invoice.id]);
+	});
+});
+
+describe('Create', () => {
+	const customer = () => ({ __rl: true, mode: 'id', value: emulator.listCustomers()[0].id });
+	const create = (extra: Record<string, unknown>) => ({ operation: 'create', customerId: customer(), dueDate: '2025-04-01', ...extra });
+
+	test('from the fixed collection: USD, the calendar due date, amounts in dollars as typed (never times 100)', async () => {
+		const { items, error } = await run(
+			create({
+				dueDate: '={{ DateTime.fromISO("2025-04-01T00:30:00", { zone: "Pacific/Kiritimati" }) }}',
+				lineItems: { item: [{ description: 'Audit', quantity: 2, amount: 125.5 }, { description: 'Travel', quantity: 1, amount: 80.004 }] },
+				additionalFields: { excludeFromAutopay: true },
+			}),
+		);
+		expect(error).toBeUndefined();
+		const post = apiRequests().find((request) => request.method === 'POST');
+		expect(post?.body).toEqual({
+			customer_id: emulator.listCustomers()[0].id,
+			currency: 'USD',
+			due_date: '2025-04-01',
+			line_items: [
+				{ description: 'Audit', quantity: 2, amount: 125.5 },
+				{ description: 'Travel', quantity: 1, amount: 80 },
+			],
+			exclude_from_autopay: true,
+		});
+		expect(items.map((item) => item.json.total)).toEqual([331]);
+		expect(emulator.listInvoices()).toHaveLength(1);
+	});
+
+	test('from JSON of an earlier node, numeric text accepted', async () => {
+		const { items, error } = await run(
+			create({ lineItemsInputMode: 'json', lineItemsJson: '={{ $json.lines }}' }),
+			{ input: [{ lines: [{ description: 'Support', quantity: '3', amount: '19.99' }] }] },
+		);
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.total)).toEqual([59.97]);
+	});
+
+	test.each([
+		['no line items', { lineItemsInputMode: 'json' }, /^Line Items: an invoice needs at least one line item \[item 0\]$/],
+		['a fractional quantity', { lineItems: { item: [{ description: 'x', quantity: 1.5, amount: 1 }] } }, /^Line Item 1 Quantity: must be a whole number of at least 1, not 1\.5 \[item 0\]$/],
+		['an amount in words', { lineItemsInputMode: 'json', lineItemsJson: '[{"description":"x","quantity":1,"amount":"ten"}]' }, /^Line Item 1 Amount: is not a number: "ten" \[item 0\]$/],
+		['a due date that is not one', { dueDate: 'soon', lineItems: { item: [{ description: 'x', quantity: 1, amount: 1 }] } }, /^Due Date: is not a date: "soon" \[item 0\]$/],
+		['a customer id from an expression with a slash', { customerId: { __rl: true, mode: 'id', value: '={{ "cus_1/../x" }}' }, lineItems: { item: [{ description: 'x', quantity: 1, amount: 1 }] } }, /^The Customer field is not an ID/],
+	])('%s: refused before any request, naming the field and the item', async (_label, extra, message) => {
+		const { error } = await run(create(extra));
+		expect(error?.message).toMatch(message);
+		expect(emulator.requests).toEqual([]);
+	});
+
+	test("the API's 422 names each field; nothing is created", async () => {
+		const { error } = await run(create({ customerId: { __rl: true, mode: 'id', value: 'cus_unknown' }, lineItems: { item: [{ description: 'x', quantity: 1, amount: 1 }] } }));
+		expect(error?.message).toBe('Alternative Payments rejected the request: validation failed; customer_id: customer not found');
+		expect(emulator.listInvoices()).toEqual([]);
+	});
+
+	test('never repeated after a timeout: one POST, and the error says the invoice may exist and how to check', async () => {
+		emulator.injectFaults(1, { delayMs: 5_000 }, (request) => request.method === 'POST' && request.path === '/invoices');
+		const { error } = await run(create({ lineItems: { item: [{ description: 'x', quantity: 2, amount: 10 }] }, options: { timeout: 1 } }));
+		expect(error?.message).toMatch(/^Alternative Payments did not answer POST \/invoices within 1 s\. The invoice \(customer cus_\d+, due 2025-04-01, \$20\.00\) may have been created; list the customer's invoices \(Get Many with Customer ID\) to see; check before retrying$/);
+		expect(apiRequests().filter((request) => request.method === 'POST')).toHaveLength(1);
+	});
+
+	test('the Customer list searches by company name on the server, 50 at a time', async () => {
+		for (let index = 0; index < 60; index++) emulator.addCustomer({ name: `Granite ${index}`, company_name: `Granite ${index}` });
+		const first = await searchCustomerList(credential, 'granite');
+		expect(first.results).toHaveLength(50);
+		expect(first.results[0]).toEqual({ name: expect.stringMatching(/^Granite 0 · /), value: expect.stringMatching(/^cus_/) });
+		const second = await searchCustomerList(credential, 'granite', first.paginationToken);
+		expect(second.results).toHaveLength(10);
+		expect(second.paginationToken).toBeUndefined();
+		expect(apiRequests().map((request) => request.query.company_name)).toEqual(['granite', 'granite']);
+	});
+});
+
+describe('Archive, Restore, Get Payment Link, Get PDF', () => {
+	const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+
+	test('Archive takes the invoice out of the lists; Restore brings it back; each once', async () => {
+		const invoice = emulator.addInvoice();
+		const archived = await run({ operation: 'archive', invoiceId: byId(invoice.id) });
+		expect(archived.items.map((item) => item.json.id)).toEqual([invoice.id]);
+		expect((await run({ operation: 'getAll', returnAll: true })).items).toEqual([]);
+		const restored = await run({ operation: 'restore', invoiceId: byId(invoice.id) });
+		expect(restored.items.map((item) => item.json.id)).toEqual([invoice.id]);
+		expect((await run({ operation: 'getAll', returnAll: true })).items.map((item) => item.json.id)).toEqual([invoice.id]);
+		expect(apiRequests().map((request) => `${request.method} ${request.path}`)).toEqual([
+			`DELETE /invoices/${invoice.id}`,
+			'GET /invoices',
+			`POST /invoices/${invoice.id}/restore`,
+			'GET /invoices',
+		]);
+	});
+
+	test('Archive is not repeated after a 500: the error says the invoice may have been archived', async () => {
+		const invoice = emulator.addInvoice();
+		emulator.injectFaults(1, { status: 500, body: '{"code":"internal","message":"boom"}' }, (request) => request.path !== '/oauth/token');
+		const { error } = await run({ operation: 'archive', invoiceId: byId(invoice.id) });
+		expect(error?.message).toBe(`Alternative Payments had a server error (HTTP 500): boom. Invoice ${invoice.id} may have been archived; check before retrying`);
+		expect(apiRequests()).toHaveLength(1);
+	});
+
+	test('Get Payment Link: a link without a scheme gets https://, and the raw value is kept', async () => {
+		const invoice = emulator.addInvoice();
+		emulator.useSchemelessPaymentLinks(true);
+		const { items } = await run({ operation: 'getPaymentLink', invoiceId: byId(invoice.id) });
+		expect(items.map((item) => item.json)).toEqual([
+			{ invoiceId: invoice.id, url: `https://pay.partner.example/i/${invoice.id}`, rawUrl: `pay.partner.example/i/${invoice.id}` },
+		]);
+	});
+
+	test('Get PDF: the signed link; with Download, the PDF as binary, fetched without the token', async () => {
+		const invoice = emulator.addInvoice();
+		const linkOnly = await run({ operation: 'getPdf', invoiceId: byId(invoice.id) });
+		expect(linkOnly.items[0].json).toEqual({ invoiceId: invoice.id, url: expect.stringMatching(/\/files\/.*\.pdf\?expires=\d+&signature=\w+$/) });
+		expect(linkOnly.items[0].binary).toBeUndefined();
+
+		const downloaded = await run({ operation: 'getPdf', invoiceId: byId(invoice.id), download: true, binaryPropertyName: 'invoicePdf' });
+		expect(downloaded.error).toBeUndefined();
+		const binary = downloaded.items[0].binary?.invoicePdf;
+		expect(binary).toMatchObject({ mimeType: 'application/pdf', fileName: `invoice-${invoice.id}.pdf` });
+		expect(Buffer.from(binary!.data, 'base64').toString('latin1')).toMatch(/^%PDF-1\.4/);
+		const fileRequest = emulator.requests.find((request) => request.path.startsWith('/files/'));
+		expect(fileRequest?.status).toBe(200);
+		expect(fileRequest?.headers.authorization).toBeUndefined();
+	});
+});
+
+describe('Customer and Payment', () => {
+	const customerRun = (parameters: Record<string, unknown>) => run({ ...parameters, resource: 'customer' });
+
+	test('Customer → Create, Get, Get Many by company name, Archive', async () => {
+		const created = await customerRun({ operation: 'create', name: 'Granite Dental', email: 'ap@granite.example', additionalFields: { externalId: 'crm-7' } });
+		expect(created.error).toBeUndefined();
+		const id = created.items[0].json.id as string;
+		expect(apiRequests()[0].body).toEqual({ name: 'Granite Dental', email: 'ap@granite.example', external_id: 'crm-7' });
+		expect((await customerRun({ operation: 'get', customerId: { __rl: true, mode: 'id', value: id } })).items[0].json).toMatchObject({ id, external_id: 'crm-7' });
+		const found = await customerRun({ operation: 'getAll', returnAll: true, filters: { companyName: 'granite' } });
+		expect(found.items.map((item) => item.json.id)).toEqual([id]);
+		expect((await customerRun({ operation: 'archive', customerId: { __rl: true, mode: 'list', value: id } })).items[0].json.id).toBe(id);
+		expect((await customerRun({ operation: 'getAll', returnAll: true, filters: { companyName: 'granite' } })).items).toEqual([]);
+	});
+
+	test('Customer → Create: a bad email is refused before any request; a used external id is the API\'s 400 in its words', async () => {
+		const bad = await customerRun({ operation: 'create', name: 'X', email: 'not-an-email' });
+		expect(bad.error?.message).toBe('Email: is not an email address: "not-an-email" [item 0]');
+		expect(emulator.requests).toEqual([]);
+		emulator.addCustomer({ external_id: 'crm-1' });
+		const used = await customerRun({ operation: 'create', name: 'Y', email: 'y@y.example', additionalFields: { externalId: 'crm-1' } });
+		expect(used.error?.message).toBe('Alternative Payments rejected the request: This external id is already used');
+	});
+
+	test('Payment → Get Many with filters sent to the server', async () => {
+		const invoice = emulator.addInvoice();
+		const other = emulator.addInvoice();
+		const payment = emulator.addPayment({ invoice_id: invoice.id, payment_method: 'card' });
+		emulator.addPayment({ invoice_id: other.id, payment_method: 'ach' });
+		const { items, error } = await run({ resource: 'payment', operation: 'getAll', returnAll: true, filters: { invoiceId: invoice.id, paymentMethod: 'card' } });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual([payment.id]);
+		expect(apiRequests()[0].query).toMatchObject({ invoice_id: invoice.id, payment_method: 'card' });
+	});
+});
+
+describe("n8n's OAuth2 client credentials", () => {
+	test('a token is minted once, with the client id and secret as HTTP Basic, and kept for the next run', async () => {
+		emulator.addInvoice();
+		await run({ operation: 'getAll', returnAll: true });
+		await run({ operation: 'getAll', returnAll: true });
+		expect(tokenRequests()).toHaveLength(1);
+		expect(tokenRequests()[0].headers.authorization).toBe(`Basic ${Buffer.from('client-full:secret-full').toString('base64')}`);
+		expect(tokenRequests()[0].rawBody).toMatch(/grant_type=client_credentials/);
+		expect(credential.oauthTokenData).toMatchObject({ access_token: expect.any(String), token_type: 'bearer' });
+		expect(apiRequests().every((request) => request.headers.authorization === `Bearer ${(credential.oauthTokenData as { access_token: string }).access_token}`)).toBe(true);
+	});
+
+	test('a token that expires mid-run is renewed once and the request repeated once: no error, every invoice', async () => {
+		for (let index = 0; index < 250; index++) emulator.addInvoice();
+		// The token runs out once page 1 is answered: page 2 meets a 401.
+		emulator.expireTokensAfter(1);
+		const { items, error } = await run({ operation: 'getAll', returnAll: true });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(emulator.listInvoices().map((invoice) => invoice.id));
+		expect(tokenRequests()).toHaveLength(2);
+		expect(apiRequests().map((request) => request.status)).toEqual([200, 401, 200, 200]);
+	});
+
+	test('a 401 straight after a renewal is a credential error, not a loop', async () => {
+		emulator.addInvoice();
+		emulator.injectFaults(2, { status: 401, body: '{"code":"unauthorized","message":"Key revoked"}' }, (request) => request.path === '/invoices');
+		const { error } = await run({ operation: 'getAll', returnAll: true });
+		expect(error?.message).toBe('Alternative Payments refused the access token even after n8n renewed it: Key revoked');
+		expect(apiRequests()).toHaveLength(2);
+		expect(tokenRequests()).toHaveLength(2);
+	});
+
+	test('a wrong secret: "refused the client id or secret", with what to do, and nothing else is asked', async () => {
+		credential = storedCredential(credential.baseUrl as string, 'client-full', 'wrong-secret');
+		const { error } = await run({ operation: 'getAll', returnAll: true });
+		expect(error?.message).toBe('Alternative Payments refused the client id or secret');
+		expect(error?.description).toMatch(/Client ID and Client Secret .* environment matches the key/);
+		expect(apiRequests()).toEqual([]);
+		expect(JSON.stringify(error)).not.toContain('wrong-secret');
+	});
+
+	test('a token endpoint that fails with a 500: an error that says so, not a refused secret, and nothing sent to the API', async () => {
+		emulator.injectFaults(1, { status: 500, body: '{"code":"internal","message":"down"}' }, (request) => request.path === '/oauth/token');
+		const { error } = await run({ operation: 'getAll', returnAll: true });
+		expect(error?.message).toBe('Alternative Payments could not give an access token (HTTP 500)');
+		expect(apiRequests()).toEqual([]);
+	});
+
+	test('a key without the scope: 403 naming the scope it needs', async () => {
+		credential = storedCredential(credential.baseUrl as string, 'client-invoices-ro', 'secret-invoices-ro');
+		emulator.injectFaults(1, { status: 403, body: '{"code":"forbidden","message":"Missing scope"}' }, (request) => request.path === '/invoices');
+		const { error } = await run({ operation: 'getAll', returnAll: true });
+		expect(error?.message).toBe('The API key lacks the permission for this: Missing scope');
+		expect(error?.description).toMatch(/invoices:read scope/);
+	});
+});
+
+describe('the rate limit: 5 requests a second per key', () => {
+	test('Return All of 1,200 invoices in pages of 100 (12 requests) at 5 a second: no 429 surfaced, every invoice once', async () => {
+		await emulator.close();
+		emulator = new AltPaymentsEmulator({ seed: { customers: 2, invoices: 1200 } });
+		credential = storedCredential(await emulator.listen());
+		const { items, error } = await run({ operation: 'getAll', returnAll: true });
+		expect(error).toBeUndefined();
+		expect(new Set(items.map((item) => item.json.id)).size).toBe(1200);
+		expect(apiRequests().filter((request) => request.status === 200)).toHaveLength(12);
+		const windows = new Map<number, number>();
+		for (const request of apiRequests()) if (request.status === 429) windows.set(request.rateWindow!, (windows.get(request.rateWindow!) ?? 0) + 1);
+		for (const count of windows.values()) expect(count).toBeLessThanOrEqual(1);
+	});
+});
+
+describe('the credential resolves as n8n resolves it', () => {
+	test.each([
+		['production', {}, 'https://public-api.alternativepayments.io/oauth/token'],
+		['demo', {}, 'https://public-api.demo.alternativepayments.io/oauth/token'],
+		['custom', { baseUrl: 'https://proxy.example.com/ap/' }, 'https://proxy.example.com/ap/oauth/token'],
+		['custom', { baseUrl: 'http://127.0.0.1:8788' }, 'http://127.0.0.1:8788/oauth/token'],
+		['custom', { baseUrl: 'http://proxy.example.com' }, '/oauth/token'],
+	] as const)('%s %j: token URL %s, client credentials sent as HTTP Basic, no scope', (environment, extra, tokenUrl) => {
+		const resolved = resolveCredentialData('alternativePaymentsOAuth2Api', { environment, clientId: 'id', clientSecret: 'secret', ...extra });
+		expect(resolved).toMatchObject({ accessTokenUrl: tokenUrl, grantType: 'clientCredentials', authentication: 'header', scope: '' });
+	});
+});

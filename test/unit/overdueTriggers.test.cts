@@ -1,0 +1,141 @@
+/**
+ * The Alternative Payments and Paisr overdue triggers through n8n-core's PollContext, against their
+ * emulators over HTTP, with the static data persisted as JSON between polls (as n8n stores it):
+ * each invoice and due date once, a failed poll saving nothing, and Paisr's cut-off answers.
+ */
+import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator.cjs';
+import { PaisrEmulator } from '../emulator/PaisrEmulator.cjs';
+import { ALTERNATIVE_PAYMENTS_OVERDUE_TRIGGER_TYPE, PAISR_OVERDUE_TRIGGER_TYPE, PollingWorkflow } from '../engine/harness.cjs';
+
+jest.setTimeout(30_000);
+
+const DAY = 86_400_000;
+const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString().slice(0, 10);
+const ids = (items: Array<{ json: Record<string, unknown> }>) => items.map((item) => item.json.id).sort();
+
+describe('Alternative Payments Overdue Trigger', () => {
+	let emulator: AltPaymentsEmulator;
+	let baseUrl: string;
+	beforeEach(async () => {
+		emulator = new AltPaymentsEmulator({ rateLimit: false, seed: { customers: 2, invoices: 0 } });
+		baseUrl = await emulator.listen();
+	});
+	afterEach(async () => {
+		await emulator.close();
+	});
+	const trigger = (options: Record<string, unknown> = {}) =>
+		new PollingWorkflow({ options }, undefined, {
+			nodeType: ALTERNATIVE_PAYMENTS_OVERDUE_TRIGGER_TYPE,
+			oauth2: { environment: 'custom', baseUrl, clientId: 'client-full', clientSecret: 'secret-full' },
+		});
+	const invoiceCalls = () => emulator.requests.filter((request) => request.path === '/invoices');
+
+	test('first poll records the backlog; a newly overdue invoice is emitted once, with event and the invoice as it came; all pages by cursor, due yesterday or earlier', async () => {
+		for (let index = 0; index < 230; index++) emulator.addInvoice({ due_date: daysAgo(3) });
+		emulator.addInvoice({ due_date: daysAgo(-5) });
+		const poller = trigger();
+		expect((await poller.poll()).items).toEqual([]);
+		expect(invoiceCalls().map((request) => request.query.due_date_end)).toEqual(Array(3).fill(`${daysAgo(1)}T23:59:59Z`));
+		expect(invoiceCalls()[1].query.after).toBeDefined();
+
+		const fresh = emulator.addInvoice({ due_date: daysAgo(1), status: 'open' });
+		const { items } = await poller.poll();
+		expect(items.map((item) => item.json)).toEqual([expect.objectContaining({ id: fresh.id, invoice_number: fresh.invoice_number, total: fresh.total, event: 'invoiceOverdue' })]);
+		expect((await poller.poll()).items).toEqual([]);
+		// State: only what is overdue now, a few dozen bytes each.
+		expect(Object.keys((poller.storedState()['node:PayRequest Trigger'] as { overdueInvoices: { seen: object } }).overdueInvoices.seen)).toHaveLength(231);
+	});
+
+	test('closed statuses do not count as unpaid (editable); an unknown status counts as unpaid', async () => {
+		const poller = trigger({ closedStatuses: 'paid, archived, void, cancelled, written_off' });
+		await poller.poll();
+		const paid = emulator.addInvoice({ due_date: daysAgo(2), status: 'paid' });
+		const writtenOff = emulator.addInvoice({ due_date: daysAgo(2), status: 'written_off' });
+		const odd = emulator.addInvoice({ due_date: daysAgo(2), status: 'collections' });
+		const { items } = await poller.poll();
+		expect(ids(items)).toEqual([odd.id]);
+		expect(ids(items)).not.toContain(paid.id);
+		expect(ids(items)).not.toContain(writtenOff.id);
+	});
+
+	test('Emit Existing emits the backlog that passes Min Days Overdue; marks it already passed are no backlog of escalations', async () => {
+		const old = emulator.addInvoice({ due_date: daysAgo(10) });
+		emulator.addInvoice({ due_date: daysAgo(1) });
+		const poller = trigger({ emitExisting: true, minDaysOverdue: 5, escalationDays: '3, 20' });
+		const { items } = await poller.poll();
+		expect(items.map((item) => [item.json.id, item.json.event])).toEqual([[old.id, 'invoiceOverdue']]);
+		expect((await poller.poll()).items).toEqual([]);
+	});
+
+	test('a failed poll saves nothing: the next one emits what it missed, once', async () => {
+		const poller = trigger();
+		await poller.poll();
+		const fresh = emulator.addInvoice({ due_date: daysAgo(1) });
+		emulator.injectFaults(4, { status: 500 }, (request) => request.path === '/invoices');
+		const failed = await poller.poll();
+		expect(failed.error?.message).toMatch(/server error \(HTTP 500\)/);
+		expect(ids((await poller.poll()).items)).toEqual([fresh.id]);
+		expect((await poller.poll()).items).toEqual([]);
+	});
+});
+
+describe('Paisr Overdue Trigger', () => {
+	let emulator: PaisrEmulator;
+	let baseUrl: string;
+	beforeEach(async () => {
+		emulator = new PaisrEmulator({ rateLimit: false, now: new Date().toISOString(), seed: { customers: 2, invoices: 0 } });
+		baseUrl = await emulator.listen();
+	});
+	afterEach(async () => {
+		await emulator.close();
+	});
+	const trigger = (options: Record<string, unknown> = {}) =>
+		new PollingWorkflow({ options }, undefined, { nodeType: PAISR_OVERDUE_TRIGGER_TYPE, paisr: { environment: 'custom', baseUrl, accessToken: 'paisr-full' } });
+	const dueAt = (days: number) => new Date(Date.now() - days * DAY).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+	test('one request for the unpaid (limit 1,000); what is past its due time is overdue; emitted once with the invoice as it came', async () => {
+		emulator.addInvoice({ due_at: dueAt(4) });
+		emulator.addInvoice({ due_at: dueAt(-2) });
+		const poller = trigger();
+		expect((await poller.poll()).items).toEqual([]);
+		expect(emulator.requests.map((request) => request.query)).toEqual([{ status: 'unpaid', limit: '1000' }]);
+		const fresh = emulator.addInvoice({ due_at: dueAt(0.1) });
+		const { items } = await poller.poll();
+		expect(items.map((item) => item.json)).toEqual([expect.objectContaining({ id: fresh.id, sid: fresh.sid, event: 'invoiceOverdue', amount: expect.objectContaining({ net_total: 100 }) })]);
+		expect(items[0].json).not.toHaveProperty('listMayBeCutOff');
+		expect((await poller.poll()).items).toEqual([]);
+		// Paid: it leaves the unpaid list and the state, with nothing emitted.
+		emulator.markPaid(fresh.id);
+		expect((await poller.poll()).items).toEqual([]);
+		const seen = (poller.storedState()['node:PayRequest Trigger'] as { overdueInvoices: { seen: Record<string, unknown> } }).overdueInvoices.seen;
+		expect(seen).not.toHaveProperty(fresh.id);
+	});
+
+	test('a cut-off answer (1,000) keeps what it could not see: an invoice pushed out and back in is not emitted twice; items say the list may be cut off', async () => {
+		for (let index = 0; index < 1000; index++) emulator.addInvoice({ due_at: dueAt(5) });
+		const poller = trigger();
+		expect((await poller.poll()).items).toEqual([]);
+		const oldest = emulator.listInvoices().slice(0, 3).map((invoice) => invoice.id);
+		// Three new overdue invoices push the three oldest out of the 1,000 (newest first).
+		const fresh = [0, 1, 2].map(() => emulator.addInvoice({ due_at: dueAt(1) }).id);
+		const second = await poller.poll();
+		expect(ids(second.items)).toEqual([...fresh].sort());
+		expect(second.items.every((item) => item.json.listMayBeCutOff === true)).toBe(true);
+		// The three new ones are paid: the three oldest come back into the answer, and are not new.
+		for (const id of fresh) emulator.markPaid(id);
+		expect((await poller.poll()).items).toEqual([]);
+		const seen = (poller.storedState()['node:PayRequest Trigger'] as { overdueInvoices: { seen: Record<string, unknown> } }).overdueInvoices.seen;
+		for (const id of oldest) expect(seen).toHaveProperty(id);
+	});
+
+	test('Customer ID and Min Amount filter on the mapped record', async () => {
+		const [first, second] = emulator.listCustomers();
+		const poller = trigger({ customerId: second.id, minAmount: 150 });
+		await poller.poll();
+		emulator.addInvoice({ customer_id: first.id, due_at: dueAt(1), items: [{ description: 'x', quantity: 1, unit_price: 500 }] });
+		const small = emulator.addInvoice({ customer_id: second.id, due_at: dueAt(1), items: [{ description: 'x', quantity: 1, unit_price: 100 }] });
+		const big = emulator.addInvoice({ customer_id: second.id, due_at: dueAt(1), items: [{ description: 'x', quantity: 2, unit_price: 100 }] });
+		expect(ids((await poller.poll()).items)).toEqual([big.id]);
+		expect(ids((await poller.poll()).items)).not.toContain(small.id);
+	});
+});

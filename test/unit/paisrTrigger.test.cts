@@ -1,0 +1,175 @@
+/**
+ * The Paisr Trigger as n8n runs a webhook trigger: set-up through n8n-core's HookContext against
+ * the emulator (a real webhook with a real secret), and deliveries that the emulator signs and
+ * POSTs to the trigger's URL, verified by webhook() over the raw bytes through WebhookContext.
+ */
+import { createHmac } from 'crypto';
+
+import type { IDataObject } from 'n8n-workflow';
+
+import { PaisrEmulator } from '../emulator/PaisrEmulator.cjs';
+import { PAISR_TRIGGER_TYPE, WebhookTriggerWorkflow } from '../engine/harness.cjs';
+
+jest.setTimeout(30_000);
+
+let emulator: PaisrEmulator;
+let trigger: WebhookTriggerWorkflow;
+
+async function start(parameters: IDataObject) {
+	emulator = new PaisrEmulator({ rateLimit: false, seed: { customers: 1, invoices: 0 } });
+	const baseUrl = await emulator.listen();
+	trigger = new WebhookTriggerWorkflow(PAISR_TRIGGER_TYPE, parameters, undefined, { environment: 'custom', baseUrl, accessToken: 'paisr-full' });
+	await trigger.listen();
+}
+
+afterEach(async () => {
+	await trigger?.close();
+	await emulator?.close();
+});
+
+async function activate() {
+	if (!(await trigger.hook('checkExists'))) await trigger.hook('create');
+}
+
+const stored = () => (trigger.storedState()['node:Webhook Trigger'] as { registration?: { webhookId: string; secret: string } }).registration;
+
+describe('activation and deactivation', () => {
+	test('one webhook for all chosen events, to the trigger URL, its secret kept; deactivation deletes it', async () => {
+		await start({ events: ['invoice.paid', 'invoice.created'] });
+		await activate();
+		const [webhook, ...others] = emulator.listWebhooks();
+		expect(others).toEqual([]);
+		expect(webhook.endpoint).toMatch(/\/webhook\/hook-under-test\/webhook$/);
+		expect(webhook.description).toMatch(/^[a-zA-Z0-9() ]{4,48}$/);
+		expect(webhook.triggers.map((trigger) => trigger.type).sort()).toEqual(['invoice.created', 'invoice.paid']);
+		expect(stored()).toMatchObject({ webhookId: webhook.id, secret: webhook.secret });
+		expect(emulator.requests.some((request) => request.path === `/v2/webhooks/${webhook.id}/secret`)).toBe(true);
+
+		await trigger.hook('delete');
+		expect(emulator.listWebhooks()).toEqual([]);
+		expect(stored()).toBeUndefined();
+	});
+
+	test('a restart neither doubles nor loses the webhook; one deleted by hand is made again; a leftover at this URL is removed', async () => {
+		await start({ events: ['invoice.paid'] });
+		await activate();
+		const first = emulator.listWebhooks()[0];
+		await activate();
+		expect(emulator.listWebhooks().map((webhook) => webhook.id)).toEqual([first.id]);
+
+		// Deleted in Paisr's dashboard: checkExists sees it, the next activation makes one.
+		emulator.requests.length = 0;
+		await new WebhookCleaner(emulator).removeAll();
+		await activate();
+		expect(emulator.listWebhooks()).toHaveLength(1);
+
+		// The state lost (a failed save) while the webhook stayed: the next create finds it by URL and removes it first.
+		const leftover = emulator.listWebhooks()[0];
+		const state = trigger.storedState()['node:Webhook Trigger'] as Record<string, unknown>;
+		delete state.registration;
+		trigger.workflow.staticData['node:Webhook Trigger'] = state;
+		await activate();
+		expect(emulator.listWebhooks().map((webhook) => webhook.id)).not.toContain(leftover.id);
+		expect(emulator.listWebhooks()).toHaveLength(1);
+	});
+
+	test('changing the events makes checkExists false, so the webhook is replaced by one with the new events', async () => {
+		await start({ events: ['invoice.paid'] });
+		await activate();
+		trigger.node.parameters.events = ['invoice.paid', 'customer.created'];
+		expect(await trigger.hook('checkExists')).toBe(false);
+		await trigger.hook('create');
+		expect(emulator.listWebhooks()).toHaveLength(1);
+		expect(emulator.listWebhooks()[0].triggers.map((entry) => entry.type).sort()).toEqual(['customer.created', 'invoice.paid']);
+	});
+});
+
+describe('deliveries are verified before anything is emitted', () => {
+	test('a signed delivery is emitted with the invoice it names, read from Paisr', async () => {
+		await start({ events: ['invoice.paid'] });
+		await activate();
+		const invoice = emulator.addInvoice({ status: 'paid' });
+		const [delivery] = await emulator.deliver('invoice.paid', invoice.id);
+		expect(delivery.status).toBe(200);
+		expect(trigger.deliveries).toHaveLength(1);
+		expect(trigger.deliveries[0].items[0].json).toMatchObject({ id: invoice.id, event: 'invoice.paid', invoice: { id: invoice.id, status: 'paid', sid: invoice.sid } });
+	});
+
+	test('Fetch Details off: the delivery as it came; a removed invoice is emitted bare whatever the option', async () => {
+		await start({ events: ['invoice.paid', 'invoice.removed'], options: { fetchDetails: false } });
+		await activate();
+		const invoice = emulator.addInvoice();
+		await emulator.deliver('invoice.paid', invoice.id);
+		expect(trigger.deliveries[0].items[0].json).toEqual({ id: invoice.id, event: 'invoice.paid' });
+		trigger.node.parameters.options = {};
+		await emulator.deliver('invoice.removed', 'inv_gone');
+		expect(trigger.deliveries[1].items[0].json).toEqual({ id: 'inv_gone', event: 'invoice.removed' });
+		const reads = emulator.requests.filter((request) => request.method === 'GET' && request.path.startsWith('/v2/invoices/'));
+		expect(reads).toEqual([]);
+	});
+
+	test('a customer event carries the customer', async () => {
+		await start({ events: ['customer.updated'] });
+		await activate();
+		const customer = emulator.listCustomers()[0];
+		await emulator.deliver('customer.updated', customer.id);
+		expect(trigger.deliveries[0].items[0].json).toMatchObject({ event: 'customer.updated', customer: { id: customer.id, email: customer.email } });
+	});
+
+	test.each([
+		['a tampered body', { body: '{"id":"inv_other","event":"invoice.paid"}' }],
+		['a delivery six minutes old (a replay)', { timestampOffsetSeconds: -360 }],
+		['a timestamp six minutes ahead', { timestampOffsetSeconds: 360 }],
+		['no signature', { omitSignature: true }],
+		['a signature made with another secret', { secret: 'not-the-secret' }],
+	])('%s gets 401 and emits nothing', async (_label, tampering) => {
+		await start({ events: ['invoice.paid'] });
+		await activate();
+		const invoice = emulator.addInvoice();
+		const [delivery] = await emulator.deliver('invoice.paid', invoice.id, tampering);
+		expect(delivery.status).toBe(401);
+		expect(trigger.deliveries).toEqual([{ status: 401, items: [] }]);
+		expect(emulator.requests.filter((request) => request.path.startsWith('/v2/invoices/'))).toEqual([]);
+	});
+
+	test('four minutes old is still in time; the signature also reads as upper-case hex or base64', async () => {
+		await start({ events: ['invoice.paid'], options: { fetchDetails: false } });
+		await activate();
+		const invoice = emulator.addInvoice();
+		expect((await emulator.deliver('invoice.paid', invoice.id, { timestampOffsetSeconds: -240 }))[0].status).toBe(200);
+		const secret = stored()!.secret;
+		const rawBody = Buffer.from(JSON.stringify({ id: invoice.id, event: 'invoice.paid' }));
+		const timestamp = String(Math.floor(Date.now() / 1000));
+		const digest = createHmac('sha256', secret).update(`${timestamp}.${rawBody.toString()}`).digest();
+		for (const signature of [digest.toString('hex').toUpperCase(), digest.toString('base64')]) {
+			const { status } = await trigger.deliver({ headers: { 'x-pcb-signature': signature, 'x-pcb-timestamp': timestamp }, body: JSON.parse(rawBody.toString()), query: {}, rawBody });
+			expect(status).toBe(200);
+		}
+		// The same JSON with other spacing is other bytes: the signature covers the raw body, not the parsed one.
+		const respaced = Buffer.from(JSON.stringify({ id: invoice.id, event: 'invoice.paid' }, null, 1));
+		const { status } = await trigger.deliver({ headers: { 'x-pcb-signature': digest.toString('hex'), 'x-pcb-timestamp': timestamp }, body: JSON.parse(respaced.toString()), query: {}, rawBody: respaced });
+		expect(status).toBe(401);
+	});
+
+	test('after deactivation, the old secret no longer opens the door', async () => {
+		await start({ events: ['invoice.paid'], options: { fetchDetails: false } });
+		await activate();
+		const secret = stored()!.secret;
+		await trigger.hook('delete');
+		const rawBody = Buffer.from('{"id":"inv_1","event":"invoice.paid"}');
+		const timestamp = String(Math.floor(Date.now() / 1000));
+		const signature = createHmac('sha256', secret).update(`${timestamp}.${rawBody.toString()}`).digest('hex');
+		expect((await trigger.deliver({ headers: { 'x-pcb-signature': signature, 'x-pcb-timestamp': timestamp }, body: JSON.parse(rawBody.toString()), query: {}, rawBody })).status).toBe(401);
+	});
+});
+
+/** Deletes every webhook over the API, as a user would in Paisr's dashboard. */
+class WebhookCleaner {
+	constructor(private readonly paisr: PaisrEmulator) {}
+
+	async removeAll(): Promise<void> {
+		for (const webhook of this.paisr.listWebhooks()) {
+			await fetch(`${this.paisr.baseUrl}/webhooks/${webhook.id}`, { method: 'DELETE', headers: { Authorization: 'Bearer paisr-full' } });
+		}
+	}
+}
