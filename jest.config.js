@@ -3,6 +3,7 @@
 // Test, bench and script code is CommonJS TypeScript (.cts) so that n8n's official lint, which reads every .ts
 // file, reads only the shipped code (README: Development). Its imports name the compiled file (./x.cjs), as Node
 // needs when it runs .build/; jest runs the sources, so test/setup/ctsResolver.cjs finds the .cts beside it.
+require('./test/setup/ctsResolver.cjs').hookNodeRequire();
 const transform = { '^.+\\.c?ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] };
 const common = {
 	transform,
