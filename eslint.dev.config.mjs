@@ -1,4 +1,4 @@
-// The second lint layer (README: Development, "Two lint layers"). eslint.config.mjs is n8n's default, unchanged, as
+// The second lint layer (README: Development, "n8n's checks"). eslint.config.mjs is n8n's default, unchanged, as
 // `n8n-node lint` requires in strict mode: it reads every .ts file, which here is only the shipped code (nodes/,
 // credentials/). This file lints what n8n's rules are not meant for: the test, bench and script code, which is
 // CommonJS TypeScript (.cts) and plain JavaScript run by Node, where process, timers and Node's modules are the point.

@@ -77,9 +77,14 @@ describe("n8n's verification bar: n8n-node lint in strict mode, and cloud suppor
 		const run = spawnSync(path.join(root, 'node_modules', '.bin', 'n8n-node'), args, { cwd, encoding: 'utf8', env });
 		return { status: run.status, output: stripVTControlCharacters(`${run.stdout}${run.stderr}`) };
 	};
+	const copies: string[] = [];
+	afterAll(() => {
+		for (const copy of copies) fs.rmSync(copy, { recursive: true, force: true });
+	});
 	/** A copy of what n8n's lint reads (the shipped code, its icons, the manifest and n8n's config), over this node_modules. */
 	const copyOfPackage = () => {
 		const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'official-lint-'));
+		copies.push(copy);
 		for (const entry of ['package.json', 'tsconfig.json', 'eslint.config.mjs', 'nodes', 'credentials', 'icons']) {
 			fs.cpSync(path.join(root, entry), path.join(copy, entry), { recursive: true });
 		}
