@@ -1,8 +1,8 @@
 import { randomBytes } from 'crypto';
 import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { asNodeError } from '../shared/http/errorChain';
+import { removeRegistration } from '../shared/webhooks/registration';
 import { sameSecret } from '../shared/webhooks/signature';
 import { AlternativePaymentsClient, resourcePath } from './transport';
 import { listAll } from './transport/pagination';
@@ -140,13 +140,5 @@ export class AlternativePaymentsTrigger implements INodeType {
 }
 
 async function removeSubscriptions(client: AlternativePaymentsClient, registration: Registration | undefined): Promise<void> {
-	for (const id of Object.values(registration?.subscriptions ?? {})) {
-		try {
-			await client.request({ method: 'DELETE', path: resourcePath('webhooks', id) });
-		} catch (error) {
-			// Someone removed it already: that is what deactivation wants.
-			if (error instanceof NodeApiError && error.httpCode === '404') continue;
-			throw asNodeError(client.node, error);
-		}
-	}
+	for (const id of Object.values(registration?.subscriptions ?? {})) await removeRegistration(client, resourcePath('webhooks', id));
 }

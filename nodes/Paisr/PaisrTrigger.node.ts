@@ -1,7 +1,9 @@
 import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { asNodeError } from '../shared/http/errorChain';
+import { ID_PATTERN } from '../shared/actions/locator';
+import { asNodeError, isNotFound } from '../shared/http/errorChain';
+import { removeRegistration } from '../shared/webhooks/registration';
 import { PaisrClient, resourcePath } from './transport';
 import { verifyDelivery } from './trigger/signature';
 
@@ -111,7 +113,7 @@ export class PaisrTrigger implements INodeType {
 				try {
 					webhook = await new PaisrClient(this).data({ method: 'GET', path: resourcePath('webhooks', registration.webhookId) }, 'webhook');
 				} catch (error) {
-					if (error instanceof NodeApiError && error.httpCode === '404') return false;
+					if (isNotFound(error)) return false;
 					throw asNodeError(this.getNode(), error);
 				}
 				const triggers = Array.isArray(webhook.triggers) ? (webhook.triggers as IDataObject[]).map((trigger) => String(trigger.type)) : [];
@@ -127,7 +129,7 @@ export class PaisrTrigger implements INodeType {
 				const leftovers = new Set(existing.filter((webhook) => webhook.endpoint === endpoint).map((webhook) => String(webhook.id)));
 				const previous = readRegistration(data);
 				if (previous) leftovers.add(previous.webhookId);
-				for (const id of leftovers) await removeWebhook(client, id);
+				for (const id of leftovers) await removeRegistration(client, resourcePath('webhooks', id));
 				delete data.registration;
 				const events = selectedEvents(this);
 				const created = await client.data(
@@ -151,7 +153,7 @@ export class PaisrTrigger implements INodeType {
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const data = this.getWorkflowStaticData('node');
 				const registration = readRegistration(data);
-				if (registration) await removeWebhook(new PaisrClient(this), registration.webhookId);
+				if (registration) await removeRegistration(new PaisrClient(this), resourcePath('webhooks', registration.webhookId));
 				delete data.registration;
 				return true;
 			},
@@ -177,24 +179,14 @@ export class PaisrTrigger implements INodeType {
 		const id = typeof body.id === 'string' ? body.id : '';
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const resource = /^(invoice|customer)\.(?!removed$)/.exec(event)?.[1];
-		if (options.fetchDetails === false || !resource || !/^[A-Za-z0-9_-]{1,128}$/.test(id)) return { workflowData: [[{ json: body }]] };
+		if (options.fetchDetails === false || !resource || !ID_PATTERN.test(id)) return { workflowData: [[{ json: body }]] };
 		try {
 			const details = await new PaisrClient(this).data({ method: 'GET', path: resourcePath(`${resource}s`, id) }, resource);
 			return { workflowData: [[{ json: { ...body, [resource]: details } }]] };
 		} catch (error) {
 			// Gone since the event (deleted right after it was made): the event still happened.
-			if (error instanceof NodeApiError && error.httpCode === '404') return { workflowData: [[{ json: body }]] };
+			if (isNotFound(error)) return { workflowData: [[{ json: body }]] };
 			throw asNodeError(this.getNode(), error);
 		}
-	}
-}
-
-async function removeWebhook(client: PaisrClient, id: string): Promise<void> {
-	try {
-		await client.request({ method: 'DELETE', path: resourcePath('webhooks', id) });
-	} catch (error) {
-		// Someone removed it already: that is what deactivation wants.
-		if (error instanceof NodeApiError && error.httpCode === '404') return;
-		throw asNodeError(client.node, error);
 	}
 }

@@ -61,14 +61,14 @@ export class PayRequestTrigger implements INodeType {
 			changeOptions,
 			{
 				...overdueTriggerOptions('PayRequest', [
-				{
-					displayName: 'Status',
-					name: 'status',
-					type: 'multiOptions',
-					options: statusOptions,
-					default: [],
-					description: 'Only invoices in one of these statuses',
-				},
+					{
+						displayName: 'Status',
+						name: 'status',
+						type: 'multiOptions',
+						options: statusOptions,
+						default: [],
+						description: 'Only invoices in one of these statuses',
+					},
 				]),
 				displayOptions: { show: { event: ['invoiceOverdue'] } },
 			},

@@ -79,22 +79,22 @@ export async function pollChanges(context: IPollFunctions, client: PayRequestCli
 		const tail = plan === 'tail' ? await readNewest(client, state, counts, stats) : undefined;
 		if (tail) {
 			staticData[STATE_KEY] = tail.next as unknown as IDataObject;
-			return tail.events.length === 0 ? null : [tail.events.map((invoice) => ({ json: { ...(invoice as IDataObject), event } }))];
+			return tail.events.length === 0 ? null : [tail.events.map((invoice) => changeItem(invoice, event))];
 		}
 		state = startScan(state, counts);
 	}
-	const emitted: IDataObject[] = [];
+	const emitted: INodeExecutionData[] = [];
 	for (let read = 0; read < MAX_PAGES_PER_POLL && state.scan; read++) {
 		const pageNumber = state.scan.nextPage;
 		const page = await listInvoicePage(client, pageNumber);
 		const lastPage = page.items.length === 0 || (page.lastPage !== undefined && pageNumber >= page.lastPage);
 		const { events, next } = readScanPage(state, page.items, event, lastPage, Date.now(), page.total);
-		for (const invoice of events) emitted.push({ ...(invoice as IDataObject), event });
+		for (const invoice of events) emitted.push(changeItem(invoice, event));
 		state = next;
 	}
 	// Saved only now: a poll that failed on the way keeps the state it started with, and reads those pages again.
 	staticData[STATE_KEY] = state as unknown as IDataObject;
-	return emitted.length === 0 ? null : [emitted.map((json) => ({ json }))];
+	return emitted.length === 0 ? null : [emitted];
 }
 
 /** Invoices were added to a list in ascending id order: they follow its last recorded invoice, on the last page or two. */
@@ -118,5 +118,10 @@ async function sample(context: IPollFunctions, client: PayRequestClient, event: 
 	if (!newest) {
 		throw new NodeOperationError(context.getNode(), `No ${event === 'invoicePaid' ? 'paid ' : ''}invoice on PayRequest's first page to show as a sample`);
 	}
-	return [[{ json: { ...(newest as IDataObject), event } }]];
+	return [[changeItem(newest, event)]];
+}
+
+/** What the trigger emits: PayRequest's invoice as it came, and the event. */
+function changeItem(invoice: unknown, event: ChangeEvent): INodeExecutionData {
+	return { json: { ...(invoice as IDataObject), event } };
 }

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiClient } from '../http/client';
+import { asNodeError } from '../http/errorChain';
 import { readTransportSettings } from './options';
 
 /**
@@ -23,7 +24,7 @@ export async function runPerItem(
 			for (const result of await run(itemIndex)) output.push(result);
 		} catch (error) {
 			if (!context.continueOnFail()) {
-				throw error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+				throw asNodeError(context.getNode(), error, itemIndex);
 			}
 			const message = error instanceof Error ? error.message : String(error);
 			const description = (error as { description?: unknown }).description;

@@ -62,7 +62,13 @@ export function lowerCaseHeaders(headers: unknown): Record<string, string | stri
 	return result;
 }
 
-/** What a node throws: n8n's own errors as they are, anything else wrapped so that n8n can show it. */
-export function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationError {
-	return error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(node, error as Error);
+/** What a node throws: n8n's own errors as they are, anything else wrapped (with its item, when known) so that n8n can show it. */
+export function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return itemIndex === undefined ? new NodeOperationError(node, error as Error) : new NodeOperationError(node, error as Error, { itemIndex });
+}
+
+/** Whether the provider answered 404: the thing is not (or no longer) there. */
+export function isNotFound(error: unknown): boolean {
+	return error instanceof NodeApiError && error.httpCode === '404';
 }

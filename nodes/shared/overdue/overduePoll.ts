@@ -168,13 +168,13 @@ export async function pollOverdue(
 	}
 	if (context.getMode() === 'manual') {
 		const { events } = reconcileOverdue(readOverdueState(undefined), answer.records, { ...options, emitExisting: true }, now);
-		const sample = events.map((event) => overdueItem(event, extra)).sort((a, b) => daysOf(b) - daysOf(a))[0];
+		const sample = events.sort((a, b) => daysOf(b.record) - daysOf(a.record))[0];
 		if (!sample) {
 			throw new NodeOperationError(context.getNode(), `No overdue invoice in ${provider} matches this trigger right now`, {
 				description: 'There is nothing to show as a sample. Check the filters in Options, or wait until an invoice is overdue.',
 			});
 		}
-		return [[sample]];
+		return [[overdueItem(sample, extra)]];
 	}
 	const staticData = context.getWorkflowStaticData('node');
 	const previous = readOverdueState(staticData[STATE_KEY]);
@@ -185,10 +185,9 @@ export async function pollOverdue(
 }
 
 /** The sample is the most overdue invoice: by the provider's days overdue, else by the earliest due date. */
-function daysOf(item: INodeExecutionData): number {
-	const json = item.json as IDataObject;
-	const days = Number(json.days_overdue);
+function daysOf(record: OverdueRecord): number {
+	const days = Number(record.daysOverdue);
 	if (Number.isFinite(days)) return days;
-	const due = Date.parse(String(json.due_date ?? json.due_at ?? ''));
+	const due = Date.parse(String(record.dueDate ?? ''));
 	return Number.isFinite(due) ? -due / 86_400_000 : 0;
 }
