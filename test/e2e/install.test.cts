@@ -2,15 +2,13 @@
 // packed package is published to (harness/localRegistry.cts): the editor's Community Nodes panel (n8n's own
 // installer, POST /rest/community-packages), the manual `npm install` in ~/.n8n/nodes that n8n's guide gives for
 // queue mode and Docker, and the tarball for hosts with no registry. The commands are the README's, verbatim.
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { promisify } from 'util';
 import { findRepoRoot } from '../setup/repo.cjs';
 import { harnessLog, PACKAGE_NAME } from './harness/e2e.cjs';
 import { LocalRegistry } from './harness/localRegistry.cjs';
-import { N8nHttpError, N8nInstance } from './harness/n8nInstance.cjs';
+import { N8nHttpError, N8nInstance, runCommand } from './harness/n8nInstance.cjs';
 import { e2eSetup } from './harness/packedPackage.cjs';
 
 jest.setTimeout(240_000);
@@ -121,7 +119,7 @@ describe('installing the package the ways n8n users do, from a registry', () => 
 		// The user's own npm, pointed at the local registry; nothing else of this test's npm settings.
 		const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
 		const [program, ...args] = command.split(' ');
-		const { stdout } = await promisify(execFile)(program, args, { cwd: nodesDir, env: { ...env, npm_config_registry: registry.url } });
+		const { stdout } = await runCommand(program, args, { cwd: nodesDir, env: { ...env, npm_config_registry: registry.url } });
 		expect(stdout).toMatch(/added 1 package\b/);
 		expect(fs.readdirSync(path.join(nodesDir, 'node_modules')).filter((entry) => !entry.startsWith('.'))).toEqual([PACKAGE_NAME]);
 

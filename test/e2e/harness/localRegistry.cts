@@ -1,14 +1,13 @@
 // A local npm registry (verdaccio) for the install tests: the packed package is published to it with `npm publish`,
 // and n8n's own installer and the manual `npm install` fetch it from there, as they would from npmjs.org. It has no
 // uplink, so nothing is read from or sent to a public registry; its storage lives in the scratch folder.
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import type { IncomingMessage, Server } from 'http';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
-import { promisify } from 'util';
 import { runServer } from 'verdaccio';
 import { scratchDir } from '../../setup/repo.cjs';
+import { runCommand } from './n8nInstance.cjs';
 
 const USER = { name: 'publisher', password: 'local-registry-only' };
 
@@ -52,9 +51,7 @@ export class LocalRegistry {
 		if (!signup.ok) throw new Error(`local registry refused the publisher: ${signup.status} ${await signup.text()}`);
 		const { token } = (await signup.json()) as { token: string };
 		const authKey = `--${this.url.replace(/^http:/, '')}:_authToken=${token}`;
-		await promisify(execFile)('npm', ['publish', path.resolve(tarball), '--registry', this.url, authKey, '--ignore-scripts'], {
-			cwd: this.folder,
-		});
+		await runCommand('npm', ['publish', path.resolve(tarball), '--registry', this.url, authKey, '--ignore-scripts'], { cwd: this.folder });
 		this.server.on('request', (request: IncomingMessage) => this.requests.push(`${request.method} ${request.url}`));
 	}
 
