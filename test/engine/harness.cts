@@ -420,8 +420,20 @@ function persistStaticData(workflow: Workflow): void {
 }
 
 /**
+ * When n8n writes a poll node's static data to its database (read in n8n 2.41.1's sources):
+ * - 'n8n': the default of n8n 1.x and 2.x. After the activation poll (activation saves the
+ *   workflow's static data) and after a poll that emits (the poller's emit saves it first); never
+ *   after a poll that emits nothing or fails. What those polls changed lives only in memory.
+ * - 'durable': n8n 2.41's durable poll cursors (N8N_POLLER_DURABLE_CURSORS_ENABLED with the
+ *   scheduler flags): after every poll that ends, committed with the execution it starts.
+ * - 'memory': never restarted; every change is kept (what tests of one run see).
+ */
+export type SaveRule = 'n8n' | 'durable' | 'memory';
+
+/**
  * A polling trigger node activated in one workflow whose static data persists between polls,
- * serialized to JSON and back in between, as n8n stores it.
+ * serialized to JSON and back in between, as n8n stores it. `restart()` stands for an n8n restart:
+ * the static data goes back to what the save rule last wrote, and the next poll is an activation poll.
  */
 export class PollingWorkflow {
 	readonly workflow: Workflow;
@@ -429,6 +441,14 @@ export class PollingWorkflow {
 	readonly node: INode;
 
 	private readonly data: IWorkflowExecuteAdditionalData;
+
+	/** The static data as n8n's database holds it. */
+	private saved: IDataObject = {};
+
+	/** The next poll is the one that activation runs (n8n saves after it). */
+	private activating = true;
+
+	saveRule: SaveRule = 'memory';
 
 	/**
 	 * The PayRequest Trigger by default; another polling trigger with `nodeType` and the credential
@@ -474,14 +494,30 @@ export class PollingWorkflow {
 	/** One poll, as n8n's poller runs it; mode 'manual' is the editor's "Fetch Test Event". */
 	async poll(mode: WorkflowExecuteMode = 'trigger'): Promise<PollOutcome> {
 		const context = new PollContext(this.workflow, this.node, this.data, mode, mode === 'manual' ? 'manual' : 'activate');
+		let outcome: PollOutcome;
 		try {
 			const result = await Container.get(TriggersAndPollers).runPollFunction(this.workflow, this.node, context);
-			this.persist();
-			return { items: result?.[0] ?? [] };
+			outcome = { items: result?.[0] ?? [] };
 		} catch (error) {
-			this.persist();
-			return { items: [], error: error as PollOutcome['error'] };
+			outcome = { items: [], error: error as PollOutcome['error'] };
 		}
+		this.persist();
+		if (mode !== 'manual') {
+			const emitted = outcome.items.length > 0;
+			const failed = outcome.error !== undefined;
+			const saves = this.saveRule === 'memory' || (this.saveRule === 'durable' ? !failed : (this.activating && !failed) || emitted);
+			if (saves) this.saved = staticDataAsStored(this.workflow);
+			// An activation whose poll fails is refused by n8n: the next poll is still the activation poll.
+			if (!failed) this.activating = false;
+		}
+		return outcome;
+	}
+
+	/** n8n restarts: the static data is what was last saved, and the next poll is an activation poll. */
+	restart(): void {
+		for (const key of Object.keys(this.workflow.staticData)) delete this.workflow.staticData[key];
+		Object.assign(this.workflow.staticData, JSON.parse(JSON.stringify(this.saved)) as IDataObject);
+		this.activating = true;
 	}
 
 	/** What n8n keeps between polls: the static data as JSON. */

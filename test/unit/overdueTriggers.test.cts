@@ -104,11 +104,11 @@ describe('Paisr Overdue Trigger', () => {
 		expect(items.map((item) => item.json)).toEqual([expect.objectContaining({ id: fresh.id, sid: fresh.sid, event: 'invoiceOverdue', amount: expect.objectContaining({ net_total: 100 }) })]);
 		expect(items[0].json).not.toHaveProperty('listMayBeCutOff');
 		expect((await poller.poll()).items).toEqual([]);
-		// Paid: it leaves the unpaid list and the state, with nothing emitted.
+		// Paid: it leaves the unpaid list, with nothing emitted; the state keeps a tombstone of what was emitted.
 		emulator.markPaid(fresh.id);
 		expect((await poller.poll()).items).toEqual([]);
 		const seen = (poller.storedState()['node:PayRequest Trigger'] as { overdueInvoices: { seen: Record<string, unknown> } }).overdueInvoices.seen;
-		expect(seen).not.toHaveProperty(fresh.id);
+		expect(seen[fresh.id]).toEqual(expect.objectContaining({ settled: true, goneSince: expect.any(Number) }));
 	});
 
 	test('a cut-off answer (1,000) keeps what it could not see: an invoice pushed out and back in is not emitted twice; items say the list may be cut off', async () => {

@@ -20,7 +20,7 @@ interface StoredOverdueState {
 	version: number;
 	initialized: boolean;
 	gate: string;
-	seen: Record<string, { dueDate: string; settled: boolean; marks: number[] }>;
+	seen: Record<string, { dueDate: string; settled: boolean; marks: number[]; goneSince?: number }>;
 }
 
 interface Poll extends PollOutcome {
@@ -58,9 +58,12 @@ function storedTriggerState(workflow: PollingWorkflow): StoredOverdueState | und
 	return owner?.overdueInvoices as StoredOverdueState | undefined;
 }
 
-/** Every overdue invoice the trigger keeps, whether or not it passes the filters. */
+/** Every invoice on the overdue list that the trigger keeps, whether or not it passes the filters (tombstones are not on it). */
 function recordedIds(workflow: PollingWorkflow): string[] {
-	return Object.keys(storedTriggerState(workflow)?.seen ?? {}).sort();
+	const seen = storedTriggerState(workflow)?.seen ?? {};
+	return Object.keys(seen)
+		.filter((id) => seen[id].goneSince === undefined)
+		.sort();
 }
 
 /** The invoices whose overdue event went out (or that were recorded as existing). */

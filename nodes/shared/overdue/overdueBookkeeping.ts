@@ -8,17 +8,23 @@
  * tested exhaustively without n8n, for every provider's mapping.
  *
  * Rules in short:
- * - An overdue event's key is (invoice id, due date). It is emitted once while the
- *   invoice stays in the overdue list; paying or re-dating it ends the key, and an
- *   invoice that comes back to the list later is newly overdue again.
+ * - An overdue event's key is (invoice id, due date). It is emitted once. An invoice that
+ *   leaves the list (paid, or an answer that left it out by mistake) keeps its key as a
+ *   tombstone for TOMBSTONE_DAYS: back on the list with the same due date, it is not emitted
+ *   again; back with another due date, it is a new key and newly overdue.
  * - Every key on the overdue list is kept, whether or not it passes the trigger's
  *   filters now, with whether it is settled (emitted, or recorded as existing). So an
  *   invoice that stops passing a filter and passes it again is not emitted twice.
  * - A poll with other filters or minimum days than the poll before acts as a first poll
  *   for the keys it newly lets through: they are settled without an event unless Emit
  *   Existing is on. Keys new to the list are emitted as usual.
- * - State holds only the invoices on the overdue list now, so it never grows with
- *   history, and it stays plain JSON.
+ * - State holds the invoices on the overdue list now and the tombstones of the last
+ *   TOMBSTONE_DAYS, so it is bounded by what was overdue in that time, and it stays plain JSON.
+ * - The state a poll starts from may be older than the last poll (n8n saves a poll node's
+ *   state only after polls that emit): every rule here gives the same events from an older
+ *   saved state, because a key only becomes settled in a poll that emits it or that n8n saves
+ *   anyway (the first poll), and what a quiet poll changes (tombstones, unsettled keys) is
+ *   found again from the list.
  * - An answer that may be cut off (a provider without paging that returned its maximum) proves
  *   nothing about the invoices missing from it: they are kept as they were, not taken as paid,
  *   so none of them is emitted twice when it shows up again.
@@ -64,8 +70,12 @@ export interface OverdueState {
 	version: 2;
 	initialized: boolean;
 	gate: string;
-	seen: Record<string, { dueDate: string; settled: boolean; marks: number[] }>;
+	/** `goneSince` (epoch ms): the key left the list then; it is a tombstone until TOMBSTONE_DAYS later. */
+	seen: Record<string, { dueDate: string; settled: boolean; marks: number[]; goneSince?: number }>;
 }
+
+/** How long an emitted (invoice, due date) that left the list is remembered, so that it is not emitted again when it comes back. */
+export const TOMBSTONE_DAYS = 90;
 
 export type OverdueEvent = {
 	kind: 'overdue' | 'escalation';
@@ -112,11 +122,25 @@ export function readOverdueState(stored: unknown): OverdueState {
 		if (invoiceKey === undefined || dueDate === undefined || seen.has(invoiceKey)) continue;
 		const entry = rawEntry as Record<string, unknown>;
 		const marks = Array.isArray(entry.marks) ? sortedPositiveIntegers(entry.marks) : [];
-		seen.set(invoiceKey, { dueDate, settled: stored.version === 1 || entry.settled === true, marks });
+		const settled = stored.version === 1 || entry.settled === true;
+		const goneSince = typeof entry.goneSince === 'number' && Number.isFinite(entry.goneSince) ? entry.goneSince : undefined;
+		// Only a settled key is worth a tombstone.
+		if (goneSince !== undefined && !settled) continue;
+		seen.set(invoiceKey, { dueDate, settled, marks, ...(goneSince !== undefined ? { goneSince } : {}) });
 	}
 	// Version 1 kept no gate: the options of the coming poll are taken as the ones it was made with.
 	const gate = typeof stored.gate === 'string' ? stored.gate : '';
 	return { version: 2, initialized: stored.initialized === true, gate, seen: toRecord(seen) };
+}
+
+/**
+ * What an answer proves about the invoices missing from it: `complete` (the whole overdue list)
+ * makes the missing ones gone; `dueFrom` (a 'YYYY-MM-DD') narrows that to the keys due on or after
+ * it (an answer that asked only for recent due dates); a cut-off answer proves nothing.
+ */
+export interface OverdueAnswerScope {
+	complete: boolean;
+	dueFrom?: string;
 }
 
 /**
@@ -129,7 +153,7 @@ export function reconcileOverdue(
 	fetched: OverdueRecord[],
 	options: OverdueOptions,
 	now: Date,
-	answer: { complete: boolean } = { complete: true },
+	answer: OverdueAnswerScope = { complete: true },
 ): { events: OverdueEvent[]; next: OverdueState; skipped: number } {
 	const gate = gateOf(options);
 	const isFirstPoll = !previous.initialized;
@@ -162,7 +186,7 @@ export function reconcileOverdue(
 			// Only escalation marks can fire, and only while the invoice passes the filters. A poll
 			// may skip over several marks; one event for the highest is enough.
 			if (!passesFilters(invoice)) {
-				nextSeen.set(invoiceKey, known);
+				nextSeen.set(invoiceKey, { dueDate, settled: true, marks: known.marks });
 				continue;
 			}
 			const doneMarks = new Set(known.marks);
@@ -173,8 +197,7 @@ export function reconcileOverdue(
 			nextSeen.set(invoiceKey, { dueDate, settled: true, marks: sortedPositiveIntegers([...known.marks, ...crossedMarks]) });
 			continue;
 		}
-
-		// Not settled: a key new to the list, or one the filters or minimum days held back so far.
+		// Not settled (a tombstone of another due date starts afresh too): a key new to the list, or one the filters or minimum days held back so far.
 		// It is let through once it passes the filters at the minimum days.
 		if (!passesFilters(invoice) || daysOverdue < minDaysOverdue) {
 			nextSeen.set(invoiceKey, { dueDate, settled: false, marks: [] });
@@ -189,11 +212,23 @@ export function reconcileOverdue(
 		nextSeen.set(invoiceKey, { dueDate, settled: true, marks: crossedMarks });
 	}
 
-	if (!answer.complete) {
-		// Missing from a cut-off answer is not proof of anything: keep what was known.
-		for (const [invoiceKey, entry] of Object.entries(previous.seen)) if (!nextSeen.has(invoiceKey)) nextSeen.set(invoiceKey, entry);
+	const dueFrom = answer.complete ? normalizeDueDate(answer.dueFrom) : undefined;
+	for (const [invoiceKey, entry] of Object.entries(previous.seen)) {
+		if (nextSeen.has(invoiceKey)) continue;
+		const provenGone = answer.complete && (dueFrom === undefined || entry.dueDate >= dueFrom);
+		// Missing from an answer that cannot prove it gone (cut off, or outside the dates asked for): kept as it was.
+		const kept = provenGone ? tombstone(entry, now) : entry;
+		if (kept) nextSeen.set(invoiceKey, kept);
 	}
 	return { events, next: { version: 2, initialized: true, gate, seen: toRecord(nextSeen) }, skipped };
+}
+
+/** A settled key that left the list is kept as a tombstone for TOMBSTONE_DAYS from when it left; anything else is dropped. */
+function tombstone(entry: SeenEntry, now: Date): SeenEntry | undefined {
+	if (!entry.settled) return undefined;
+	const goneSince = entry.goneSince ?? now.getTime();
+	if (now.getTime() - goneSince >= TOMBSTONE_DAYS * MS_PER_DAY) return undefined;
+	return { ...entry, goneSince };
 }
 
 /**
