@@ -52,7 +52,11 @@ export interface EmulatorOptions {
 	rateLimit?: RateLimitOptions | false;
 	latencyMs?: number;
 	currency?: string;
+	/** PayRequest does not document its list order: the emulator lists oldest first unless told otherwise. */
+	listOrder?: ListOrder;
 }
+
+export type ListOrder = 'oldestFirst' | 'newestFirst';
 
 export interface EmulatorReminder {
 	invoiceId: number;
@@ -213,6 +217,7 @@ export class PayRequestEmulator extends EmulatorServer {
 	private nextInvoiceNumber = 1;
 
 	private listPageHook: ((page: number) => void) | undefined;
+	private listOrder: ListOrder = 'oldestFirst';
 	private omittedPaginatorFields = new Set<string>();
 
 	constructor(options: EmulatorOptions = {}) {
@@ -225,6 +230,7 @@ export class PayRequestEmulator extends EmulatorServer {
 		this.clockMs = parseClock(options.now ?? DEFAULT_NOW);
 		this.setRateLimit(options.rateLimit ?? false);
 		this.setLatency(options.latencyMs ?? 0);
+		this.listOrder = options.listOrder ?? 'oldestFirst';
 		if (options.seed !== false) this.seed(options.seed ?? {});
 	}
 
@@ -359,6 +365,10 @@ export class PayRequestEmulator extends EmulatorServer {
 	 * Runs before each list page is answered (after its rate limit was counted), so a test can
 	 * create or delete invoices while a client pages through the list. undefined removes it.
 	 */
+	setListOrder(order: ListOrder): void {
+		this.listOrder = order;
+	}
+
 	onListPage(hook: ((page: number) => void) | undefined): void {
 		this.listPageHook = hook;
 	}
@@ -543,7 +553,12 @@ export class PayRequestEmulator extends EmulatorServer {
 		const total = this.invoiceList.length;
 		const lastPage = Math.max(1, Math.ceil(total / perPage));
 		const startIndex = (page - 1) * perPage;
-		const pageInvoices = startIndex < total ? this.invoiceList.slice(startIndex, startIndex + perPage) : [];
+		const pageInvoices =
+			startIndex >= total
+				? []
+				: this.listOrder === 'newestFirst'
+					? this.invoiceList.slice(Math.max(0, total - startIndex - perPage), total - startIndex).reverse()
+					: this.invoiceList.slice(startIndex, startIndex + perPage);
 		const hostHeader = request.headers.host;
 		const origin = hostHeader && /^[A-Za-z0-9.:[\]-]+$/.test(hostHeader) ? `http://${hostHeader}` : this.listeningUrl?.replace(/\/api$/, '') ?? '';
 		const path = `${origin}/api/v1/invoices`;

@@ -1,101 +1,95 @@
 // The PayRequest Trigger's Invoice Created and Invoice Paid events through n8n-core's poll path,
-// against the emulator, with the static data persisted as JSON between polls: each event once, and
-// what each poll costs in requests (one while nothing changed).
-import fc from 'fast-check';
-
+// against the emulator listing oldest or newest first, with the static data saved by n8n's rule
+// (after the activation poll and after polls that emit) and n8n restarts in between: each event
+// once, and what each poll costs in requests.
 import { addInvoices, useEmulator } from '../engine/emulatorFixture.cjs';
+import type { SaveRule } from '../engine/harness.cjs';
 import { PollingWorkflow } from '../engine/harness.cjs';
+import type { ListOrder } from '../emulator/PayRequestEmulator.cjs';
 import { MAX_PAGES_PER_POLL } from '../../nodes/PayRequest/trigger/changePoll';
-import type { ChangeEvent, ChangeScanState } from '../../nodes/PayRequest/trigger/changeScan';
-import { emptyChangeState, readChangeState, readScanPage, startScan } from '../../nodes/PayRequest/trigger/changeScan';
+import type { ChangeEvent, ChangeState } from '../../nodes/PayRequest/trigger/invoiceChanges';
 
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 const fixture = useEmulator({ seed: { customers: 2, invoices: 0, seed: 1 } });
 const STATE_OWNER = 'node:PayRequest Trigger';
+const STATS = '/api/v1/invoices/stats';
 
-const trigger = (event: ChangeEvent, options: Record<string, unknown> = {}) => new PollingWorkflow({ event, options }, fixture.credential);
+const trigger = (event: ChangeEvent, options: Record<string, unknown> = {}, saveRule: SaveRule = 'n8n') => {
+	const workflow = new PollingWorkflow({ event, options }, fixture.credential);
+	workflow.saveRule = saveRule;
+	return workflow;
+};
 async function poll(workflow: PollingWorkflow) {
 	const before = fixture.emulator.requests.length;
 	const outcome = await workflow.poll();
 	const requests = fixture.emulator.requests.slice(before);
 	return { ...outcome, ids: outcome.items.map((item) => item.json.id), paths: requests.map((request) => `${request.path}${request.query.page ? `?page=${request.query.page}` : ''}`) };
 }
-const stored = (workflow: PollingWorkflow) => (workflow.storedState()[STATE_OWNER] as { invoiceChanges: ChangeScanState }).invoiceChanges;
+const stored = (workflow: PollingWorkflow) => (workflow.storedState()[STATE_OWNER] as { invoiceChanges: ChangeState }).invoiceChanges;
+const page = (number: number) => `/api/v1/invoices?page=${number}`;
+const newInvoice = (status = 'pending') => {
+	const customer = fixture.emulator.customers()[0].id;
+	return fixture.emulator.addInvoice({ customer_id: customer, date: '2025-02-01', due_date: '2025-06-30', status, items: [{ description: 'x', quantity: 1, unit_price: 5 }] });
+};
+const orders: ListOrder[] = ['oldestFirst', 'newestFirst'];
 
-describe('Invoice Created', () => {
-	test('the first poll records; then one request per poll while nothing changes; a new invoice is emitted once, with event', async () => {
+describe.each(orders)('Invoice Created, list %s', (order) => {
+	beforeEach(() => fixture.emulator.setListOrder(order));
+	const newest = (total: number) => (order === 'oldestFirst' ? page(Math.ceil(total / 100)) : page(1));
+
+	test('activation reads both ends of the list (2 requests); a quiet poll reads the newest page (1); a new invoice is emitted once, with event, in 1 request', async () => {
 		addInvoices(fixture.emulator, 250);
 		const created = trigger('invoiceCreated');
 		const first = await poll(created);
 		expect(first.items).toEqual([]);
-		expect(first.paths).toEqual(['/api/v1/invoices/stats', '/api/v1/invoices?page=1', '/api/v1/invoices?page=2', '/api/v1/invoices?page=3']);
-		expect((await poll(created)).paths).toEqual(['/api/v1/invoices/stats']);
-
-		const [fresh] = addInvoices(fixture.emulator, 1);
+		expect(first.paths).toEqual([page(1), page(3)]);
+		expect(stored(created)).toMatchObject({ order: order === 'oldestFirst' ? 'ascending' : 'descending', mark: fixture.emulator.listInvoices()[249].id });
+		expect((await poll(created)).paths).toEqual([newest(250)]);
+		const fresh = newInvoice();
 		const second = await poll(created);
 		expect(second.ids).toEqual([fresh.id]);
 		expect(second.items[0].json).toMatchObject({ id: fresh.id, invoice_number: fresh.invoice_number, event: 'invoiceCreated' });
-		// The list is in id order: the new invoice follows the last one recorded, on page 3.
-		expect(second.paths).toEqual(['/api/v1/invoices/stats', '/api/v1/invoices?page=3']);
+		expect(second.paths).toEqual([newest(251)]);
 		expect((await poll(created)).items).toEqual([]);
-		// State: a high-water mark and the unpaid ids, not every id ever seen.
-		expect(stored(created)).toMatchObject({ highestId: fresh.id, initialized: true });
-	});
-
-	test('invoices added to a list in id order: the statistics and the pages from the last recorded invoice on; with a delete as well, the whole list', async () => {
-		addInvoices(fixture.emulator, 250);
-		const created = trigger('invoiceCreated');
-		await poll(created);
-		const customer = fixture.emulator.customers()[0].id;
-		const fresh = fixture.emulator.addInvoice({ customer_id: customer, date: '2025-02-01', due_date: '2025-06-30', status: 'pending', items: [{ description: 'x', quantity: 1, unit_price: 5 }] });
-		const tail = await poll(created);
-		expect(tail.ids).toEqual([fresh.id]);
-		expect(tail.paths).toEqual(['/api/v1/invoices/stats', '/api/v1/invoices?page=3']);
-		// 51 more, ending on page 4: pages 3 and 4.
-		const more = Array.from({ length: 51 }, () =>
-			fixture.emulator.addInvoice({ customer_id: customer, date: '2025-02-01', due_date: '2025-06-30', status: 'sent', items: [{ description: 'y', quantity: 1, unit_price: 5 }] }),
-		);
-		const spanning = await poll(created);
-		expect(spanning.ids).toEqual(more.map((invoice) => invoice.id));
-		expect(spanning.paths).toEqual(['/api/v1/invoices/stats', '/api/v1/invoices?page=3', '/api/v1/invoices?page=4']);
-		// Two created and one deleted: one more in the count, but the tail shows two new: the whole list is read.
-		const pair = [0, 1].map(() => fixture.emulator.addInvoice({ customer_id: customer, date: '2025-02-01', due_date: '2025-06-30', status: 'paid', items: [{ description: 'z', quantity: 1, unit_price: 5 }] }));
-		fixture.emulator.removeInvoice(fixture.emulator.listInvoices()[0].id);
-		const whole = await poll(created);
-		expect(whole.ids).toEqual(pair.map((invoice) => invoice.id));
-		expect(whole.paths).toHaveLength(1 + 1 + 4);
-		// Paid or not does not matter to Invoice Created: a payment alone reads nothing more.
+		// A payment or a delete is not a creation, and costs nothing more.
 		fixture.emulator.markPaid(fresh.id);
-		expect((await poll(created)).paths).toEqual(['/api/v1/invoices/stats']);
-	});
-
-	test('a long list is read over several polls, a few dozen pages each; what they show is emitted once', async () => {
-		addInvoices(fixture.emulator, 100 * MAX_PAGES_PER_POLL + 150);
-		const created = trigger('invoiceCreated');
-		expect((await poll(created)).paths).toHaveLength(1 + MAX_PAGES_PER_POLL);
-		expect(stored(created).scan?.nextPage).toBe(MAX_PAGES_PER_POLL + 1);
-		const rest = await poll(created);
-		expect(rest.paths[0]).toBe(`/api/v1/invoices?page=${MAX_PAGES_PER_POLL + 1}`);
-		expect(rest.paths).toHaveLength(2);
-		expect(stored(created).scan).toBeUndefined();
-		const fresh = addInvoices(fixture.emulator, 2);
-		const events: number[] = [];
-		for (let index = 0; index < 3; index++) events.push(...((await poll(created)).ids as number[]));
-		expect(events).toEqual(fresh.map((invoice) => invoice.id));
-	});
-
-	test('a create and a delete between two polls leave the counts as they were: the reconcile catches it', async () => {
-		addInvoices(fixture.emulator, 20);
-		const created = trigger('invoiceCreated', { reconcileMinutes: 5 });
-		await poll(created);
-		const [fresh] = addInvoices(fixture.emulator, 1);
 		fixture.emulator.removeInvoice(fixture.emulator.listInvoices()[0].id);
+		const quiet = await poll(created);
+		expect(quiet.items).toEqual([]);
+		expect(quiet.paths.length).toBeLessThanOrEqual(2);
+	});
+
+	test('5,000 invoices: activation, quiet polls, an n8n restart, then one new invoice: emitted exactly once', async () => {
+		addInvoices(fixture.emulator, 5000);
+		const created = trigger('invoiceCreated');
+		await poll(created);
+		for (let index = 0; index < 3; index++) expect((await poll(created)).items).toEqual([]);
+		created.restart();
 		expect((await poll(created)).items).toEqual([]);
-		// Five minutes later (the state says when the last read ended).
-		const state = created.workflow.staticData[STATE_OWNER] as { invoiceChanges: ChangeScanState };
-		state.invoiceChanges.lastScanAt -= 5 * 60_000;
+		const fresh = newInvoice();
 		expect((await poll(created)).ids).toEqual([fresh.id]);
+		created.restart();
+		expect((await poll(created)).items).toEqual([]);
+		expect((await poll(created)).items).toEqual([]);
+	});
+
+	test('more new invoices than one poll may read: read over several polls, newest page first, each once', async () => {
+		addInvoices(fixture.emulator, 120);
+		const created = trigger('invoiceCreated');
+		await poll(created);
+		const fresh = addInvoices(fixture.emulator, 100 * MAX_PAGES_PER_POLL + 250);
+		const emitted: unknown[] = [];
+		const costs: number[] = [];
+		for (let index = 0; index < 6; index++) {
+			const result = await poll(created);
+			emitted.push(...result.ids);
+			costs.push(result.paths.length);
+			if (index % 2 === 1) created.restart();
+		}
+		expect(new Set(emitted).size).toBe(emitted.length);
+		expect([...emitted].sort()).toEqual(fresh.map((invoice) => invoice.id).sort());
+		expect(Math.max(...costs)).toBeLessThanOrEqual(MAX_PAGES_PER_POLL);
 	});
 
 	test('a failed poll saves nothing: the next one emits what it missed, once', async () => {
@@ -107,6 +101,59 @@ describe('Invoice Created', () => {
 		expect((await poll(created)).error?.message).toMatch(/server error/);
 		expect((await poll(created)).ids).toEqual([fresh.id]);
 		expect((await poll(created)).ids).toEqual([]);
+	});
+});
+
+describe.each(orders)('Invoice Paid, list %s', (order) => {
+	beforeEach(() => fixture.emulator.setListOrder(order));
+
+	test('once per change to paid; a new invoice already paid counts; a partial payment does not; a reopened invoice paid again is a second change', async () => {
+		const invoices = addInvoices(fixture.emulator, 30);
+		const unpaid = invoices.filter((invoice) => invoice.status !== 'paid');
+		const paid = trigger('invoicePaid');
+		await poll(paid);
+		// Quiet: the statistics and one page of the steady recording.
+		const quiet = await poll(paid);
+		expect(quiet.paths[0]).toBe(STATS);
+		expect(quiet.paths.length).toBeLessThanOrEqual(2);
+		fixture.emulator.markPaid(unpaid[0].id);
+		fixture.emulator.setStatus(unpaid[1].id, 'partial');
+		const [born] = addInvoices(fixture.emulator, 1);
+		fixture.emulator.markPaid(born.id);
+		const second = await poll(paid);
+		expect(second.ids.sort()).toEqual([unpaid[0].id, born.id].sort());
+		expect(second.items.every((item) => item.json.event === 'invoicePaid' && item.json.status === 'paid')).toBe(true);
+		// One page holds every unpaid invoice here: the statistics, that page, and a page of the recording at most.
+		expect(second.paths.length).toBeLessThanOrEqual(3);
+		expect((await poll(paid)).items).toEqual([]);
+		// Reopened, then paid again once the recording has seen it unpaid: a second change to paid.
+		fixture.emulator.setStatus(unpaid[0].id, 'pending');
+		await poll(paid);
+		await poll(paid);
+		fixture.emulator.markPaid(unpaid[0].id);
+		expect((await poll(paid)).ids).toEqual([unpaid[0].id]);
+		// State: the unpaid invoices only, each with the page it was seen on.
+		const open = fixture.emulator.listInvoices().filter((invoice) => invoice.status !== 'paid').map((invoice) => String(invoice.id));
+		expect(Object.keys(stored(paid).unpaid).sort()).toEqual(open.sort());
+	});
+
+	test('5,000 invoices: activation, quiet polls, an n8n restart, then one payment: emitted exactly once, at a cost of 2 + the pages that hold unpaid invoices', async () => {
+		const invoices = addInvoices(fixture.emulator, 5000);
+		const paid = trigger('invoicePaid');
+		await poll(paid);
+		for (let index = 0; index < 3; index++) expect((await poll(paid)).items).toEqual([]);
+		paid.restart();
+		expect((await poll(paid)).items).toEqual([]);
+		const target = [...invoices].reverse().find((invoice) => invoice.status !== 'paid')!;
+		fixture.emulator.markPaid(target.id);
+		const result = await poll(paid);
+		expect(result.ids).toEqual([target.id]);
+		const listed = order === 'oldestFirst' ? fixture.emulator.listInvoices() : [...fixture.emulator.listInvoices()].reverse();
+		const pagesHoldingUnpaid = new Set(listed.map((invoice, index) => (invoice.status !== 'paid' ? Math.floor(index / 100) : -1)).filter((pageIndex) => pageIndex >= 0)).size;
+		expect(result.paths.length).toBeLessThanOrEqual(2 + pagesHoldingUnpaid);
+		paid.restart();
+		expect((await poll(paid)).items).toEqual([]);
+		expect((await poll(paid)).items).toEqual([]);
 	});
 });
 
@@ -129,114 +176,3 @@ describe('in the editor, and a bad option', () => {
 	});
 });
 
-describe('Invoice Paid', () => {
-	test('once per change to paid; a new invoice already paid counts; a partial payment does not', async () => {
-		const invoices = addInvoices(fixture.emulator, 30);
-		const unpaid = invoices.filter((invoice) => invoice.status !== 'paid');
-		const paid = trigger('invoicePaid');
-		await poll(paid);
-		expect((await poll(paid)).paths).toEqual(['/api/v1/invoices/stats']);
-		fixture.emulator.markPaid(unpaid[0].id);
-		fixture.emulator.setStatus(unpaid[1].id, 'partial');
-		const [born] = addInvoices(fixture.emulator, 1);
-		fixture.emulator.markPaid(born.id);
-		const second = await poll(paid);
-		expect(second.ids.sort()).toEqual([unpaid[0].id, born.id].sort());
-		expect(second.items.every((item) => item.json.event === 'invoicePaid' && item.json.status === 'paid')).toBe(true);
-		expect((await poll(paid)).items).toEqual([]);
-		// Unpaid again, then paid again: a second change to paid, a second event.
-		fixture.emulator.setStatus(unpaid[0].id, 'pending');
-		await poll(paid);
-		fixture.emulator.markPaid(unpaid[0].id);
-		expect((await poll(paid)).ids).toEqual([unpaid[0].id]);
-		// State: the unpaid ids only.
-		const state = stored(paid);
-		expect(state.unpaid).toEqual(fixture.emulator.listInvoices().filter((invoice) => invoice.status !== 'paid').map((invoice) => invoice.id).sort((a, b) => a - b));
-	});
-});
-
-describe('the scan bookkeeping (pure)', () => {
-	const page = (entries: Array<[number, string]>) => entries.map(([id, status]) => ({ id, status }));
-
-	test('an unpaid id a scan did not see is kept once, then dropped', () => {
-		let state = readScanPage(startScan(emptyChangeState(), 'c'), page([[1, 'pending'], [2, 'pending']]), 'invoicePaid', true, 0).next;
-		state = readScanPage(startScan(state, 'c'), page([[1, 'pending']]), 'invoicePaid', true, 1).next;
-		expect(state).toMatchObject({ unpaid: [1, 2], unseen: [2] });
-		const seenAgain = readScanPage(startScan(state, 'c'), page([[1, 'pending'], [2, 'paid']]), 'invoicePaid', true, 2);
-		expect(seenAgain.events).toEqual([{ id: 2, status: 'paid' }]);
-		state = readScanPage(startScan(state, 'c'), page([[1, 'pending']]), 'invoicePaid', true, 2).next;
-		expect(state).toMatchObject({ unpaid: [1], unseen: [] });
-	});
-
-	test('property: across random histories and page splits, each id is emitted as created once, and as paid once per change to paid; state is O(unpaid)', () => {
-		type World = Map<number, string>;
-		const stepArb = fc.oneof(
-			fc.record({ kind: fc.constant('create' as const), paid: fc.boolean() }),
-			fc.record({ kind: fc.constant('pay' as const), pick: fc.nat() }),
-			fc.record({ kind: fc.constant('unpay' as const), pick: fc.nat() }),
-			fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }),
-			fc.record({ kind: fc.constant('poll' as const), pagesPerPoll: fc.integer({ min: 1, max: 3 }) }),
-		);
-		fc.assert(
-			// The page size is the API's, the same for every page (1 to 4 here, so that lists span pages).
-			fc.property(fc.integer({ min: 1, max: 4 }), fc.array(fc.boolean(), { maxLength: 6 }), fc.array(stepArb, { maxLength: 40 }), (pageSize, initial, steps) => {
-				const world: World = new Map(initial.map((paid, index) => [index + 1, paid ? 'paid' : 'pending']));
-				let nextId = initial.length + 1;
-				const states: Record<ChangeEvent, ChangeScanState> = { invoiceCreated: emptyChangeState(), invoicePaid: emptyChangeState() };
-				const createdEmitted: number[] = [];
-				// Changes to paid per id (being created paid is one).
-				const transitions = new Map<number, number>();
-				const paidEmitted = new Map<number, number>();
-				const pick = (index: number) => [...world.keys()][index % Math.max(1, world.size)];
-				for (const step of steps) {
-					if (step.kind === 'create') {
-						world.set(nextId, step.paid ? 'paid' : 'pending');
-						if (step.paid) transitions.set(nextId, 1);
-						nextId++;
-					} else if (step.kind === 'pay' || step.kind === 'unpay') {
-						const id = pick(step.pick);
-						if (id === undefined) continue;
-						const was = world.get(id);
-						world.set(id, step.kind === 'pay' ? 'paid' : 'pending');
-						if (step.kind === 'pay' && was !== 'paid') transitions.set(id, (transitions.get(id) ?? 0) + 1);
-					} else if (step.kind === 'delete') {
-						const id = pick(step.pick);
-						if (id !== undefined) world.delete(id);
-					} else {
-						let wholeScanThisPoll = false;
-						for (const event of ['invoiceCreated', 'invoicePaid'] as const) {
-							let state = states[event];
-							const startedNow = !state.scan;
-							if (!state.scan) state = startScan(state, 'counts');
-							const list = [...world.entries()].map(([id, status]) => ({ id, status }));
-							for (let read = 0; read < step.pagesPerPoll && state.scan; read++) {
-								const start = (state.scan.nextPage - 1) * pageSize;
-								const items = list.slice(start, start + pageSize);
-								const last = start + pageSize >= list.length;
-								const { events, next } = readScanPage(readChangeState(JSON.parse(JSON.stringify(state))), items, event, last, 0, list.length);
-								for (const invoice of events) {
-									const id = invoice.id as number;
-									if (event === 'invoiceCreated') createdEmitted.push(id);
-									else paidEmitted.set(id, (paidEmitted.get(id) ?? 0) + 1);
-								}
-								state = next;
-							}
-							if (event === 'invoicePaid') wholeScanThisPoll = startedNow && !state.scan;
-							states[event] = state;
-						}
-						// State is O(unpaid): a scan read whole in one poll records exactly the invoices not paid, plus those kept once.
-						if (wholeScanThisPoll) {
-							const notPaid = [...world.entries()].filter(([, status]) => status !== 'paid').map(([id]) => id);
-							expect([...states.invoicePaid.unpaid].sort((a, b) => a - b)).toEqual([...new Set([...notPaid, ...states.invoicePaid.unseen])].sort((a, b) => a - b));
-						}
-					}
-				}
-				// Created: never twice, and only ids above the mark of the recording scan.
-				expect(new Set(createdEmitted).size).toBe(createdEmitted.length);
-				// Paid: never more events for an id than changes to paid it had.
-				for (const [id, count] of paidEmitted) expect(count).toBeLessThanOrEqual(transitions.get(id) ?? 0);
-			}),
-			{ numRuns: 3000 },
-		);
-	});
-});

@@ -3,16 +3,15 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { isPlainObject } from '../../shared/actions/shapes';
 import type { PayRequestClient } from '../transport';
-import { PER_PAGE_MAX } from '../transport';
 import { listInvoicePage } from '../transport/pagination';
-import type { ChangeEvent, ChangeScanState } from './changeScan';
-import { countsOf, planPoll, readChangeState, readScanPage, readTail, startScan, withCounts } from './changeScan';
+import type { ChangeEvent, ChangeReader } from './invoiceChanges';
+import { pollChanges as pollInvoiceChanges, readChangeState } from './invoiceChanges';
 
 const STATE_KEY = 'invoiceChanges';
 
 /**
- * Pages one poll reads at most while a scan is under way: with the statistics, inside PayRequest's
- * 60 a minute and n8n's 45 s for a poll. A longer list is read over several polls.
+ * Requests one poll makes at most (pages, and the statistics for Paid): inside PayRequest's 60 a
+ * minute and n8n's 45 s for a poll. More is read over several polls.
  */
 export const MAX_PAGES_PER_POLL = 40;
 
@@ -40,7 +39,7 @@ export const changeOptions: INodeProperties = {
 			typeOptions: { minValue: 5 },
 			default: 60,
 			description:
-				"How often the whole list is read even when PayRequest's counts did not move: it catches what the counts can hide, such as an invoice created and another deleted between two polls",
+				"Invoice Paid: how often the pages that hold unpaid invoices are read even when PayRequest's paid count did not move. It catches what the count can hide, such as one invoice paid and a paid one deleted between two polls.",
 		},
 		{
 			displayName: 'Timeout',
@@ -54,8 +53,8 @@ export const changeOptions: INodeProperties = {
 };
 
 /**
- * One poll for Invoice Created or Invoice Paid: the statistics (one request), and only when their
- * counts moved or the reconcile interval passed, the next pages of a scan. See changeScan.ts.
+ * One poll for Invoice Created or Invoice Paid (see invoiceChanges.ts): the state is written back
+ * only once the poll succeeded, so a poll that failed on the way keeps the state it started with.
  */
 export async function pollChanges(context: IPollFunctions, client: PayRequestClient, event: ChangeEvent): Promise<INodeExecutionData[][] | null> {
 	const reconcileRaw = (context.getNodeParameter('options', {}) as IDataObject).reconcileMinutes;
@@ -66,48 +65,23 @@ export async function pollChanges(context: IPollFunctions, client: PayRequestCli
 	if (context.getMode() === 'manual') return await sample(context, client, event);
 
 	const staticData = context.getWorkflowStaticData('node');
-	let state = readChangeState(staticData[STATE_KEY]);
-	if (!state.scan) {
-		const request = { method: 'GET' as const, path: '/v1/invoices/stats' };
-		const stats = client.expectShape((await client.request(request)).data, isPlainObject, 'statistics in data', request);
-		const counts = countsOf(stats);
-		const plan = planPoll(state, counts, event, Date.now(), reconcileMinutes * 60_000);
-		if (plan === 'quiet') {
-			staticData[STATE_KEY] = withCounts(state, counts) as unknown as IDataObject;
-			return null;
-		}
-		const tail = plan === 'tail' ? await readNewest(client, state, counts, stats) : undefined;
-		if (tail) {
-			staticData[STATE_KEY] = tail.next as unknown as IDataObject;
-			return tail.events.length === 0 ? null : [tail.events.map((invoice) => changeItem(invoice, event))];
-		}
-		state = startScan(state, counts);
-	}
-	const emitted: INodeExecutionData[] = [];
-	for (let read = 0; read < MAX_PAGES_PER_POLL && state.scan; read++) {
-		const pageNumber = state.scan.nextPage;
-		const page = await listInvoicePage(client, pageNumber);
-		const lastPage = page.items.length === 0 || (page.lastPage !== undefined && pageNumber >= page.lastPage);
-		const { events, next } = readScanPage(state, page.items, event, lastPage, Date.now(), page.total);
-		for (const invoice of events) emitted.push(changeItem(invoice, event));
-		state = next;
-	}
-	// Saved only now: a poll that failed on the way keeps the state it started with, and reads those pages again.
-	staticData[STATE_KEY] = state as unknown as IDataObject;
-	return emitted.length === 0 ? null : [emitted];
-}
-
-/** Invoices were added to a list in ascending id order: they follow its last recorded invoice, on the last page or two. */
-async function readNewest(client: PayRequestClient, state: ChangeScanState, counts: string, stats: Record<string, unknown>) {
-	const [totalBefore] = JSON.parse(state.counts) as number[];
-	const total = Number(stats.total_invoices);
-	if (!Number.isSafeInteger(total)) return undefined;
-	const lastPage = Math.max(1, Math.ceil(total / PER_PAGE_MAX));
-	// From the page that held the last recorded invoice, to the end.
-	const firstNeeded = Math.max(1, Math.ceil(totalBefore / PER_PAGE_MAX));
-	const tail: Array<Record<string, unknown>> = [];
-	for (let page = firstNeeded; page <= lastPage; page++) tail.push(...(await listInvoicePage(client, page)).items);
-	return readTail(state, tail, counts);
+	const reader: ChangeReader = {
+		page: async (pageNumber) => await listInvoicePage(client, pageNumber),
+		paidCount: async () => {
+			const request = { method: 'GET' as const, path: '/v1/invoices/stats' };
+			const stats = client.expectShape((await client.request(request)).data, isPlainObject, 'statistics in data', request);
+			const paid = Number(stats.paid_invoices);
+			return Number.isSafeInteger(paid) ? paid : undefined;
+		},
+	};
+	const { events, next } = await pollInvoiceChanges(readChangeState(staticData[STATE_KEY]), reader, {
+		event,
+		nowMs: Date.now(),
+		reconcileMs: reconcileMinutes * 60_000,
+		pageBudget: MAX_PAGES_PER_POLL,
+	});
+	staticData[STATE_KEY] = next as unknown as IDataObject;
+	return events.length === 0 ? null : [events.map((invoice) => changeItem(invoice, event))];
 }
 
 /** Fetch Test Event: from the first page, the newest invoice (created) or a paid one (paid); the saved state is left alone. */

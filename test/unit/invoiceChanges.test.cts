@@ -1,0 +1,228 @@
+// The bookkeeping of Invoice Created and Invoice Paid (nodes/PayRequest/trigger/invoiceChanges.ts)
+// against an in-memory PayRequest list, oldest or newest first, with n8n's save rule: the state is
+// saved after the activation poll and after polls that emit (or after every poll, as durable poll
+// cursors do), and a restart at any poll boundary goes back to what was saved.
+import fc from 'fast-check';
+
+import type { ChangeEvent, ChangeReader, ChangeState, InvoicePage } from '../../nodes/PayRequest/trigger/invoiceChanges';
+import { pollChanges, readChangeState } from '../../nodes/PayRequest/trigger/invoiceChanges';
+
+type Invoice = { id: number; status: string };
+type Order = 'oldestFirst' | 'newestFirst';
+
+/** A PayRequest list in memory: pages of `perPage`, in either order, and the statistics' paid count. */
+class MemoryList {
+	invoices: Invoice[] = [];
+	nextId = 1000;
+	failNext = false;
+	/** An answer that leaves one invoice out (a glitch): its id. */
+	leaveOut: number | undefined;
+	requests = 0;
+	constructor(
+		readonly order: Order,
+		readonly perPage: number,
+	) {}
+
+	create(status = 'pending'): Invoice {
+		// Ids grow, though not by one: other accounts share the sequence.
+		this.nextId += 1 + (this.nextId % 3);
+		const invoice = { id: this.nextId, status };
+		this.invoices.push(invoice);
+		return invoice;
+	}
+
+	reader(): ChangeReader {
+		return {
+			page: async (pageNumber: number): Promise<InvoicePage> => {
+				this.requests++;
+				if (this.failNext) throw new Error('PayRequest answered 503');
+				const visible = this.invoices.filter((invoice) => invoice.id !== this.leaveOut);
+				const ordered = this.order === 'oldestFirst' ? visible : [...visible].reverse();
+				const lastPage = Math.max(1, Math.ceil(ordered.length / this.perPage));
+				return { items: ordered.slice((pageNumber - 1) * this.perPage, pageNumber * this.perPage).map((invoice) => ({ ...invoice })), lastPage, total: ordered.length };
+			},
+			paidCount: async () => {
+				this.requests++;
+				if (this.failNext) throw new Error('PayRequest answered 503');
+				return this.invoices.filter((invoice) => invoice.status === 'paid' && invoice.id !== this.leaveOut).length;
+			},
+		};
+	}
+}
+
+/** The trigger as n8n runs it: state in memory between polls, saved by the rule, rolled back on restart. */
+class Trigger {
+	memory: ChangeState | undefined;
+	saved: ChangeState | undefined;
+	activating = true;
+	emitted: number[] = [];
+	constructor(
+		readonly event: ChangeEvent,
+		readonly list: MemoryList,
+		readonly rule: 'n8n' | 'durable',
+		readonly pageBudget: number,
+	) {}
+
+	async poll(nowMs: number, reconcileMs = 3_600_000): Promise<{ ids: number[]; requests: number }> {
+		try {
+			const result = await pollChanges(this.memory, this.list.reader(), { event: this.event, nowMs, reconcileMs, pageBudget: this.pageBudget });
+			this.memory = readChangeState(JSON.parse(JSON.stringify(result.next)));
+			const ids = result.events.map((invoice) => invoice.id as number);
+			this.emitted.push(...ids);
+			if (this.rule === 'durable' || this.activating || ids.length > 0) this.saved = this.memory;
+			this.activating = false;
+			return { ids, requests: result.requests };
+		} catch {
+			// A failed poll changes nothing; a failed activation poll leaves the next poll the activation poll.
+			return { ids: [], requests: 0 };
+		}
+	}
+
+	restart(): void {
+		this.memory = this.saved;
+		this.activating = true;
+	}
+}
+
+type Step =
+	| { kind: 'create'; paid: boolean }
+	| { kind: 'pay'; pick: number }
+	| { kind: 'delete'; pick: number }
+	| { kind: 'reopen'; pick: number }
+	| { kind: 'poll'; fails: boolean; leaveOut: number | null; restartAfter: boolean };
+
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+	{ weight: 4, arbitrary: fc.record({ kind: fc.constant('create' as const), paid: fc.boolean() }) },
+	{ weight: 3, arbitrary: fc.record({ kind: fc.constant('pay' as const), pick: fc.nat() }) },
+	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
+	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('reopen' as const), pick: fc.nat() }) },
+	{
+		weight: 4,
+		arbitrary: fc.record({ kind: fc.constant('poll' as const), fails: fc.constantFrom(false, false, false, true), leaveOut: fc.option(fc.nat()), restartAfter: fc.boolean() }),
+	},
+);
+
+async function runHistory(event: ChangeEvent, order: Order, rule: 'n8n' | 'durable', perPage: number, pageBudget: number, initial: Array<{ paid: boolean }>, steps: Step[]) {
+	const list = new MemoryList(order, perPage);
+	for (const one of initial) list.create(one.paid ? 'paid' : 'pending');
+	const trigger = new Trigger(event, list, rule, pageBudget);
+	let now = Date.UTC(2026, 0, 1);
+	await trigger.poll(now);
+	const existingAtActivation = new Set(list.invoices.map((invoice) => invoice.id));
+	const unpaidAtActivation = new Set(list.invoices.filter((invoice) => invoice.status !== 'paid').map((invoice) => invoice.id));
+	const createdAfter = new Set<number>();
+	const paidAfter = new Set<number>();
+	/** Changes to paid after activation, per invoice (a reopened invoice can be paid again). */
+	const transitions = new Map<number, number>();
+	const reopened = new Set<number>();
+	const countTransition = (id: number) => transitions.set(id, (transitions.get(id) ?? 0) + 1);
+	let lastPollGlitched = false;
+	for (const step of steps) {
+		now += 60_000;
+		const unpaid = list.invoices.filter((invoice) => invoice.status !== 'paid');
+		switch (step.kind) {
+			case 'create': {
+				const invoice = list.create(step.paid ? 'paid' : 'pending');
+				createdAfter.add(invoice.id);
+				if (step.paid) {
+					paidAfter.add(invoice.id);
+					countTransition(invoice.id);
+				}
+				break;
+			}
+			case 'pay':
+				if (unpaid.length > 0) {
+					const invoice = unpaid[step.pick % unpaid.length];
+					invoice.status = 'paid';
+					paidAfter.add(invoice.id);
+					countTransition(invoice.id);
+				}
+				break;
+			case 'reopen': {
+				const paid = list.invoices.filter((invoice) => invoice.status === 'paid');
+				if (paid.length > 0) {
+					const invoice = paid[step.pick % paid.length];
+					invoice.status = 'pending';
+					reopened.add(invoice.id);
+				}
+				break;
+			}
+			case 'delete':
+				if (list.invoices.length > 0) list.invoices.splice(step.pick % list.invoices.length, 1);
+				break;
+			case 'poll': {
+				list.failNext = step.fails;
+				// A glitch: one answer leaves an invoice out (not two in a row: an invoice that stays hidden is gone, as far as anyone can tell).
+				const glitch: boolean = step.leaveOut !== null && !lastPollGlitched && list.invoices.length > 0 && !step.fails;
+				list.leaveOut = glitch ? list.invoices[step.leaveOut! % list.invoices.length].id : undefined;
+				if (!step.fails) lastPollGlitched = glitch;
+				await trigger.poll(now);
+				list.failNext = false;
+				list.leaveOut = undefined;
+				if (step.restartAfter) trigger.restart();
+				break;
+			}
+		}
+	}
+	// Quiet polls to the end, past the reconcile interval: everything that happened has been read.
+	now += 2 * 3_600_000;
+	for (let index = 0; index < 30; index++) await trigger.poll((now += 60_000));
+	return { list, trigger, existingAtActivation, unpaidAtActivation, createdAfter, paidAfter, transitions, reopened };
+}
+
+const orders: Order[] = ['oldestFirst', 'newestFirst'];
+const rules: Array<'n8n' | 'durable'> = ['n8n', 'durable'];
+const cases = orders.flatMap((order) => rules.map((rule) => ({ order, rule })));
+
+describe.each(cases)('property: $order list, save rule $rule, restarts at random poll boundaries', ({ order, rule }) => {
+	test('Invoice Created: each invoice created after activation that still exists is emitted exactly once; none that existed before', async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				fc.integer({ min: 1, max: 5 }),
+				fc.integer({ min: 2, max: 12 }),
+				fc.array(fc.record({ paid: fc.boolean() }), { maxLength: 25 }),
+				fc.array(stepArb, { maxLength: 60 }),
+				async (perPage, pageBudget, initial, steps) => {
+					const { list, trigger, existingAtActivation, createdAfter } = await runHistory('invoiceCreated', order, rule, perPage, pageBudget, initial, steps);
+					// Never twice.
+					expect(new Set(trigger.emitted).size).toBe(trigger.emitted.length);
+					for (const id of trigger.emitted) {
+						expect(existingAtActivation.has(id)).toBe(false);
+						expect(createdAfter.has(id)).toBe(true);
+					}
+					// Nothing lost: every invoice created after activation that is still there came.
+					const emitted = new Set(trigger.emitted);
+					for (const invoice of list.invoices) if (createdAfter.has(invoice.id)) expect(emitted.has(invoice.id)).toBe(true);
+				},
+			),
+			{ numRuns: 1000 },
+		);
+	});
+
+	test('Invoice Paid: one event at most per change to paid after activation, and at least one for each invoice paid now that was unpaid after activation; a glitch is not a payment', async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				fc.integer({ min: 1, max: 5 }),
+				fc.array(fc.record({ paid: fc.boolean() }), { maxLength: 25 }),
+				fc.array(stepArb, { maxLength: 60 }),
+				async (perPage, initial, steps) => {
+					// A budget that records a small account in the activation poll (README: large accounts).
+					const { list, trigger, unpaidAtActivation, createdAfter, paidAfter, transitions, reopened } = await runHistory('invoicePaid', order, rule, perPage, 60, initial, steps);
+					const counts = new Map<number, number>();
+					for (const id of trigger.emitted) counts.set(id, (counts.get(id) ?? 0) + 1);
+					for (const [id, count] of counts) expect(count).toBeLessThanOrEqual(transitions.get(id) ?? 0);
+					for (const id of trigger.emitted) {
+						expect(paidAfter.has(id)).toBe(true);
+						expect(unpaidAtActivation.has(id) || createdAfter.has(id) || reopened.has(id)).toBe(true);
+					}
+					const emitted = new Set(trigger.emitted);
+					// Nothing lost. (A reopened invoice may be paid again before any poll sees it unpaid: only the bound above holds for it.)
+					for (const invoice of list.invoices) {
+						if (invoice.status === 'paid' && paidAfter.has(invoice.id) && !reopened.has(invoice.id)) expect(emitted.has(invoice.id)).toBe(true);
+					}
+				},
+			),
+			{ numRuns: 1000 },
+		);
+	});
+});
