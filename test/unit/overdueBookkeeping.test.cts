@@ -981,3 +981,104 @@ describe.each(PROVIDERS)('property: polling sequences, $name', (provider) => {
 		);
 	});
 });
+
+describe.each(PROVIDERS.flatMap((provider) => (['n8n', 'durable'] as const).map((rule) => ({ provider, rule, name: provider.name }))))(
+	'property: n8n restarts at random poll boundaries, $name, save rule $rule',
+	({ provider, rule }) => {
+		// The state a poll starts from is what n8n last saved (after the activation poll and after polls
+		// that emit; durable cursors: after every poll), not always the last poll's.
+		type Step =
+			| { kind: 'becomeOverdue'; id: number; daysAgo: number }
+			| { kind: 'pay'; id: number }
+			| { kind: 'redate'; id: number; offset: number }
+			| { kind: 'daysPass'; days: number }
+			| { kind: 'poll'; fails: boolean; glitch: number; restartAfter: boolean };
+		const UNIVERSE = [1, 2, 3, 4, 5, 6];
+		const idArb = fc.constantFrom(...UNIVERSE);
+		const stepArb: fc.Arbitrary<Step> = fc.oneof(
+			{ weight: 2, arbitrary: fc.record({ kind: fc.constant('becomeOverdue' as const), id: idArb, daysAgo: fc.integer({ min: 1, max: 6 }) }) },
+			{ weight: 1, arbitrary: fc.record({ kind: fc.constant('pay' as const), id: idArb }) },
+			{ weight: 1, arbitrary: fc.record({ kind: fc.constant('redate' as const), id: idArb, offset: fc.integer({ min: -4, max: 4 }) }) },
+			// Under 90 days in all: tombstones do not expire in these histories.
+			{ weight: 1, arbitrary: fc.record({ kind: fc.constant('daysPass' as const), days: fc.integer({ min: 1, max: 2 }) }) },
+			{
+				weight: 5,
+				arbitrary: fc.record({ kind: fc.constant('poll' as const), fails: fc.constantFrom(false, false, false, true), glitch: fc.constantFrom(0, 0, 0, 1, 6), restartAfter: fc.boolean() }),
+			},
+		);
+		const BASE_DAY = Date.UTC(2024, 0, 20);
+		const dayToDate = (day: number) => new Date(BASE_DAY + day * MS_PER_DAY).toISOString().slice(0, 10);
+
+		test('each (invoice, due date) overdue after activation is emitted exactly once; none of the backlog; nothing lost', () => {
+			fc.assert(
+				fc.property(fc.array(fc.option(fc.integer({ min: 1, max: 6 })), { minLength: 6, maxLength: 6 }), fc.array(stepArb, { maxLength: 40 }), (initial, steps) => {
+					let today = 0;
+					const dueDay = new Map<number, number | null>(UNIVERSE.map((id, index) => [id, initial[index] === null ? null : -initial[index]!]));
+					const options = buildOptions();
+					let memory: unknown = undefined;
+					let saved: unknown = undefined;
+					let activating = true;
+					let firstPoll = true;
+					// Per invoice, the episode of the due date its overdue answers showed last: a new due date is a new
+					// episode; leaving the list is not (a tombstone; under 90 days here).
+					const episodes = new Map<number, { date: string; emitted: number; backlog: boolean }>();
+					const overdueNow = () =>
+						UNIVERSE.filter((id) => dueDay.get(id) !== null && today - dueDay.get(id)! >= 1).map((id) => ({ id, dueDate: dayToDate(dueDay.get(id)!), days: today - dueDay.get(id)! }));
+					const poll = (step: { fails: boolean; glitch: number }) => {
+						if (step.fails) return;
+						// A glitch: a whole answer that leaves invoices out by mistake.
+						const answered = overdueNow().slice(step.glitch);
+						const fetched = answered.map((item) => provider.render({ id: item.id, dueDate: item.dueDate, days: item.days, currency: 'EUR', status: 'sent', customer: 100 + item.id }, true));
+						const now = new Date(BASE_DAY + today * MS_PER_DAY + 12 * 3_600_000);
+						const { events, next } = reconcileOverdue(readOverdueState(memory), fetched, options, now, provider.mapping);
+						for (const item of answered) {
+							const episode = episodes.get(item.id);
+							if (!episode || episode.date !== item.dueDate) episodes.set(item.id, { date: item.dueDate, emitted: 0, backlog: firstPoll });
+						}
+						for (const event of events) episodes.get(Number(event.invoice.id))!.emitted++;
+						for (const episode of episodes.values()) {
+							// Exactly once per episode, never the backlog (Emit Existing is off).
+							expect(episode.emitted).toBeLessThanOrEqual(episode.backlog ? 0 : 1);
+						}
+						memory = JSON.parse(JSON.stringify(next));
+						if (rule === 'durable' || activating || events.length > 0) saved = memory;
+						activating = false;
+						firstPoll = false;
+					};
+					poll({ fails: false, glitch: 0 });
+					for (const step of steps) {
+						switch (step.kind) {
+							case 'becomeOverdue':
+								dueDay.set(step.id, today - step.daysAgo);
+								break;
+							case 'pay':
+								dueDay.set(step.id, null);
+								break;
+							case 'redate':
+								if (dueDay.get(step.id) !== null) dueDay.set(step.id, today + step.offset);
+								break;
+							case 'daysPass':
+								today += step.days;
+								break;
+							case 'poll':
+								poll(step);
+								if (step.restartAfter) {
+									memory = saved;
+									activating = true;
+								}
+								break;
+						}
+					}
+					for (let index = 0; index < 2; index++) poll({ fails: false, glitch: 0 });
+					// Nothing lost: every invoice overdue now was emitted in its episode, unless it is the backlog.
+					for (const item of overdueNow()) {
+						const episode = episodes.get(item.id)!;
+						expect(episode.date).toBe(item.dueDate);
+						expect(episode.emitted).toBe(episode.backlog ? 0 : 1);
+					}
+				}),
+				{ numRuns: 1500 },
+			);
+		});
+	},
+);
