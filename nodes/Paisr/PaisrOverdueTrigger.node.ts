@@ -39,7 +39,8 @@ export class PaisrOverdueTrigger implements INodeType {
 		return await pollOverdue(this, 'Paisr', options, async () => {
 			const unpaid = await client.list({ method: 'GET', path: '/invoices', qs: { status: 'unpaid', limit: MAX_LIST } }, 'invoices');
 			const now = new Date();
-			return { records: unpaid.filter((invoice) => isPastDue(invoice, now)).map(paisrOverdueRecord), complete: unpaid.length < MAX_LIST };
+			const complete = unpaid.length < MAX_LIST;
+			return { records: unpaid.filter((invoice) => isPastDue(invoice, now)).map(paisrOverdueRecord), complete, cutOff: !complete };
 		});
 	}
 }

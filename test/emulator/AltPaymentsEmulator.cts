@@ -261,6 +261,13 @@ export class AltPaymentsEmulator extends EmulatorServer {
 		return structuredClone(payment);
 	}
 
+	/** Changes an invoice as the dashboard would (paid, re-dated). */
+	updateInvoice(id: string, changes: Partial<AltInvoice>): void {
+		const invoice = this.invoices.find((one) => one.id === id);
+		if (!invoice) throw new Error(`No invoice ${id}`);
+		Object.assign(invoice, changes);
+	}
+
 	listInvoices(): AltInvoice[] {
 		return this.invoices.map((invoice) => structuredClone(invoice));
 	}

@@ -1,11 +1,13 @@
 /**
  * The Alternative Payments and Paisr overdue triggers through n8n-core's PollContext, against their
  * emulators over HTTP, with the static data persisted as JSON between polls (as n8n stores it):
- * each invoice and due date once, a failed poll saving nothing, and Paisr's cut-off answers.
+ * each invoice and due date once, a failed poll saving nothing, an n8n restart, what each poll
+ * reads, and Paisr's cut-off answers.
  */
 import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator.cjs';
 import { PaisrEmulator } from '../emulator/PaisrEmulator.cjs';
 import { ALTERNATIVE_PAYMENTS_OVERDUE_TRIGGER_TYPE, PAISR_OVERDUE_TRIGGER_TYPE, PollingWorkflow } from '../engine/harness.cjs';
+import { RECENT_DAYS } from '../../nodes/AlternativePayments/trigger/overdueReading';
 
 jest.setTimeout(30_000);
 
@@ -30,20 +32,92 @@ describe('Alternative Payments Overdue Trigger', () => {
 		});
 	const invoiceCalls = () => emulator.requests.filter((request) => request.path === '/invoices');
 
-	test('first poll records the backlog; a newly overdue invoice is emitted once, with event and the invoice as it came; all pages by cursor, due yesterday or earlier', async () => {
-		for (let index = 0; index < 230; index++) emulator.addInvoice({ due_date: daysAgo(3) });
+	const stateOf = (poller: PollingWorkflow) =>
+		poller.storedState()['node:PayRequest Trigger'] as { overdueInvoices: { seen: Record<string, { goneSince?: number }> }; overdueReading: { lastReadingAt?: number; reading?: object } };
+	/** The reconcile interval has passed: the last reading ended a day ago. */
+	const aDayLater = (poller: PollingWorkflow) => {
+		const progress = (poller.workflow.staticData['node:PayRequest Trigger'] as { overdueReading: { lastReadingAt?: number } }).overdueReading;
+		progress.lastReadingAt = (progress.lastReadingAt ?? Date.now()) - DAY;
+	};
+
+	test('each poll asks only for the last few days of due dates; the backlog is read one page a poll and recorded; a newly overdue invoice is emitted once, with event and the invoice as it came', async () => {
+		for (let index = 0; index < 230; index++) emulator.addInvoice({ due_date: daysAgo(10) });
 		emulator.addInvoice({ due_date: daysAgo(-5) });
 		const poller = trigger();
 		expect((await poller.poll()).items).toEqual([]);
-		expect(invoiceCalls().map((request) => request.query.due_date_end)).toEqual(Array(3).fill(`${daysAgo(1)}T23:59:59Z`));
-		expect(invoiceCalls()[1].query.after).toBeDefined();
+		const [recent, reading] = invoiceCalls();
+		expect(recent.query).toMatchObject({ due_date_start: `${daysAgo(RECENT_DAYS)}T00:00:00Z`, due_date_end: `${daysAgo(1)}T23:59:59Z` });
+		expect(reading.query).toMatchObject({ due_date_end: `${daysAgo(RECENT_DAYS + 1)}T23:59:59Z`, limit: '100' });
+		// The first reading takes three polls of two requests, and emits nothing of the backlog.
+		for (let index = 0; index < 2; index++) {
+			const before = invoiceCalls().length;
+			expect((await poller.poll()).items).toEqual([]);
+			expect(invoiceCalls().length - before).toBe(2);
+		}
+		expect(stateOf(poller).overdueReading.reading).toBeUndefined();
+		expect(Object.keys(stateOf(poller).overdueInvoices.seen)).toHaveLength(230);
+		// Reading done: a quiet poll is one request.
+		const before = invoiceCalls().length;
+		expect((await poller.poll()).items).toEqual([]);
+		expect(invoiceCalls().length - before).toBe(1);
 
 		const fresh = emulator.addInvoice({ due_date: daysAgo(1), status: 'open' });
 		const { items } = await poller.poll();
 		expect(items.map((item) => item.json)).toEqual([expect.objectContaining({ id: fresh.id, invoice_number: fresh.invoice_number, total: fresh.total, event: 'invoiceOverdue' })]);
 		expect((await poller.poll()).items).toEqual([]);
-		// State: only what is overdue now, a few dozen bytes each.
-		expect(Object.keys((poller.storedState()['node:PayRequest Trigger'] as { overdueInvoices: { seen: object } }).overdueInvoices.seen)).toHaveLength(231);
+	});
+
+	test('the daily reading finds what the window cannot: an invoice created with an old due date is emitted, one paid long after it fell due leaves the state', async () => {
+		const old = emulator.addInvoice({ due_date: daysAgo(20) });
+		const poller = trigger();
+		await poller.poll();
+		const backdated = emulator.addInvoice({ due_date: daysAgo(15) });
+		emulator.updateInvoice(old.id, { status: 'paid' });
+		// Within the day: not read.
+		expect((await poller.poll()).items).toEqual([]);
+		aDayLater(poller);
+		expect(ids((await poller.poll()).items)).toEqual([backdated.id]);
+		expect(stateOf(poller).overdueInvoices.seen[old.id]).toEqual(expect.objectContaining({ goneSince: expect.any(Number) }));
+	});
+
+	test('an escalation mark outside the window is checked against the invoice as it is now: paid, no escalation', async () => {
+		const stillOpen = emulator.addInvoice({ due_date: daysAgo(1) });
+		const paidSince = emulator.addInvoice({ due_date: daysAgo(1) });
+		const poller = trigger({ escalationDays: '5' });
+		await poller.poll();
+		// Four days on (the stored due dates move back instead of the clock moving forward).
+		for (const invoice of [stillOpen, paidSince]) emulator.updateInvoice(invoice.id, { due_date: daysAgo(6) });
+		const stored = poller.workflow.staticData['node:PayRequest Trigger'] as { overdueInvoices: { seen: Record<string, { dueDate: string }> } };
+		for (const invoice of [stillOpen, paidSince]) stored.overdueInvoices.seen[invoice.id].dueDate = daysAgo(6);
+		emulator.updateInvoice(paidSince.id, { status: 'paid' });
+		const { items } = await poller.poll();
+		expect(items.map((item) => [item.json.id, item.json.event, item.json.escalation_days])).toEqual([[stillOpen.id, 'invoiceEscalated', 5]]);
+		expect(emulator.requests.filter((request) => request.path.startsWith('/invoices/')).map((request) => request.path).sort()).toEqual([`/invoices/${paidSince.id}`, `/invoices/${stillOpen.id}`].sort());
+	});
+
+	test('an n8n restart after quiet polls (state as last saved), then one newly overdue invoice: emitted exactly once', async () => {
+		for (let index = 0; index < 150; index++) emulator.addInvoice({ due_date: daysAgo(9) });
+		const poller = trigger();
+		poller.saveRule = 'n8n';
+		for (let index = 0; index < 4; index++) expect((await poller.poll()).items).toEqual([]);
+		poller.restart();
+		expect((await poller.poll()).items).toEqual([]);
+		const fresh = emulator.addInvoice({ due_date: daysAgo(1) });
+		expect(ids((await poller.poll()).items)).toEqual([fresh.id]);
+		poller.restart();
+		for (let index = 0; index < 3; index++) expect((await poller.poll()).items).toEqual([]);
+	});
+
+	test('an answer that comes back empty once repeats nothing', async () => {
+		const poller = trigger();
+		await poller.poll();
+		const fresh = Array.from({ length: 5 }, () => emulator.addInvoice({ due_date: daysAgo(1) }));
+		expect((await poller.poll()).items).toHaveLength(5);
+		// Left out of one answer (archived for a moment), then back.
+		for (const invoice of fresh) emulator.updateInvoice(invoice.id, { archived: true });
+		expect((await poller.poll()).items).toEqual([]);
+		for (const invoice of fresh) emulator.updateInvoice(invoice.id, { archived: false });
+		expect((await poller.poll()).items).toEqual([]);
 	});
 
 	test('closed statuses do not count as unpaid (editable); an unknown status counts as unpaid', async () => {

@@ -136,11 +136,15 @@ export function readOverdueState(stored: unknown): OverdueState {
 /**
  * What an answer proves about the invoices missing from it: `complete` (the whole overdue list)
  * makes the missing ones gone; `dueFrom` (a 'YYYY-MM-DD') narrows that to the keys due on or after
- * it (an answer that asked only for recent due dates); a cut-off answer proves nothing.
+ * it (an answer that asked only for recent due dates), `ids` to the invoices it asked for one by
+ * one; a cut-off answer proves nothing. `backlog`: what is new in it existed before the trigger
+ * could see it (the first reading of a long account), so it is recorded like a first poll's.
  */
 export interface OverdueAnswerScope {
 	complete: boolean;
 	dueFrom?: string;
+	ids?: unknown[];
+	backlog?: boolean;
 }
 
 /**
@@ -156,7 +160,7 @@ export function reconcileOverdue(
 	answer: OverdueAnswerScope = { complete: true },
 ): { events: OverdueEvent[]; next: OverdueState; skipped: number } {
 	const gate = gateOf(options);
-	const isFirstPoll = !previous.initialized;
+	const isFirstPoll = !previous.initialized || answer.backlog === true;
 	// A version-1 state has no gate: it was made with the options in force, as far as anyone knows.
 	const gateChanged = !isFirstPoll && previous.gate !== '' && previous.gate !== gate;
 	const minDaysOverdue = Number.isFinite(options.minDaysOverdue) ? options.minDaysOverdue : 0;
@@ -213,14 +217,45 @@ export function reconcileOverdue(
 	}
 
 	const dueFrom = answer.complete ? normalizeDueDate(answer.dueFrom) : undefined;
+	const askedFor = answer.ids === undefined ? undefined : new Set(answer.ids.map(normalizeInvoiceId));
 	for (const [invoiceKey, entry] of Object.entries(previous.seen)) {
 		if (nextSeen.has(invoiceKey)) continue;
-		const provenGone = answer.complete && (dueFrom === undefined || entry.dueDate >= dueFrom);
+		const provenGone = answer.complete && (dueFrom === undefined || entry.dueDate >= dueFrom) && (askedFor === undefined || askedFor.has(invoiceKey));
 		// Missing from an answer that cannot prove it gone (cut off, or outside the dates asked for): kept as it was.
 		const kept = provenGone ? tombstone(entry, now) : entry;
 		if (kept) nextSeen.set(invoiceKey, kept);
 	}
 	return { events, next: { version: 2, initialized: true, gate, seen: toRecord(nextSeen) }, skipped };
+}
+
+/**
+ * The end of a reading of the whole list spread over polls: every key due on or before
+ * `dueThrough` that none of its answers showed (`present`: normalized ids) is gone.
+ */
+export function markGone(previous: OverdueState, present: Iterable<unknown>, dueThrough: string, now: Date): OverdueState {
+	const shown = new Set([...present].map(normalizeInvoiceId));
+	const through = normalizeDueDate(dueThrough);
+	const seen = new Map<string, SeenEntry>();
+	for (const [invoiceKey, entry] of Object.entries(previous.seen)) {
+		const gone = through !== undefined && entry.dueDate <= through && entry.goneSince === undefined && !shown.has(invoiceKey);
+		const kept = gone ? tombstone(entry, now) : entry;
+		if (kept) seen.set(invoiceKey, kept);
+	}
+	return { ...previous, seen: toRecord(seen) };
+}
+
+/** Present keys (not tombstones) that may have an event due without their invoice being read: held back by Min Days Overdue, or past an escalation mark not fired yet. */
+export function keysDueForCheck(state: OverdueState, options: OverdueOptions, now: Date, dueBefore: string): string[] {
+	const escalationDays = sortedPositiveIntegers(options.escalationDays ?? []);
+	const minDaysOverdue = Number.isFinite(options.minDaysOverdue) ? options.minDaysOverdue : 0;
+	return Object.entries(state.seen)
+		.filter(([, entry]) => entry.goneSince === undefined && entry.dueDate < dueBefore)
+		.filter(([, entry]) => {
+			const days = readDaysOverdue({ id: '', dueDate: entry.dueDate, raw: {} }, entry.dueDate, now);
+			if (!entry.settled) return days >= minDaysOverdue;
+			return escalationDays.some((mark) => days >= mark && !entry.marks.includes(mark));
+		})
+		.map(([invoiceKey]) => invoiceKey);
 }
 
 /** A settled key that left the list is kept as a tombstone for TOMBSTONE_DAYS from when it left; anything else is dropped. */

@@ -2,8 +2,8 @@ import type { IDataObject, INodeExecutionData, INodeProperties, IPollFunctions }
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { TransportSettings } from '../http/types';
-import type { OverdueEvent, OverdueOptions, OverdueRecord } from './overdueBookkeeping';
-import { parseEscalationDays, readOverdueState, reconcileOverdue } from './overdueBookkeeping';
+import type { OverdueAnswerScope, OverdueEvent, OverdueOptions, OverdueRecord, OverdueState } from './overdueBookkeeping';
+import { markGone, parseEscalationDays, readOverdueState, reconcileOverdue } from './overdueBookkeeping';
 
 /** Where each overdue trigger keeps its bookkeeping in the workflow's static data. */
 const STATE_KEY = 'overdueInvoices';
@@ -14,11 +14,15 @@ const STATE_KEY = 'overdueInvoices';
  */
 const POLL_DEFAULTS = { timeoutSeconds: 15, maxWaitSeconds: 20 };
 
-/** What one poll of an overdue trigger fetched: the provider's overdue invoices as records, and whether that answer can be cut off. */
-export interface OverdueAnswer {
+/** What one poll of an overdue trigger fetched: the provider's overdue invoices as records, and what the answer proves (see OverdueAnswerScope). */
+export interface OverdueAnswer extends OverdueAnswerScope {
 	records: OverdueRecord[];
-	/** False when the provider returned its maximum without paging: invoices missing from it are unknown, not paid. */
+	/** Whether the answer proves that invoices missing from it (within its scope) are gone. */
 	complete: boolean;
+	/** The provider returned its maximum without paging: what is missing from it is unknown, and every item says so. */
+	cutOff?: boolean;
+	/** A reading of the whole list spread over polls ends with this answer: what it showed, and the last due date it covered. */
+	endsReading?: { present: unknown[]; dueThrough: string };
 }
 
 export type OverdueTriggerOptions = OverdueOptions & { transport: TransportSettings };
@@ -151,23 +155,31 @@ export function overdueItem(event: OverdueEvent, extra: IDataObject = {}): INode
 /**
  * One poll of an overdue trigger, whatever the provider: in the editor (manual mode) a sample,
  * the most overdue invoice, leaving the saved state alone; when active, the events since the last
- * poll, with the state saved only once the fetch succeeded (a failed poll saves nothing).
+ * poll, with the state saved only once every fetch succeeded (a failed poll saves nothing). A
+ * provider may answer in several parts (recent due dates, invoices checked one by one, a page of a
+ * longer reading): each goes through the bookkeeping in turn.
  */
 export async function pollOverdue(
 	context: IPollFunctions,
 	provider: string,
 	options: OverdueTriggerOptions,
-	fetchOverdue: () => Promise<OverdueAnswer>,
+	fetchOverdue: (previous: OverdueState) => Promise<OverdueAnswer | OverdueAnswer[]>,
 ): Promise<INodeExecutionData[][] | null> {
-	const answer = await fetchOverdue();
+	const staticData = context.getWorkflowStaticData('node');
+	const manual = context.getMode() === 'manual';
+	const previous = readOverdueState(manual ? undefined : staticData[STATE_KEY]);
+	const fetched = await fetchOverdue(previous);
+	const answers = Array.isArray(fetched) ? fetched : [fetched];
 	const now = new Date();
+	const cutOff = answers.some((answer) => answer.cutOff === true);
 	// Where the answer may be cut off, every item says so: n8n gives a poll no execution hints.
-	const extra: IDataObject = answer.complete ? {} : { listMayBeCutOff: true };
-	if (!answer.complete) {
+	const extra: IDataObject = cutOff ? { listMayBeCutOff: true } : {};
+	if (cutOff) {
 		context.logger.warn(`${provider} returned the most one answer holds: invoices missing from it are kept as they were, not taken as paid`);
 	}
-	if (context.getMode() === 'manual') {
-		const { events } = reconcileOverdue(readOverdueState(undefined), answer.records, { ...options, emitExisting: true }, now);
+	if (manual) {
+		const records = answers.flatMap((answer) => answer.records);
+		const { events } = reconcileOverdue(readOverdueState(undefined), records, { ...options, emitExisting: true }, now);
 		const sample = events.sort((a, b) => daysOf(b.record) - daysOf(a.record))[0];
 		if (!sample) {
 			throw new NodeOperationError(context.getNode(), `No overdue invoice in ${provider} matches this trigger right now`, {
@@ -176,10 +188,16 @@ export async function pollOverdue(
 		}
 		return [[overdueItem(sample, extra)]];
 	}
-	const staticData = context.getWorkflowStaticData('node');
-	const previous = readOverdueState(staticData[STATE_KEY]);
-	const { events, next } = reconcileOverdue(previous, answer.records, options, now, answer);
-	staticData[STATE_KEY] = next as unknown as IDataObject;
+	let state = previous;
+	const events: OverdueEvent[] = [];
+	for (const answer of answers) {
+		const scope: OverdueAnswerScope = { complete: answer.complete, dueFrom: answer.dueFrom, ids: answer.ids, backlog: answer.backlog };
+		const result = reconcileOverdue(state, answer.records, options, now, scope);
+		events.push(...result.events);
+		state = result.next;
+		if (answer.endsReading) state = markGone(state, answer.endsReading.present, answer.endsReading.dueThrough, now);
+	}
+	staticData[STATE_KEY] = state as unknown as IDataObject;
 	if (events.length === 0) return null;
 	return [events.map((event) => overdueItem(event, extra))];
 }

@@ -1,0 +1,98 @@
+import { isNotFound } from '../../shared/http/errorChain';
+import { resourcePath } from '../../shared/http/paths';
+import type { OverdueOptions, OverdueState } from '../../shared/overdue/overdueBookkeeping';
+import { keysDueForCheck } from '../../shared/overdue/overdueBookkeeping';
+import type { OverdueAnswer } from '../../shared/overdue/overduePoll';
+import type { AlternativePaymentsClient } from '../transport';
+import type { ApiObject } from '../transport/pagination';
+import { listAll, PAGE_SIZE, readListPage } from '../transport/pagination';
+import { alternativePaymentsOverdueRecord } from './overdueRecord';
+
+/**
+ * What the Alternative Payments Overdue Trigger reads in one poll, so that its cost does not grow
+ * with the account (README: Overdue triggers):
+ * - the invoices due in the last RECENT_DAYS days (the server filters by due date): that is where a
+ *   newly overdue invoice is, so one request while nothing changed; after a gap (n8n was down) the
+ *   window reaches back to the last poll, MAX_GAP_DAYS at most;
+ * - the invoices outside that window that may have an event due without being read (an escalation
+ *   mark, Min Days Overdue): each asked for by id, so each is checked against its current state;
+ * - one page of a reading of everything due before the window, once per Reconcile Every: it
+ *   finds what the window cannot (an invoice created with an old due date, one paid long after it
+ *   fell due). The first reading after activation records what it finds, as a first poll does.
+ * Its progress (the window, the reading's cursor) is saved with the state only when n8n saves it:
+ * after a rollback the window reaches further back and the reading goes on from an earlier page,
+ * which costs requests and changes no event.
+ */
+export const RECENT_DAYS = 3;
+const MAX_GAP_DAYS = 31;
+/** Invoices asked for by id in one poll at most; the rest wait for the next poll. */
+const MAX_CHECKS = 10;
+const DAY = 86_400_000;
+
+export interface OverdueProgress {
+	/** Yesterday at the last poll ('YYYY-MM-DD'). */
+	lastYesterday?: string;
+	/** The reading under way: its cursor, the last due date it covers, the ids it showed, when it began. */
+	reading?: { after?: string; dueThrough: string; present: string[]; startedAt: number };
+	/** When the last reading ended (epoch ms); undefined until the first one has. */
+	lastReadingAt?: number;
+}
+
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const endOfDay = (day: string) => `${day}T23:59:59Z`;
+
+export async function readOverdue(
+	client: AlternativePaymentsClient,
+	progress: OverdueProgress,
+	previous: OverdueState,
+	options: OverdueOptions,
+	isOpen: (invoice: unknown) => boolean,
+	nowMs: number,
+	reconcileMs: number,
+): Promise<{ answers: OverdueAnswer[]; progress: OverdueProgress }> {
+	const today = Date.UTC(new Date(nowMs).getUTCFullYear(), new Date(nowMs).getUTCMonth(), new Date(nowMs).getUTCDate());
+	const yesterday = dayOf(today - DAY);
+	const windowDays = progress.lastYesterday ? Math.min(MAX_GAP_DAYS, Math.max(RECENT_DAYS, Math.round((today - Date.parse(progress.lastYesterday)) / DAY) + 1)) : RECENT_DAYS;
+	const windowStart = dayOf(today - windowDays * DAY);
+	const answers: OverdueAnswer[] = [];
+	const open = (invoices: ApiObject[]) => invoices.filter(isOpen).map(alternativePaymentsOverdueRecord);
+
+	const recent = await listAll(client, '/invoices', { due_date_start: `${windowStart}T00:00:00Z`, due_date_end: endOfDay(yesterday) }, { what: 'invoices' });
+	answers.push({ records: open(recent), complete: true, dueFrom: windowStart });
+
+	const checks = keysDueForCheck(previous, options, new Date(nowMs), windowStart).slice(0, MAX_CHECKS);
+	if (checks.length > 0) {
+		const found: ApiObject[] = [];
+		for (const id of checks) {
+			try {
+				found.push((await client.request({ method: 'GET', path: resourcePath('invoices', id) })) as ApiObject);
+			} catch (error) {
+				// Gone (deleted): it leaves the list like a paid one.
+				if (!isNotFound(error)) throw error;
+			}
+		}
+		// Asked for by id: one that is gone (404), closed or no longer overdue leaves the list.
+		const overdue = found.filter((invoice) => typeof invoice.due_date === 'string' && invoice.due_date <= yesterday);
+		answers.push({ records: open(overdue), complete: true, ids: checks });
+	}
+
+	const next: OverdueProgress = { ...progress, lastYesterday: yesterday };
+	const due = progress.reading !== undefined || progress.lastReadingAt === undefined || nowMs - progress.lastReadingAt >= reconcileMs;
+	if (due) {
+		const reading = progress.reading ?? { dueThrough: dayOf(today - (RECENT_DAYS + 1) * DAY), present: [], startedAt: nowMs };
+		const page = await readListPage(client, '/invoices', { due_date_end: endOfDay(reading.dueThrough), limit: PAGE_SIZE, ...(reading.after ? { after: reading.after } : {}) }, 'invoices');
+		const records = open(page.items);
+		const present = [...reading.present, ...records.map((record) => String(record.id))];
+		const last = !page.hasNextPage || page.endCursor === undefined || page.items.length === 0;
+		answers.push({
+			records,
+			complete: false,
+			// Until a first reading has ended, what it finds existed before the trigger could see it.
+			backlog: progress.lastReadingAt === undefined,
+			...(last ? { endsReading: { present, dueThrough: reading.dueThrough } } : {}),
+		});
+		next.reading = last ? undefined : { ...reading, after: page.endCursor, present };
+		if (last) next.lastReadingAt = nowMs;
+	}
+	return { answers, progress: next };
+}
