@@ -1,4 +1,4 @@
-import { isNotFound } from '../../shared/http/errorChain';
+import { asNodeError, isNotFound } from '../../shared/http/errorChain';
 import { resourcePath } from '../../shared/http/paths';
 import type { OverdueOptions, OverdueState } from '../../shared/overdue/overdueBookkeeping';
 import { keysDueForCheck } from '../../shared/overdue/overdueBookkeeping';
@@ -68,7 +68,7 @@ export async function readOverdue(
 				found.push((await client.request({ method: 'GET', path: resourcePath('invoices', id) })) as ApiObject);
 			} catch (error) {
 				// Gone (deleted): it leaves the list like a paid one.
-				if (!isNotFound(error)) throw error;
+				if (!isNotFound(error)) throw asNodeError(client.node, error);
 			}
 		}
 		// Asked for by id: one that is gone (404), closed or no longer overdue leaves the list.
