@@ -1,7 +1,8 @@
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { isRepeatedDelivery } from '../shared/webhooks/deliveries';
 import { removeRegistration } from '../shared/webhooks/registration';
 import { sameSecret } from '../shared/webhooks/signature';
 import { AlternativePaymentsClient, resourcePath } from './transport';
@@ -123,18 +124,29 @@ export class AlternativePaymentsTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const registration = readRegistration(this.getWorkflowStaticData('node'));
+		const staticData = this.getWorkflowStaticData('node');
+		const registration = readRegistration(staticData);
 		const header = this.getHeaderData().authorization;
 		const given = /^\s*bearer\s+(\S+)\s*$/i.exec(typeof header === 'string' ? header : '')?.[1] ?? '';
 		const response = this.getResponseObject();
 		if (!registration || !sameSecret(given, registration.secret)) {
-			// Not from our subscriptions: nothing is emitted, and nothing tells the sender why.
+			// Not from our subscriptions: nothing is emitted, and nothing tells the sender why. The log says
+			// why (never the secret or the body), for a user whose trigger "never fires".
+			const why = !registration ? 'this trigger has no subscriptions (activate the workflow again)' : given === '' ? 'no Bearer secret in its Authorization header' : 'its Bearer secret is not the one this trigger subscribed with';
+			this.logger.warn(`Alternative Payments Trigger refused a delivery: ${why}`, { workflowId: this.getWorkflow().id, node: this.getNode().name });
 			response.status(401).json({ message: 'Unauthorized' });
 			return { noWebhookResponse: true };
 		}
 		const body = this.getBodyData();
 		const query = this.getQueryData() as IDataObject;
 		const topic = typeof body.topic === 'string' && body.topic !== '' ? body.topic : typeof query.topic === 'string' ? query.topic : undefined;
+		// A delivery sent again (not answered in time) is the same event: by its id and topic, or when it carries no id, by its bytes.
+		const request = this.getRequestObject() as { rawBody?: Buffer };
+		const eventId = typeof body.id === 'string' || typeof body.id === 'number' ? String(body.id) : createHash('sha256').update(request.rawBody ?? JSON.stringify(body)).digest('hex');
+		if (isRepeatedDelivery(staticData, `${topic ?? ''} ${eventId}`, Date.now())) {
+			response.status(200).json({ received: true });
+			return { noWebhookResponse: true };
+		}
 		return { workflowData: [[{ json: { ...body, ...(topic ? { topic } : {}) } }]] };
 	}
 }

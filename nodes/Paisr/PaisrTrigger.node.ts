@@ -3,6 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { ID_PATTERN } from '../shared/actions/locator';
 import { asNodeError, isNotFound } from '../shared/http/errorChain';
+import { DETAILS_TRANSPORT, detailsErrorText, isRepeatedDelivery } from '../shared/webhooks/deliveries';
 import { removeRegistration } from '../shared/webhooks/registration';
 import { PaisrClient, resourcePath } from './transport';
 import { verifyDelivery } from './trigger/signature';
@@ -31,6 +32,14 @@ const EVENTS = [
 	{ name: 'Voucher Removed', value: 'voucher.removed' },
 	{ name: 'Voucher Updated', value: 'voucher.updated' },
 ];
+
+/** Why a delivery was refused, as the log says it. */
+const REFUSALS = {
+	'not registered': 'this trigger has no Paisr webhook or signing secret (activate the workflow again)',
+	unsigned: 'no X-PCB-Signature or X-PCB-Timestamp header',
+	stale: 'its timestamp is more than 5 minutes away from now (a replay, or a clock far off)',
+	mismatch: 'its signature does not match the webhook secret (sent by someone else, or the body was changed)',
+} as const;
 
 /** What the trigger keeps between activation and deactivation: its webhook, where it points, and the secret it signs with. */
 interface Registration {
@@ -161,32 +170,41 @@ export class PaisrTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const registration = readRegistration(this.getWorkflowStaticData('node'));
+		const staticData = this.getWorkflowStaticData('node');
+		const registration = readRegistration(staticData);
 		const request = this.getRequestObject() as { rawBody?: Buffer };
 		const headers = this.getHeaderData();
 		const response = this.getResponseObject();
 		const verdict =
 			registration && registration.secret !== '' && Buffer.isBuffer(request.rawBody)
 				? verifyDelivery(registration.secret, request.rawBody, headers['x-pcb-signature'], headers['x-pcb-timestamp'], Date.now())
-				: 'unsigned';
+				: 'not registered';
 		if (verdict !== 'ok') {
 			// Not from our webhook, altered, or replayed: nothing is emitted, and the sender learns nothing more.
+			// The log says why (never the secret or the body), for a user whose trigger "never fires".
+			this.logger.warn(`Paisr Trigger refused a delivery: ${REFUSALS[verdict]}`, { workflowId: this.getWorkflow().id, node: this.getNode().name });
 			response.status(401).json({ message: 'Unauthorized' });
 			return { noWebhookResponse: true };
 		}
 		const body = this.getBodyData();
 		const event = typeof body.event === 'string' ? body.event : '';
 		const id = typeof body.id === 'string' ? body.id : '';
+		// Paisr delivers again what was not answered in time: the same event, resource and timestamp is one event.
+		if (isRepeatedDelivery(staticData, `${event} ${id} ${String(headers['x-pcb-timestamp']).trim()}`, Date.now())) {
+			response.status(200).json({ received: true });
+			return { noWebhookResponse: true };
+		}
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const resource = /^(invoice|customer)\.(?!removed$)/.exec(event)?.[1];
 		if (options.fetchDetails === false || !resource || !ID_PATTERN.test(id)) return { workflowData: [[{ json: body }]] };
 		try {
-			const details = await new PaisrClient(this).data({ method: 'GET', path: resourcePath(`${resource}s`, id) }, resource);
+			const details = await new PaisrClient(this, DETAILS_TRANSPORT).data({ method: 'GET', path: resourcePath(`${resource}s`, id) }, resource);
 			return { workflowData: [[{ json: { ...body, [resource]: details } }]] };
 		} catch (error) {
 			// Gone since the event (deleted right after it was made): the event still happened.
 			if (isNotFound(error)) return { workflowData: [[{ json: body }]] };
-			throw asNodeError(this.getNode(), error);
+			// Paisr waits for the answer: the event goes out now, with why its details are missing.
+			return { workflowData: [[{ json: { ...body, detailsError: detailsErrorText(error) } }]] };
 		}
 	}
 }

@@ -9,7 +9,8 @@ import { isIsoDate, roundToCents } from './calendar.cjs';
 import { createPrng } from './seed.cjs';
 import type { ApiResponse, ParsedRequest, RateLimitOptions } from './server/EmulatorServer.cjs';
 import { EmulatorServer, json } from './server/EmulatorServer.cjs';
-import { parseObject, postRaw, safeDecode } from './server/wire.cjs';
+import type { DeliveryRetries } from './server/wire.cjs';
+import { deliverWithRetries, parseObject, safeDecode } from './server/wire.cjs';
 
 export const ALT_SCOPES = [
 	'invoices:read',
@@ -103,6 +104,8 @@ export interface AltDelivery {
 	subscriptionId: string;
 	url: string;
 	status: number;
+	/** The status of every attempt, retries included (0: no answer in time). */
+	attempts: number[];
 	headers: Record<string, string>;
 	body: unknown;
 }
@@ -281,14 +284,15 @@ export class AltPaymentsEmulator extends EmulatorServer {
 	}
 
 	/** Sends an event to every active subscription of its topic, as Alternative Payments does; resolves with what each endpoint answered. */
-	async deliver(topic: string, data: unknown): Promise<AltDelivery[]> {
+	async deliver(topic: string, data: unknown, retries: DeliveryRetries = {}): Promise<AltDelivery[]> {
 		const sent: AltDelivery[] = [];
 		for (const subscription of this.subscriptions.filter((candidate) => candidate.is_active && candidate.topic === topic)) {
 			const body = { id: this.nextId('evt'), topic, created_at: this.now(), data };
 			const headers: Record<string, string> = { 'Content-Type': 'application/json' };
 			if (subscription.secret_key) headers.Authorization = `Bearer ${subscription.secret_key}`;
-			const status = await postRaw(subscription.endpoint_url, headers, JSON.stringify(body));
-			const delivery = { subscriptionId: subscription.id, url: subscription.endpoint_url, status, headers, body };
+			// A delivery not answered in time is sent again as it was (its event id included).
+			const attempts = await deliverWithRetries(subscription.endpoint_url, headers, JSON.stringify(body), retries);
+			const delivery = { subscriptionId: subscription.id, url: subscription.endpoint_url, status: attempts[attempts.length - 1], attempts, headers, body };
 			this.deliveries.push(delivery);
 			sent.push(delivery);
 		}

@@ -9,7 +9,8 @@ import { roundToCents } from './calendar.cjs';
 import { createPrng } from './seed.cjs';
 import type { ApiResponse, ParsedRequest, RateLimitOptions } from './server/EmulatorServer.cjs';
 import { EmulatorServer, json } from './server/EmulatorServer.cjs';
-import { parseObject, pathSegments, postRaw } from './server/wire.cjs';
+import type { DeliveryRetries } from './server/wire.cjs';
+import { deliverWithRetries, parseObject, pathSegments } from './server/wire.cjs';
 
 export const PAISR_SCOPES = [
 	'invoices.read',
@@ -147,6 +148,8 @@ export interface PaisrDelivery {
 	webhookId: string;
 	url: string;
 	status: number;
+	/** The status of every attempt, retries included (0: no answer in time). */
+	attempts: number[];
 	headers: Record<string, string>;
 	body: string;
 }
@@ -324,7 +327,7 @@ export class PaisrEmulator extends EmulatorServer {
 	 * Sends an event to every active webhook that has its trigger, signed as Paisr signs them:
 	 * HMAC-SHA256 of `timestamp + "." + body` in lowercase hex. Resolves with what each endpoint answered.
 	 */
-	async deliver(event: string, id: string, tampering: DeliveryTampering = {}): Promise<PaisrDelivery[]> {
+	async deliver(event: string, id: string, tampering: DeliveryTampering = {}, retries: DeliveryRetries = {}): Promise<PaisrDelivery[]> {
 		const sent: PaisrDelivery[] = [];
 		for (const webhook of this.webhooks.filter((candidate) => candidate.active && candidate.triggers.some((trigger) => trigger.type === event))) {
 			const signedBody = JSON.stringify({ id, event });
@@ -333,8 +336,9 @@ export class PaisrEmulator extends EmulatorServer {
 			const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'PCB Events', 'X-PCB-Timestamp': timestamp };
 			if (!tampering.omitSignature) headers['X-PCB-Signature'] = signature;
 			const body = tampering.body ?? signedBody;
-			const status = await postRaw(webhook.endpoint, headers, body);
-			const delivery = { webhookId: webhook.id, url: webhook.endpoint, status, headers, body };
+			// Paisr sends a delivery that was not answered in time again, the same body, timestamp and signature.
+			const attempts = await deliverWithRetries(webhook.endpoint, headers, body, retries);
+			const delivery = { webhookId: webhook.id, url: webhook.endpoint, status: attempts[attempts.length - 1], attempts, headers, body };
 			this.deliveries.push(delivery);
 			sent.push(delivery);
 		}

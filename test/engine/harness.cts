@@ -625,6 +625,9 @@ export class WebhookTriggerWorkflow {
 	/** What the node's webhook() answered for each delivery, in order. */
 	readonly deliveries: Array<{ status: number; items: INodeExecutionData[] }> = [];
 
+	/** How many of the next answers are lost on the way to the provider (the calls still run). */
+	answersToLose = 0;
+
 	private server: http.Server | undefined;
 
 	private baseUrl = '';
@@ -664,6 +667,12 @@ export class WebhookTriggerWorkflow {
 					body = {};
 				}
 				void this.deliver({ headers: request.headers, body, query: Object.fromEntries(url.searchParams), rawBody }).then(({ status }) => {
+					// An answer lost on the way (a proxy, a network cut): the call ran, the provider hears nothing.
+					if (this.answersToLose > 0) {
+						this.answersToLose--;
+						response.socket?.destroy();
+						return;
+					}
 					response.writeHead(status, { 'Content-Type': 'application/json' }).end('{}');
 				});
 			});
@@ -674,6 +683,12 @@ export class WebhookTriggerWorkflow {
 
 	async close(): Promise<void> {
 		if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+	}
+
+	/** POSTs bytes to the trigger's URL as a provider would (a delivery sent again, for example). */
+	async deliverRaw(headers: Record<string, string>, body: string): Promise<{ status: number }> {
+		const response = await fetch(`${this.baseUrl}/webhook`, { method: 'POST', headers, body });
+		return { status: response.status };
 	}
 
 	private data(extra: Partial<IWorkflowExecuteAdditionalData> = {}): IWorkflowExecuteAdditionalData {

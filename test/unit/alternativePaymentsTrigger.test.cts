@@ -5,6 +5,7 @@
  */
 import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator.cjs';
 import { ALTERNATIVE_PAYMENTS_TRIGGER_TYPE, WebhookTriggerWorkflow } from '../engine/harness.cjs';
+import { installRecordingLogger } from './faults/support.cjs';
 
 jest.setTimeout(30_000);
 
@@ -127,5 +128,48 @@ describe('deliveries', () => {
 		await trigger.hook('delete');
 		const response = await fetch(subscription.endpoint_url, { method: 'POST', headers: { Authorization: `Bearer ${secret}` }, body: '{}' });
 		expect(response.status).toBe(401);
+	});
+});
+
+describe('one execution per event, refusals logged', () => {
+	const executions = () => trigger.deliveries.filter((delivery) => delivery.items.length > 0);
+
+	test('a delivery sent again (its answer was lost) is answered 200 and starts nothing; another event of the same topic does', async () => {
+		await start(['invoice_paid']);
+		await activate();
+		const [first] = await emulator.deliver('invoice_paid', { id: 'inv_1', status: 'paid' });
+		const headers = { ...first.headers };
+		const repeat = await trigger.deliverRaw(headers, JSON.stringify(first.body));
+		expect(repeat.status).toBe(200);
+		expect(executions()).toHaveLength(1);
+		await emulator.deliver('invoice_paid', { id: 'inv_1', status: 'paid' });
+		expect(executions()).toHaveLength(2);
+	});
+
+	test('the emulator retries a delivery that got no answer: the retry starts no second execution', async () => {
+		await start(['invoice_paid']);
+		await activate();
+		// The first two answers are lost on the way: the calls ran, the emulator heard nothing and sent again.
+		trigger.answersToLose = 2;
+		const [delivery] = await emulator.deliver('invoice_paid', { id: 'inv_2' }, { retries: 5, backoffMs: 50 });
+		expect(delivery.attempts).toEqual([0, 0, 200]);
+		expect(trigger.deliveries).toHaveLength(3);
+		expect(executions()).toHaveLength(1);
+	});
+
+	test('a refused delivery is logged at warning level with the reason, never the secret or the body', async () => {
+		const lines = installRecordingLogger();
+		await start(['invoice_paid']);
+		await activate();
+		const before = lines.length;
+		const stored = trigger.storedState()['node:Webhook Trigger'] as { registration: { secret: string } };
+		const refused = await trigger.deliverRaw({ 'Content-Type': 'application/json', Authorization: 'Bearer wrong-secret-value' }, JSON.stringify({ id: 'evt_x', topic: 'invoice_paid', data: { id: 'inv_secret_body' } }));
+		expect(refused.status).toBe(401);
+		const warnings = lines.slice(before).filter((line) => line.level === 'warn');
+		expect(warnings.map((line) => line.message)).toEqual([expect.stringMatching(/^Alternative Payments Trigger refused a delivery: its Bearer secret is not the one/)]);
+		expect(JSON.stringify(warnings)).not.toContain(stored.registration.secret);
+		expect(JSON.stringify(warnings)).not.toContain('wrong-secret-value');
+		expect(JSON.stringify(warnings)).not.toContain('inv_secret_body');
+		expect(executions()).toHaveLength(0);
 	});
 });

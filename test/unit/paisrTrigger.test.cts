@@ -9,6 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { PaisrEmulator } from '../emulator/PaisrEmulator.cjs';
 import { PAISR_TRIGGER_TYPE, WebhookTriggerWorkflow } from '../engine/harness.cjs';
+import { installRecordingLogger } from './faults/support.cjs';
 
 jest.setTimeout(30_000);
 
@@ -173,3 +174,69 @@ class WebhookCleaner {
 		}
 	}
 }
+
+describe('answered at once, one execution per event, refusals logged', () => {
+	const executions = () => trigger.deliveries.filter((delivery) => delivery.items.length > 0);
+
+	test('Paisr slow to give the details: the delivery is answered within 2 s, emitted with detailsError, and its retries start no second execution', async () => {
+		await start({ events: ['invoice.paid'] });
+		await activate();
+		const invoice = emulator.addInvoice({ status: 'paid' });
+		// Every API answer takes 5 s (Fetch Details has 1.5 s in all).
+		emulator.setLatency(5_000);
+		const started = Date.now();
+		const [delivery] = await emulator.deliver('invoice.paid', invoice.id, {}, { retries: 3, answerWithinMs: 2_000 });
+		expect(Date.now() - started).toBeLessThan(2_000);
+		expect(delivery.attempts).toEqual([200]);
+		expect(executions()).toHaveLength(1);
+		expect(executions()[0].items[0].json).toMatchObject({ id: invoice.id, event: 'invoice.paid', detailsError: expect.stringMatching(/1\.5 s|timed out|did not answer|within/) });
+		expect(executions()[0].items[0].json).not.toHaveProperty('invoice');
+	});
+
+	test('Paisr gives up waiting and sends the delivery again: the retry is answered 200 at once and starts no second execution', async () => {
+		await start({ events: ['invoice.paid'] });
+		await activate();
+		const invoice = emulator.addInvoice({ status: 'paid' });
+		emulator.setLatency(5_000);
+		// Paisr waits 1 s for an answer (the trigger takes 1.5 s here), then retries after 2 s.
+		const [delivery] = await emulator.deliver('invoice.paid', invoice.id, {}, { retries: 3, answerWithinMs: 1_000, backoffMs: 2_000 });
+		expect(delivery.attempts).toEqual([0, 200]);
+		expect(executions()).toHaveLength(1);
+	});
+
+	test('a delivery Paisr sends again (its first answer was lost) is answered 200 and starts nothing; a new event for the same invoice does', async () => {
+		await start({ events: ['invoice.paid'], options: { fetchDetails: false } });
+		await activate();
+		const invoice = emulator.addInvoice({ status: 'paid' });
+		const [first] = await emulator.deliver('invoice.paid', invoice.id);
+		// The same bytes, timestamp and signature again, as Paisr's retry sends them.
+		const repeat = await trigger.deliverRaw(first.headers, first.body);
+		expect(repeat.status).toBe(200);
+		expect(executions()).toHaveLength(1);
+		// A later event (another timestamp) is another execution.
+		await new Promise((resolve) => setTimeout(resolve, 1_100));
+		await emulator.deliver('invoice.paid', invoice.id);
+		expect(executions()).toHaveLength(2);
+		// The record is bounded: a key and a time per delivery.
+		const record = (trigger.storedState()['node:Webhook Trigger'] as { deliveries: Record<string, number> }).deliveries;
+		expect(Object.keys(record)).toHaveLength(2);
+	});
+
+	test('a refused delivery is logged at warning level with the reason, never the secret or the body', async () => {
+		const lines = installRecordingLogger();
+		await start({ events: ['invoice.paid'] });
+		await activate();
+		const invoice = emulator.addInvoice({ status: 'paid' });
+		const before = lines.length;
+		await emulator.deliver('invoice.paid', invoice.id, { secret: 'not-the-secret' });
+		await emulator.deliver('invoice.paid', invoice.id, { omitSignature: true });
+		const warnings = lines.slice(before).filter((line) => line.level === 'warn');
+		expect(warnings.map((line) => line.message)).toEqual([
+			expect.stringMatching(/^Paisr Trigger refused a delivery: its signature does not match/),
+			expect.stringMatching(/^Paisr Trigger refused a delivery: no X-PCB-Signature/),
+		]);
+		const secret = stored()!.secret;
+		for (const line of warnings) expect(JSON.stringify(line)).not.toContain(secret);
+		for (const line of warnings) expect(JSON.stringify(line)).not.toContain(invoice.id);
+	});
+});

@@ -26,13 +26,35 @@ export function parseObject(rawBody: string): Record<string, unknown> | undefine
 }
 
 /** POSTs the body exactly as given (the bytes a signature covers); resolves with the status, 0 when nothing answered. */
-export function postRaw(url: string, headers: Record<string, string>, text: string): Promise<number> {
+export function postRaw(url: string, headers: Record<string, string>, text: string, answerWithinMs?: number): Promise<number> {
 	return new Promise((resolve) => {
 		const request = http.request(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(Buffer.byteLength(text)) } }, (response) => {
 			response.resume();
 			response.on('end', () => resolve(response.statusCode ?? 0));
 		});
+		// A provider gives up on an endpoint that answers too slowly (0: no answer).
+		if (answerWithinMs !== undefined) request.setTimeout(answerWithinMs, () => request.destroy());
 		request.on('error', () => resolve(0));
 		request.end(text);
 	});
+}
+
+/** How a provider delivers again what was not answered well: up to `retries` more times, while the answer is not a 2xx or takes longer than `answerWithinMs`. */
+export interface DeliveryRetries {
+	retries?: number;
+	answerWithinMs?: number;
+	/** Pause before each retry (providers back off; tests keep it short). */
+	backoffMs?: number;
+}
+
+/** Sends one delivery as a provider does, with its retries; the status of every attempt, in order (0: no answer in time). */
+export async function deliverWithRetries(url: string, headers: Record<string, string>, text: string, policy: DeliveryRetries = {}): Promise<number[]> {
+	const statuses: number[] = [];
+	for (let attempt = 0; attempt <= (policy.retries ?? 0); attempt++) {
+		if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, policy.backoffMs ?? 20));
+		const status = await postRaw(url, headers, text, policy.answerWithinMs);
+		statuses.push(status);
+		if (status >= 200 && status < 300) break;
+	}
+	return statuses;
 }
