@@ -112,13 +112,16 @@ function triggerSection(result: TriggerPollResult): string[] {
 
 function triggerCostSection(rows: CostRow[]): string[] {
 	return [
-		'## Requests per poll of each polling trigger, 10,000 invoices in the account (bench/triggerCost.cts)',
+		'## Requests per poll of each polling trigger, 10,000 and 50,000 invoices in the account (bench/triggerCost.cts)',
 		'',
-		"Through n8n-core's poll path against each emulator, rate limits off (this counts requests). Where a situation takes several polls (a scan of the whole list is read 40 pages a poll), the requests are their sum.",
+		"Through n8n-core's poll path against each emulator, rate limits off (this counts requests). Where a situation takes several polls (a first recording or reading), the requests are their sum, and Max is the most one poll made. State: the node's static data as n8n stores it.",
 		'',
-		'| Trigger | Situation | Polls | Requests | Events |',
-		'| --- | --- | ---: | ---: | ---: |',
-		...rows.map((row) => `| ${row.trigger} | ${row.situation} | ${row.polls} | ${row.requests} | ${row.events} |`),
+		'| Trigger | Invoices | Situation | Polls | Requests | Max per poll | Events | State |',
+		'| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+		...rows.map(
+			(row) =>
+				`| ${row.trigger} | ${row.invoices.toLocaleString('en')} | ${row.situation} | ${row.polls} | ${row.requests} | ${row.maxPerPoll} | ${row.events} | ${(row.stateBytes / 1024).toFixed(1)} KB |`,
+		),
 		'',
 	];
 }

@@ -62,8 +62,8 @@ export interface ChangeState {
 	/** The list's last page and size when last read (where its newest end is, on an oldest-first list). */
 	lastPage: number;
 	total: number;
-	/** Paid: ids seen unpaid, with the page each was last seen on and when (epoch ms). */
-	unpaid: Record<string, [page: number, seenAt: number]>;
+	/** Paid: ids seen unpaid, with the page each was last seen on, when (epoch ms), and when it was last looked for. */
+	unpaid: Record<string, [page: number, seenAt: number, lookedAt: number]>;
 	/** Paid: the recording of unpaid invoices goes on at this page (toward the oldest); absent when a round starts afresh. */
 	recordPage?: number;
 	/** Paid: the first round of the recording is done (later rounds read one page a poll). */
@@ -71,6 +71,8 @@ export interface ChangeState {
 	/** Paid: the statistics' paid count at the last read, and when the pages were last read. */
 	paidCount: number;
 	checkedAt: number;
+	/** Paid: a check of every recorded invoice under way (more pages than one poll may read): when it began, and the paid count then. */
+	check?: { startedAt: number; paidCount: number };
 }
 
 export interface ChangeSettings {
@@ -105,7 +107,7 @@ export function readChangeState(stored: unknown): ChangeState | undefined {
 	const whole = (number: unknown, fallback: number) => (typeof number === 'number' && Number.isSafeInteger(number) ? number : fallback);
 	const unpaid: ChangeState['unpaid'] = {};
 	for (const [id, entry] of Object.entries(value.unpaid)) {
-		if (idOf(id) !== undefined && Array.isArray(entry)) unpaid[String(idOf(id))] = [whole(entry[0], 1), whole(entry[1], 0)];
+		if (idOf(id) !== undefined && Array.isArray(entry)) unpaid[String(idOf(id))] = [whole(entry[0], 1), whole(entry[1], 0), whole(entry[2], whole(entry[1], 0))];
 	}
 	return {
 		version: 2,
@@ -121,6 +123,7 @@ export function readChangeState(stored: unknown): ChangeState | undefined {
 		recorded: value.recorded === true,
 		paidCount: whole(value.paidCount, -1),
 		checkedAt: whole(value.checkedAt, 0),
+		...(value.check && typeof value.check.startedAt === 'number' ? { check: { startedAt: value.check.startedAt, paidCount: whole(value.check.paidCount, -1) } } : {}),
 	};
 }
 
@@ -228,9 +231,9 @@ class ChangePoll {
 				if (isPaid(invoice.status)) {
 					this.paid.set(id, invoice);
 					delete state.unpaid[key];
-				} else state.unpaid[key] = [pageNumber, this.settings.nowMs];
+				} else state.unpaid[key] = [pageNumber, this.settings.nowMs, this.settings.nowMs];
 			} else if (id <= state.settled && !isPaid(invoice.status)) {
-				state.unpaid[key] = [pageNumber, this.settings.nowMs];
+				state.unpaid[key] = [pageNumber, this.settings.nowMs, this.settings.nowMs];
 				this.found.add(id);
 			}
 		}
@@ -258,11 +261,14 @@ class ChangePoll {
 		const { state, settings } = this;
 		if (!this.watchesPayments) return await this.created();
 		const paidCount = await this.paidCount();
-		if (paidCount === undefined || paidCount !== state.paidCount || settings.nowMs - state.checkedAt >= settings.reconcileMs) {
-			// A read the budget cut short leaves the count and the time as they were: the next poll goes on with it.
-			if (await this.readForPayments()) {
+		if (state.check !== undefined || paidCount === undefined || paidCount !== state.paidCount || settings.nowMs - state.checkedAt >= settings.reconcileMs) {
+			// A check the budget cuts short goes on at the next poll with what it has not looked at yet. When it
+			// ends, the count it started with is the one to compare with: a payment during it starts another.
+			state.check ??= { startedAt: settings.nowMs, paidCount: paidCount ?? -1 };
+			if (await this.readForPayments(state.check.startedAt)) {
 				state.checkedAt = settings.nowMs;
-				state.paidCount = paidCount ?? -1;
+				state.paidCount = state.check.paidCount;
+				delete state.check;
 			}
 		}
 		// The first round of the recording as fast as the budget allows, then one page a poll.
@@ -380,32 +386,38 @@ class ChangePoll {
 	 * newest page; one already paid counts), then each page a recorded invoice was last seen on; one
 	 * the list moved is looked for on the side its id says.
 	 */
-	private async readForPayments(): Promise<boolean> {
+	private async readForPayments(checkStartedAt: number): Promise<boolean> {
 		const { state } = this;
 		await this.newInvoices((invoice, id, pageNumber) => {
 			if (Object.prototype.hasOwnProperty.call(state.unpaid, String(id))) return;
 			if (isPaid(invoice.status)) this.paid.set(id, invoice);
-			else state.unpaid[String(id)] = [pageNumber, this.settings.nowMs];
+			else state.unpaid[String(id)] = [pageNumber, this.settings.nowMs, this.settings.nowMs];
 		});
-		// Each round reads at least one page not read yet, or ends: bounded by the list and the budget.
+		// What this check has not looked for yet, by page. Each round reads at least one page not read yet,
+		// or ends: bounded by the list and the budget.
+		const notLookedFor = () =>
+			Object.entries(state.unpaid)
+				.filter(([id, entry]) => entry[2] < checkStartedAt && !this.found.has(Number(id)))
+				.sort(([, a], [, b]) => a[0] - b[0])
+				.map(([id, [hint]]) => [Number(id), hint] as const);
 		for (let progress = true; progress && this.budgetLeft; ) {
 			progress = false;
-			// The longest unseen first, so that reads the budget cuts short go round them all over polls.
-			const wanted = Object.entries(state.unpaid)
-				.filter(([id]) => !this.found.has(Number(id)))
-				.sort(([, a], [, b]) => a[1] - b[1] || a[0] - b[0])
-				.map(([id, [hint]]) => [Number(id), hint] as const);
-			for (const [id, hint] of wanted) {
+			for (const [id, hint] of notLookedFor()) {
 				if (this.found.has(id) || !this.budgetLeft) continue;
 				const pageNumber = this.pageToRead(id, hint);
-				if (pageNumber === undefined) continue;
+				if (pageNumber === undefined) {
+					// Not on the list where it would be (deleted, or an answer that left it out): looked for.
+					state.unpaid[String(id)][2] = this.settings.nowMs;
+					continue;
+				}
 				await this.page(pageNumber);
 				progress = true;
 			}
 		}
-		const complete = this.budgetLeft && state.resumePage === undefined;
+		const complete = notLookedFor().length === 0 && state.resumePage === undefined;
 		// What no page showed stays recorded as unpaid (an answer may leave it out), for TRACK_DAYS.
 		for (const [id, [, seenAt]] of Object.entries(state.unpaid)) {
+			// Only a whole check proves anything about what it did not find.
 			if (complete && !this.found.has(Number(id)) && this.settings.nowMs - seenAt >= TRACK_DAYS * MS_PER_DAY) delete state.unpaid[id];
 		}
 		return complete;
