@@ -1,6 +1,7 @@
 // The PayRequest Trigger's Invoice Created and Invoice Paid events in a real n8n, installed from the
 // packed tarball: each created invoice and each change to paid starts exactly one execution, across
-// reactivation and an n8n restart, and a poll where nothing changed reads only the statistics.
+// reactivation and an n8n restart, and a poll where nothing changed reads one page (Created) or the
+// statistics and one page (Paid).
 import { PayRequestEmulator } from '../emulator/PayRequestEmulator.cjs';
 import { CREDENTIAL_TYPE, expectExecutionCount, nodeItems, SANDBOX_CREDENTIAL_NAME, startN8nWithPackage, stopAndListLeftovers, waitFor } from './harness/e2e.cjs';
 import type { N8nInstance } from './harness/n8nInstance.cjs';
@@ -9,22 +10,24 @@ jest.setTimeout(180_000);
 
 const TRIGGER = 'PayRequest Trigger';
 const STATS_PATH = '/api/v1/invoices/stats';
+const LIST_PATH = '/api/v1/invoices';
 
 describe('PayRequest Trigger: Invoice Created and Invoice Paid in a real n8n', () => {
 	let n8n: N8nInstance;
 	let emulator: PayRequestEmulator;
 	const workflows: Record<'invoiceCreated' | 'invoicePaid', string> = { invoiceCreated: '', invoicePaid: '' };
 
-	const statsPolls = () => emulator.requests.filter((request) => request.path === STATS_PATH && request.status === 200).length;
+	/** Answered polls so far: every poll of either event reads at least one list page. */
+	const listReads = () => emulator.requests.filter((request) => request.path === LIST_PATH && request.status === 200).length;
 	const addInvoice = (status = 'pending') =>
 		emulator.addInvoice({ customer_id: emulator.customers()[0].id, date: '2025-02-01', due_date: '2025-06-30', status, items: [{ description: 'Work', quantity: 1, unit_price: 100 }] });
 	/** Reactivates both workflows; each activation polls once. */
 	const pollBoth = async () => {
 		for (const id of Object.values(workflows)) {
-			const before = statsPolls();
+			const before = listReads();
 			await n8n.deactivate(id);
 			await n8n.activate(id);
-			await waitFor('a poll', () => (statsPolls() > before ? true : undefined), 30_000);
+			await waitFor('a poll', () => (listReads() > before ? true : undefined), 30_000);
 		}
 	};
 	const emitted = async (event: keyof typeof workflows, count: number) =>
@@ -62,17 +65,18 @@ describe('PayRequest Trigger: Invoice Created and Invoice Paid in a real n8n', (
 		await emulator?.close();
 	});
 
-	it('activation records the account (statistics and two pages each) and starts nothing', async () => {
+	it('activation reads both ends of the list (two pages each; Paid also the statistics) and starts nothing', async () => {
 		for (const id of Object.values(workflows)) await n8n.activate(id);
-		await waitFor('both first polls', () => (statsPolls() >= 2 ? true : undefined), 30_000);
+		await waitFor('both first polls', () => (listReads() >= 4 ? true : undefined), 30_000);
 		for (const event of ['invoiceCreated', 'invoicePaid'] as const) await emitted(event, 0);
-		expect(emulator.requests.filter((request) => request.path === '/api/v1/invoices').length).toBe(4);
+		expect(listReads()).toBe(4);
+		expect(emulator.requests.filter((request) => request.path === STATS_PATH).length).toBe(1);
 	});
 
-	it('nothing changed: each poll reads only the statistics', async () => {
+	it('nothing changed: Created reads the newest page, Paid the statistics and one page of its recording', async () => {
 		emulator.clearRequests();
 		await pollBoth();
-		expect(emulator.requests.map((request) => request.path)).toEqual([STATS_PATH, STATS_PATH]);
+		expect(emulator.requests.map((request) => request.path)).toEqual([LIST_PATH, STATS_PATH, LIST_PATH]);
 	});
 
 	it('a created invoice starts one execution of Invoice Created; a paid one, one of Invoice Paid', async () => {
@@ -88,9 +92,9 @@ describe('PayRequest Trigger: Invoice Created and Invoice Paid in a real n8n', (
 	});
 
 	it('an n8n restart re-activates both and polls, and starts nothing more; the next change is emitted once', async () => {
-		const before = statsPolls();
+		const before = listReads();
 		await n8n.restart();
-		await waitFor('both polls after the restart', () => (statsPolls() >= before + 2 ? true : undefined), 30_000);
+		await waitFor('both polls after the restart', () => (listReads() >= before + 2 ? true : undefined), 30_000);
 		await emitted('invoiceCreated', 1);
 		await emitted('invoicePaid', 1);
 		const next = addInvoice();

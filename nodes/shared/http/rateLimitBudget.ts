@@ -11,8 +11,14 @@
  * - Some servers send Reset on every answer: then the budget waits for it instead of probing.
  * - Behind some proxies no rate header arrives at all: then the provider's documented rate (the
  *   policy) paces the requests.
+ * - Other processes may use the same account (n8n's queue mode: several workers, one token). Each
+ *   keeps its own budget, so each learns its share of the window from how fast Remaining falls
+ *   against its own requests, and uses only that share of what is left: the workers do not all
+ *   spend the same last requests of a window, and each meets at most one 429 a window.
  */
 export interface RateLimitHeaders {
+	/** X-RateLimit-Limit: the size of a window. */
+	limit?: number;
 	remaining?: number;
 	/** Epoch milliseconds at which the budget refills. */
 	resetAtMs?: number;
@@ -28,6 +34,8 @@ export interface RatePolicy {
 export interface RequestTicket {
 	/** How many answers with a count had come back when this request started. */
 	readonly answersBefore: number;
+	/** Its place among the requests this budget started. */
+	readonly sequence?: number;
 	/** Its place in the pacing (without rate headers): when its answer came, Infinity until then. */
 	readonly paced?: PacedRequest;
 }
@@ -45,6 +53,9 @@ interface PacedRequest {
 function pacingSlackMs(policy: RatePolicy): number {
 	return Math.min(250, policy.perMs / 100);
 }
+
+/** How many of its own requests a process counts before it reads its share from the fall of Remaining. */
+const SHARE_SPAN = 4;
 
 export class RateLimitBudget {
 	/** What is left in the current window, as the newest answer said; undefined while unknown. */
@@ -88,6 +99,15 @@ export class RateLimitBudget {
 
 	private answerWaiters: Array<() => void> = [];
 
+	/** Requests started so far (their sequence numbers). */
+	private started = 0;
+
+	/** The share of what is left in a window that this process may use (1: it seems to be alone on the account). */
+	private share = 1;
+
+	/** The newest count that the share was measured from: which request it answered, and what it said. */
+	private shareFrom: { sequence: number; remaining: number } | undefined;
+
 	/** Wall time of the last request, so that idle budgets can be dropped. */
 	lastUsedMs = 0;
 
@@ -107,7 +127,7 @@ export class RateLimitBudget {
 			this.resetAtMs = undefined;
 		}
 		if (this.withHeaders === false) return Math.max(0, this.pacingDelay(nowMs));
-		if (this.remaining === undefined || this.remaining - this.inFlight > 0) return 0;
+		if (this.remaining === undefined || this.allowance() - this.inFlight > 0) return 0;
 		// Spent. Where the server said when the window ends, wait for it; otherwise a probe finds out.
 		return this.resetAtMs !== undefined ? this.resetAtMs - nowMs : 0;
 	}
@@ -124,18 +144,54 @@ export class RateLimitBudget {
 			// Paced: the request the window is measured from is still out.
 			return this.pacingDelay(Date.now()) < 0 ? new Promise((resolve) => this.answerWaiters.push(resolve)) : undefined;
 		}
-		if (this.remaining !== undefined && this.remaining - this.inFlight > 0) return undefined;
+		if (this.remaining !== undefined && this.allowance() - this.inFlight > 0) return undefined;
 		return new Promise((resolve) => this.answerWaiters.push(resolve));
+	}
+
+	/**
+	 * What this process may spend of what is left: its share, rounded down. With others on the account
+	 * half of it: the count is one round trip old, and in that time the others may have spent as much
+	 * as they had in flight; so near the end of a window each process has one request out at most.
+	 */
+	private allowance(): number {
+		const others = this.share < 0.95;
+		return Math.floor(((this.remaining ?? 0) * this.share) / (others ? 2 : 1));
+	}
+
+	/**
+	 * Learns the share from two counts: between them the server served `drop` requests, of which
+	 * this process started `own` (told by sequence numbers, so answers out of order do not count
+	 * twice). Others took the rest. Smoothed, so one odd reading does not swing it.
+	 */
+	private learnShare(sequence: number | undefined, remaining: number, limit: number | undefined): void {
+		if (sequence === undefined) return;
+		const from = this.shareFrom;
+		if (from && sequence <= from.sequence) return;
+		// A higher count is a new window: measure from here. The first count of all, with the window's
+		// size, already tells whether others spent part of it: more spent than this process started.
+		if (!from || remaining > from.remaining) {
+			if (!from && limit !== undefined && limit - remaining > sequence) this.share = Math.max(1 / 16, sequence / (limit - remaining));
+			this.shareFrom = { sequence, remaining };
+			return;
+		}
+		const drop = from.remaining - remaining;
+		const own = sequence - from.sequence;
+		// Over a stretch of several of its own requests: side by side, two answers in a row say nothing of the others.
+		if (own < SHARE_SPAN && drop < 2 * SHARE_SPAN) return;
+		this.shareFrom = { sequence, remaining };
+		const sample = drop <= own ? 1 : own / drop;
+		this.share = Math.min(1, Math.max(1 / 16, (this.share + sample) / 2));
 	}
 
 	requestStarted(nowMs = Date.now()): RequestTicket {
 		this.inFlight++;
 		this.lastUsedMs = nowMs;
-		if (!this.policy) return { answersBefore: this.answersWithCount };
+		const sequence = ++this.started;
+		if (!this.policy) return { answersBefore: this.answersWithCount, sequence };
 		const paced: PacedRequest = { startedAt: nowMs, answeredAt: Number.POSITIVE_INFINITY };
 		this.paced.push(paced);
 		if (this.paced.length > this.policy.requests) this.paced.shift();
-		return { answersBefore: this.answersWithCount, paced };
+		return { answersBefore: this.answersWithCount, sequence, paced };
 	}
 
 	/** Call once per started request, with the headers of its answer ({} when there was none). */
@@ -148,6 +204,7 @@ export class RateLimitBudget {
 		if (headers.remaining !== undefined) {
 			this.withHeaders = true;
 			this.answersWithCount++;
+			this.learnShare(ticket.sequence, headers.remaining, headers.limit);
 			if (ticket.answersBefore >= this.remainingFromAnswer || this.remaining === undefined) {
 				// Sent after the answer that told the current count, so served after it: within one
 				// window it can only be lower, so a higher count means a new window.
@@ -261,7 +318,9 @@ function resetToEpochMs(reset: number, nowMs: number): number {
 export function readRateLimitHeaders(headers: Record<string, HeaderValue>, nowMs: number): RateLimitHeaders {
 	const remaining = headerNumber(headers['x-ratelimit-remaining']);
 	const reset = headerNumber(headers['x-ratelimit-reset']);
+	const limit = headerNumber(headers['x-ratelimit-limit']);
 	return {
+		...(limit !== undefined && limit > 0 ? { limit } : {}),
 		remaining,
 		resetAtMs: reset === undefined ? undefined : resetToEpochMs(reset, nowMs),
 	};

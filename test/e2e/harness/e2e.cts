@@ -38,10 +38,10 @@ export function harnessLog(prefix: string): (line: string) => void {
 }
 
 /** An n8n for one test file: installed from the packed tarball, started, with an owner and an API key. */
-export async function startN8nWithPackage(prefix: string): Promise<N8nInstance> {
+export async function startN8nWithPackage(prefix: string, env?: Record<string, string>): Promise<N8nInstance> {
 	const log = harnessLog(prefix);
 	const setup = await e2eSetup(log);
-	const n8n = new N8nInstance({ n8nDir: setup.n8nDir, nodeBin: setup.nodeBin, packageTarball: setup.tarball, log });
+	const n8n = new N8nInstance({ n8nDir: setup.n8nDir, nodeBin: setup.nodeBin, packageTarball: setup.tarball, log, env });
 	try {
 		await n8n.start();
 		await n8n.setupOwner();
