@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'crypto';
 import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { isRepeatedDelivery } from '../shared/webhooks/deliveries';
+import { deliveryScope, isRepeatedDelivery } from '../shared/webhooks/deliveries';
 import { removeRegistration } from '../shared/webhooks/registration';
 import { sameSecret } from '../shared/webhooks/signature';
 import { AlternativePaymentsClient, resourcePath } from './transport';
@@ -143,7 +143,7 @@ export class AlternativePaymentsTrigger implements INodeType {
 		// A delivery sent again (not answered in time) is the same event: by its id and topic, or when it carries no id, by its bytes.
 		const request = this.getRequestObject() as { rawBody?: Buffer };
 		const eventId = typeof body.id === 'string' || typeof body.id === 'number' ? String(body.id) : createHash('sha256').update(request.rawBody ?? JSON.stringify(body)).digest('hex');
-		if (isRepeatedDelivery(staticData, `${topic ?? ''} ${eventId}`, Date.now())) {
+		if (isRepeatedDelivery(staticData, deliveryScope(this), `${topic ?? ''} ${eventId}`, Date.now())) {
 			response.status(200).json({ received: true });
 			return { noWebhookResponse: true };
 		}

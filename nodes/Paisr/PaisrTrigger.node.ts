@@ -3,7 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { ID_PATTERN } from '../shared/actions/locator';
 import { asNodeError, isNotFound } from '../shared/http/errorChain';
-import { DETAILS_TRANSPORT, detailsErrorText, isRepeatedDelivery } from '../shared/webhooks/deliveries';
+import { DETAILS_TRANSPORT, deliveryScope, detailsErrorText, isRepeatedDelivery } from '../shared/webhooks/deliveries';
 import { removeRegistration } from '../shared/webhooks/registration';
 import { PaisrClient, resourcePath } from './transport';
 import { verifyDelivery } from './trigger/signature';
@@ -190,7 +190,7 @@ export class PaisrTrigger implements INodeType {
 		const event = typeof body.event === 'string' ? body.event : '';
 		const id = typeof body.id === 'string' ? body.id : '';
 		// Paisr delivers again what was not answered in time: the same event, resource and timestamp is one event.
-		if (isRepeatedDelivery(staticData, `${event} ${id} ${String(headers['x-pcb-timestamp']).trim()}`, Date.now())) {
+		if (isRepeatedDelivery(staticData, deliveryScope(this), `${event} ${id} ${String(headers['x-pcb-timestamp']).trim()}`, Date.now())) {
 			response.status(200).json({ received: true });
 			return { noWebhookResponse: true };
 		}

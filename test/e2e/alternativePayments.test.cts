@@ -3,7 +3,7 @@
 // webhook trigger's whole lifecycle through n8n's real webhook path.
 
 import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator.cjs';
-import { readWorkflow, startN8nWithPackage, stopAndListLeftovers, waitFor } from './harness/e2e.cjs';
+import { expectExecutionCount, readWorkflow, startN8nWithPackage, stopAndListLeftovers, waitFor } from './harness/e2e.cjs';
 import type { N8nInstance } from './harness/n8nInstance.cjs';
 import { bindCredentials } from './harness/n8nInstance.cjs';
 
@@ -84,6 +84,11 @@ describe('Alternative Payments in a real n8n', () => {
 		expect(executions).toHaveLength(1);
 		const items = executions[0].data.resultData.runData['Invoice paid'][0].data.main[0].map((item: { json: unknown }) => item.json);
 		expect(items).toEqual([expect.objectContaining({ topic: 'invoice_paid', data: { id: 'inv_000001', total: 120 } })]);
+
+		// The same delivery again, as Alternative Payments sends it when its answer was lost: 200, and nothing starts.
+		const again = await fetch(subscription.endpoint_url, { method: 'POST', headers: sent[0].headers, body: JSON.stringify(sent[0].body) });
+		expect(again.status).toBe(200);
+		await expectExecutionCount(n8n, id, 1);
 
 		await n8n.deactivate(id);
 		await waitFor('the subscription to go', () => (emulator.listSubscriptions().length === 0 ? true : undefined));

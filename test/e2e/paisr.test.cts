@@ -4,7 +4,7 @@
 // one start none).
 
 import { PaisrEmulator } from '../emulator/PaisrEmulator.cjs';
-import { n8nMessages, readWorkflow, startN8nWithPackage, stopAndListLeftovers, waitFor } from './harness/e2e.cjs';
+import { expectExecutionCount, n8nMessages, readWorkflow, startN8nWithPackage, stopAndListLeftovers, waitFor } from './harness/e2e.cjs';
 import type { N8nInstance } from './harness/n8nInstance.cjs';
 import { bindCredentials } from './harness/n8nInstance.cjs';
 
@@ -129,6 +129,18 @@ describe('Paisr in a real n8n', () => {
 		expect(executions).toHaveLength(1);
 		const emitted = executions[0].data.resultData.runData['Invoice paid'][0].data.main[0].map((item: { json: unknown }) => item.json);
 		expect(emitted).toEqual([expect.objectContaining({ id: invoice.id, event: 'invoice.paid', invoice: expect.objectContaining({ id: invoice.id, status: 'paid' }) })]);
+
+		// Paisr slow to give the details (3 s an answer) and impatient (1 s, then again after 2.5 s): n8n
+		// answers once Fetch Details gives up (1.5 s), too late for the first attempt; the retry starts nothing.
+		// (A second later: an event is known by its event, invoice and timestamp, in seconds.)
+		await new Promise((resolve) => setTimeout(resolve, 1_100));
+		emulator.setLatency(3_000);
+		const [slow] = await emulator.deliver('invoice.paid', invoice.id, {}, { retries: 3, answerWithinMs: 1_000, backoffMs: 2_500 });
+		emulator.setLatency(0);
+		expect(slow.attempts).toEqual([0, 200]);
+		const afterRetry = await expectExecutionCount(n8n, id, 2);
+		const late = afterRetry[1].data.resultData.runData['Invoice paid'][0].data.main[0].map((item: { json: unknown }) => item.json);
+		expect(late).toEqual([expect.objectContaining({ id: invoice.id, event: 'invoice.paid', detailsError: expect.any(String) })]);
 
 		await n8n.deactivate(id);
 		await waitFor('the webhook to go', () => (emulator.listWebhooks().length === 0 ? true : undefined));

@@ -617,6 +617,8 @@ export async function searchPaisrList(paisr: StoredPaisrCredential, method: 'sea
  * 127.0.0.1 (the trigger's webhook URL) handed to the node's webhook() through WebhookContext.
  * Static data persists between calls, serialized to JSON and back, as n8n stores it.
  */
+let webhookWorkflows = 0;
+
 export class WebhookTriggerWorkflow {
 	readonly workflow: Workflow;
 
@@ -648,7 +650,8 @@ export class WebhookTriggerWorkflow {
 			webhookId: 'hook-under-test',
 			credentials: { alternativePaymentsOAuth2Api: { id: 'cred-2', name: 'Alternative Payments test' }, paisrApi: { id: 'cred-3', name: 'Paisr test' } },
 		};
-		this.workflow = new Workflow({ id: 'wf-webhook-test', nodes: [this.node], connections: {}, active: true, nodeTypes, staticData: {}, settings: { executionOrder: 'v1' } });
+		// A workflow of its own each time, as n8n's ids are: what one test's trigger remembered is not another's.
+		this.workflow = new Workflow({ id: `wf-webhook-test-${++webhookWorkflows}`, nodes: [this.node], connections: {}, active: true, nodeTypes, staticData: {}, settings: { executionOrder: 'v1' } });
 	}
 
 	/** Starts the server that stands for n8n's webhook endpoint. */

@@ -146,6 +146,16 @@ describe('one execution per event, refusals logged', () => {
 		expect(executions()).toHaveLength(2);
 	});
 
+	test("an n8n that does not keep what the webhook call wrote to the node's static data (2.41.1): the retry is still known, from the process's memory", async () => {
+		await start(['invoice_paid']);
+		await activate();
+		const [first] = await emulator.deliver('invoice_paid', { id: 'inv_3' });
+		const stored = trigger.workflow.staticData['node:Webhook Trigger'] as Record<string, unknown>;
+		delete stored.deliveries;
+		expect((await trigger.deliverRaw({ ...first.headers }, JSON.stringify(first.body))).status).toBe(200);
+		expect(executions()).toHaveLength(1);
+	});
+
 	test('the emulator retries a delivery that got no answer: the retry starts no second execution', async () => {
 		await start(['invoice_paid']);
 		await activate();

@@ -156,7 +156,11 @@ export interface PollResult {
  */
 export async function pollChanges(previous: ChangeState | undefined, reader: ChangeReader, settings: ChangeSettings): Promise<PollResult> {
 	const run = new ChangePoll(reader, previous ? (JSON.parse(JSON.stringify(previous)) as ChangeState) : emptyChangeState(), settings);
-	const events = previous ? await run.poll() : (await run.activate(), []);
+	if (!previous) {
+		await run.activate();
+		return { events: [], next: run.state, requests: run.requests };
+	}
+	const events = await run.poll();
 	return { events, next: run.state, requests: run.requests };
 }
 
