@@ -4,6 +4,8 @@
  * each invoice and due date once, a failed poll saving nothing, an n8n restart, what each poll
  * reads, and Paisr's cut-off answers.
  */
+import fc from 'fast-check';
+
 import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator.cjs';
 import { PaisrEmulator } from '../emulator/PaisrEmulator.cjs';
 import { ALTERNATIVE_PAYMENTS_OVERDUE_TRIGGER_TYPE, PAISR_OVERDUE_TRIGGER_TYPE, PollingWorkflow } from '../engine/harness.cjs';
@@ -212,4 +214,90 @@ describe('Paisr Overdue Trigger', () => {
 		expect(ids((await poller.poll()).items)).toEqual([big.id]);
 		expect(ids((await poller.poll()).items)).not.toContain(small.id);
 	});
+});
+
+describe('Alternative Payments Overdue Trigger: restarts at random poll boundaries (property, through the engine)', () => {
+	type Step =
+		| { kind: 'fallsDue' }
+		| { kind: 'backdated'; daysAgo: number }
+		| { kind: 'pay'; pick: number }
+		| { kind: 'hideOnce'; pick: number }
+		| { kind: 'aDayLater' }
+		| { kind: 'poll'; restartAfter: boolean; fails: boolean };
+	const stepArb: fc.Arbitrary<Step> = fc.oneof(
+		{ weight: 2, arbitrary: fc.record({ kind: fc.constant('fallsDue' as const) }) },
+		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('backdated' as const), daysAgo: fc.integer({ min: 5, max: 40 }) }) },
+		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('pay' as const), pick: fc.nat() }) },
+		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('hideOnce' as const), pick: fc.nat() }) },
+		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('aDayLater' as const) }) },
+		{ weight: 4, arbitrary: fc.record({ kind: fc.constant('poll' as const), restartAfter: fc.boolean(), fails: fc.constantFrom(false, false, false, false, false, true) }) },
+	);
+
+	test("under n8n's save rule and durable cursors: every invoice that falls due or is created overdue after activation is emitted once, none of the backlog, none twice", async () => {
+		let run = 0;
+		await fc.assert(
+			fc.asyncProperty(fc.constantFrom<'n8n' | 'durable'>('n8n', 'durable'), fc.integer({ min: 0, max: 250 }), fc.array(stepArb, { maxLength: 25 }), async (rule, backlogSize, steps) => {
+				run++;
+				const prefix = `r${run}_`;
+				const emulator = new AltPaymentsEmulator({ rateLimit: false, seed: { customers: 1, invoices: 0 } });
+				const baseUrl = await emulator.listen();
+				try {
+				const ids = (items: Array<{ json: Record<string, unknown> }>) => items.map((item) => String(item.json.id)).filter((id) => id.startsWith(prefix));
+				let made = 0;
+				// Created now (the emulator's own clock is fixed): what the trigger compares with its first poll.
+				const add = (dueDaysAgo: number) => emulator.addInvoice({ id: `${prefix}${++made}`, due_date: daysAgo(dueDaysAgo), created_at: new Date().toISOString() }).id;
+				for (let index = 0; index < backlogSize; index++) emulator.addInvoice({ id: `${prefix}${++made}`, due_date: daysAgo(3 + (index % 60)), created_at: new Date(Date.now() - 100 * DAY).toISOString() });
+				const backlog = new Set(emulator.listInvoices().map((invoice) => invoice.id).filter((id) => id.startsWith(prefix)));
+				const poller = new PollingWorkflow({ options: {} }, undefined, {
+					nodeType: ALTERNATIVE_PAYMENTS_OVERDUE_TRIGGER_TYPE,
+					oauth2: { environment: 'custom', baseUrl, clientId: 'client-full', clientSecret: 'secret-full' },
+				});
+				poller.saveRule = rule;
+				const emitted: string[] = [];
+				const pollOnce = async () => emitted.push(...ids((await poller.poll()).items));
+				await pollOnce();
+				const expected = new Set<string>();
+				const paid = new Set<string>();
+				const open = () => emulator.listInvoices().filter((invoice) => invoice.id.startsWith(prefix) && invoice.status === 'open');
+				for (const step of steps) {
+					if (step.kind === 'fallsDue') expected.add(add(1));
+					else if (step.kind === 'backdated') expected.add(add(step.daysAgo));
+					else if (step.kind === 'pay' || step.kind === 'hideOnce') {
+						const candidates = open();
+						if (candidates.length === 0) continue;
+						const invoice = candidates[step.pick % candidates.length];
+						if (step.kind === 'pay') {
+							emulator.updateInvoice(invoice.id, { status: 'paid' });
+							paid.add(invoice.id);
+						} else {
+							// Left out of the next answers (archived for a moment), then back.
+							emulator.updateInvoice(invoice.id, { archived: true });
+							await pollOnce();
+							emulator.updateInvoice(invoice.id, { archived: false });
+						}
+					} else if (step.kind === 'aDayLater') {
+						const progress = (poller.workflow.staticData['node:PayRequest Trigger'] as { overdueReading?: { lastReadingAt?: number } } | undefined)?.overdueReading;
+						if (progress?.lastReadingAt !== undefined) progress.lastReadingAt -= DAY;
+					} else {
+						if (step.fails) emulator.injectFaults(4, { status: 500 }, (request) => request.path === '/invoices');
+						await pollOnce();
+						if (step.restartAfter) poller.restart();
+					}
+				}
+				// To the end: the reconcile interval passes and every reading ends.
+				for (let index = 0; index < 8; index++) {
+					const progress = (poller.workflow.staticData['node:PayRequest Trigger'] as { overdueReading?: { lastReadingAt?: number } } | undefined)?.overdueReading;
+					if (progress?.lastReadingAt !== undefined && index === 0) progress.lastReadingAt -= DAY;
+					await pollOnce();
+				}
+				expect(new Set(emitted).size).toBe(emitted.length);
+				for (const id of emitted) expect(backlog.has(id)).toBe(false);
+				for (const id of expected) if (!paid.has(id)) expect(emitted).toContain(id);
+				} finally {
+					await emulator.close();
+				}
+			}),
+			{ numRuns: 12 },
+		);
+	}, 240_000);
 });

@@ -163,6 +163,28 @@ describe.each(orders)('Invoice Paid, list %s', (order) => {
 	});
 });
 
+describe('Invoice Paid when every page holds unpaid invoices', () => {
+	test('5,000 invoices, two in three unpaid: a payment mid-list costs at most 2 requests more than the 50 pages that hold unpaid invoices, over the polls it takes', async () => {
+		const invoices = addInvoices(fixture.emulator, 5000);
+		const paid = trigger('invoicePaid');
+		// Activation and the first recording.
+		for (let index = 0; index < 4; index++) await poll(paid);
+		const target = invoices.filter((invoice) => invoice.status !== 'paid')[1500];
+		fixture.emulator.markPaid(target.id);
+		// Every poll until the check is done (the next poll is a quiet one: the statistics and a page).
+		let requests = 0;
+		const emitted: unknown[] = [];
+		for (let index = 0; index < 5; index++) {
+			const result = await poll(paid);
+			if (index > 0 && result.paths.length <= 2 && result.items.length === 0) break;
+			requests += result.paths.length;
+			emitted.push(...result.ids);
+		}
+		expect(emitted).toEqual([target.id]);
+		expect(requests).toBeLessThanOrEqual(2 + 50);
+	});
+});
+
 describe('in the editor, and a bad option', () => {
 	test('Fetch Test Event shows the newest invoice (Created) or the newest paid one (Paid) of the first page, and leaves the state alone', async () => {
 		const invoices = addInvoices(fixture.emulator, 30);

@@ -36,6 +36,8 @@ export interface OverdueProgress {
 	reading?: { after?: string; dueThrough: string; present: string[]; startedAt: number };
 	/** When the last reading ended (epoch ms); undefined until the first one has. */
 	lastReadingAt?: number;
+	/** When the trigger first polled (epoch ms): the first reading records only what was created before it. */
+	activatedAt?: number;
 }
 
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -76,7 +78,7 @@ export async function readOverdue(
 		answers.push({ records: open(overdue), complete: true, ids: checks });
 	}
 
-	const next: OverdueProgress = { ...progress, lastYesterday: yesterday };
+	const next: OverdueProgress = { ...progress, lastYesterday: yesterday, activatedAt: progress.activatedAt ?? nowMs };
 	const due = progress.reading !== undefined || progress.lastReadingAt === undefined || nowMs - progress.lastReadingAt >= reconcileMs;
 	if (due) {
 		const reading = progress.reading ?? { dueThrough: dayOf(today - (RECENT_DAYS + 1) * DAY), present: [], startedAt: nowMs };
@@ -84,11 +86,16 @@ export async function readOverdue(
 		const records = open(page.items);
 		const present = [...reading.present, ...records.map((record) => String(record.id))];
 		const last = !page.hasNextPage || page.endCursor === undefined || page.items.length === 0;
+		// Until a first reading has ended, what it finds existed before the trigger could see it, unless it
+		// was created since the trigger's first poll (an invoice made with an old due date): that one is new.
+		const firstReading = progress.lastReadingAt === undefined;
+		const activatedAt = next.activatedAt!;
+		const createdSince = (record: (typeof records)[number]) => Date.parse(String(record.raw.created_at ?? '')) >= activatedAt;
+		if (firstReading) answers.push({ records: records.filter(createdSince), complete: false });
 		answers.push({
-			records,
+			records: firstReading ? records.filter((record) => !createdSince(record)) : records,
 			complete: false,
-			// Until a first reading has ended, what it finds existed before the trigger could see it.
-			backlog: progress.lastReadingAt === undefined,
+			backlog: firstReading,
 			...(last ? { endsReading: { present, dueThrough: reading.dueThrough } } : {}),
 		});
 		next.reading = last ? undefined : { ...reading, after: page.endCursor, present };

@@ -264,19 +264,22 @@ class ChangePoll {
 	async poll(): Promise<Array<Record<string, unknown>>> {
 		const { state, settings } = this;
 		if (!this.watchesPayments) return await this.created();
-		const paidCount = await this.paidCount();
-		if (state.check !== undefined || paidCount === undefined || paidCount !== state.paidCount || settings.nowMs - state.checkedAt >= settings.reconcileMs) {
-			// A check the budget cuts short goes on at the next poll with what it has not looked at yet. When it
-			// ends, the count it started with is the one to compare with: a payment during it starts another.
+		// A check the budget cut short goes on with what it has not looked at yet, without the statistics,
+		// the new invoices or the recording (they wait for the check to end), so that its pages are its cost.
+		// When it ends, the count it started with is the one to compare with: a payment during it starts another.
+		const continuing = state.check !== undefined;
+		const paidCount = continuing ? undefined : await this.paidCount();
+		if (continuing || paidCount === undefined || paidCount !== state.paidCount || settings.nowMs - state.checkedAt >= settings.reconcileMs) {
 			state.check ??= { startedAt: settings.nowMs, paidCount: paidCount ?? -1 };
-			if (await this.readForPayments(state.check.startedAt)) {
+			// (A walk for new invoices that the budget cut short goes on, though: the check ends only after it.)
+			if (await this.readForPayments(state.check.startedAt, !continuing || state.resumePage !== undefined)) {
 				state.checkedAt = settings.nowMs;
 				state.paidCount = state.check.paidCount;
 				delete state.check;
 			}
 		}
 		// The first round of the recording as fast as the budget allows, then one page a poll.
-		await this.record(state.recorded ? this.requests + 1 : settings.pageBudget);
+		if (state.check === undefined) await this.record(state.recorded ? this.requests + 1 : settings.pageBudget);
 		return [...this.paid.entries()].sort(([a], [b]) => a - b).map(([, invoice]) => invoice);
 	}
 
@@ -390,13 +393,15 @@ class ChangePoll {
 	 * newest page; one already paid counts), then each page a recorded invoice was last seen on; one
 	 * the list moved is looked for on the side its id says.
 	 */
-	private async readForPayments(checkStartedAt: number): Promise<boolean> {
+	private async readForPayments(checkStartedAt: number, withNewInvoices: boolean): Promise<boolean> {
 		const { state } = this;
-		await this.newInvoices((invoice, id, pageNumber) => {
-			if (Object.prototype.hasOwnProperty.call(state.unpaid, String(id))) return;
-			if (isPaid(invoice.status)) this.paid.set(id, invoice);
-			else state.unpaid[String(id)] = [pageNumber, this.settings.nowMs, this.settings.nowMs];
-		});
+		if (withNewInvoices) {
+			await this.newInvoices((invoice, id, pageNumber) => {
+				if (Object.prototype.hasOwnProperty.call(state.unpaid, String(id))) return;
+				if (isPaid(invoice.status)) this.paid.set(id, invoice);
+				else state.unpaid[String(id)] = [pageNumber, this.settings.nowMs, this.settings.nowMs];
+			});
+		}
 		// What this check has not looked for yet, by page. Each round reads at least one page not read yet,
 		// or ends: bounded by the list and the budget.
 		const notLookedFor = () =>
