@@ -18,7 +18,8 @@ import { alternativePaymentsOverdueRecord } from './overdueRecord';
  *   mark, Min Days Overdue): each asked for by id, so each is checked against its current state;
  * - one page of a reading of everything due before the window, once per Reconcile Every: it
  *   finds what the window cannot (an invoice created with an old due date, one paid long after it
- *   fell due). The first reading after activation records what it finds, as a first poll does.
+ *   fell due). The first reading after activation records what it finds, as a first poll does,
+ *   except what was created after the trigger's first poll (by created_at): that is new.
  * Its progress (the window, the reading's cursor) is saved with the state only when n8n saves it:
  * after a rollback the window reaches further back and the reading goes on from an earlier page,
  * which costs requests and changes no event.
