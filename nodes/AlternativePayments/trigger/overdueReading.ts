@@ -33,8 +33,8 @@ const DAY = 86_400_000;
 export interface OverdueProgress {
 	/** Yesterday at the last poll ('YYYY-MM-DD'). */
 	lastYesterday?: string;
-	/** The reading under way: its cursor, the last due date it covers, the ids it showed, when it began. */
-	reading?: { after?: string; dueThrough: string; present: string[]; startedAt: number };
+	/** The reading under way: its cursor, the last due date it covers, the ids it showed. */
+	reading?: { after?: string; dueThrough: string; present: string[] };
 	/** When the last reading ended (epoch ms); undefined until the first one has. */
 	lastReadingAt?: number;
 	/** When the trigger first polled (epoch ms): the first reading records only what was created before it. */
@@ -82,7 +82,7 @@ export async function readOverdue(
 	const next: OverdueProgress = { ...progress, lastYesterday: yesterday, activatedAt: progress.activatedAt ?? nowMs };
 	const due = progress.reading !== undefined || progress.lastReadingAt === undefined || nowMs - progress.lastReadingAt >= reconcileMs;
 	if (due) {
-		const reading = progress.reading ?? { dueThrough: dayOf(today - (RECENT_DAYS + 1) * DAY), present: [], startedAt: nowMs };
+		const reading = progress.reading ?? { dueThrough: dayOf(today - (RECENT_DAYS + 1) * DAY), present: [] };
 		const page = await readListPage(client, '/invoices', { due_date_end: endOfDay(reading.dueThrough), limit: PAGE_SIZE, ...(reading.after ? { after: reading.after } : {}) }, 'invoices');
 		const records = open(page.items);
 		const present = [...reading.present, ...records.map((record) => String(record.id))];

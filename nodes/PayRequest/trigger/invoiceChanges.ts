@@ -59,9 +59,8 @@ export interface ChangeState {
 	recent: number[];
 	/** The next older page of a walk that the page budget cut short. */
 	resumePage?: number;
-	/** The list's last page and size when last read (where its newest end is, on an oldest-first list). */
+	/** The list's last page when last read (where its newest end is, on an oldest-first list). */
 	lastPage: number;
-	total: number;
 	/** Paid: ids seen unpaid, with the page each was last seen on, when (epoch ms), and when it was last looked for. */
 	unpaid: Record<string, [page: number, seenAt: number, lookedAt: number]>;
 	/** Paid: the recording of unpaid invoices goes on at this page (toward the oldest); absent when a round starts afresh. */
@@ -90,7 +89,7 @@ const MS_PER_DAY = 86_400_000;
 const PER_PAGE = 100;
 
 export function emptyChangeState(): ChangeState {
-	return { version: 2, order: 'unknown', mark: 0, settled: 0, recent: [], lastPage: 0, total: 0, unpaid: {}, recorded: false, paidCount: -1, checkedAt: 0 };
+	return { version: 2, order: 'unknown', mark: 0, settled: 0, recent: [], lastPage: 0, unpaid: {}, recorded: false, paidCount: -1, checkedAt: 0 };
 }
 
 export const idOf = (value: unknown): number | undefined => {
@@ -117,7 +116,6 @@ export function readChangeState(stored: unknown): ChangeState | undefined {
 		recent: Array.isArray(value.recent) ? value.recent.map(idOf).filter((id): id is number => id !== undefined) : [],
 		...(typeof value.resumePage === 'number' ? { resumePage: value.resumePage } : {}),
 		lastPage: whole(value.lastPage, 0),
-		total: whole(value.total, 0),
 		unpaid,
 		...(typeof value.recordPage === 'number' ? { recordPage: value.recordPage } : {}),
 		recorded: value.recorded === true,
@@ -164,7 +162,7 @@ export async function pollChanges(previous: ChangeState | undefined, reader: Cha
 	return { events, next: run.state, requests: run.requests };
 }
 
-/** One poll's reading: it counts requests, keeps the pages it read, and learns the list's size and order from every answer. */
+/** One poll's reading: it counts requests, keeps the pages it read, and learns the list's last page and order from every answer. */
 class ChangePoll {
 	requests = 0;
 
@@ -198,7 +196,6 @@ class ChangePoll {
 		const page = await this.reader.page(pageNumber);
 		this.pages.set(pageNumber, page);
 		this.state.lastPage = lastPageOf(page, this.state.lastPage);
-		if (page.total !== undefined) this.state.total = page.total;
 		const order = pageOrder(page.items) ?? this.orderAcross(pageNumber, page);
 		// The first page that shows an order teaches it; a page against it means the list is not in id order (any more): read whole.
 		if (order !== undefined && this.state.order === 'unseen') this.state.order = order;
