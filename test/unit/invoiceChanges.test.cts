@@ -116,7 +116,8 @@ async function runHistory(event: ChangeEvent, order: Order, rule: 'n8n' | 'durab
 	const transitions = new Map<number, number>();
 	const reopened = new Set<number>();
 	const countTransition = (id: number) => transitions.set(id, (transitions.get(id) ?? 0) + 1);
-	let lastPollGlitched = false;
+	/** Invoices an answer has left out: each is left out once at most (an invoice no two answers show is gone, as far as anyone can tell). */
+	const leftOut = new Set<number>();
 	for (const step of steps) {
 		now += 60_000;
 		const unpaid = list.invoices.filter((invoice) => invoice.status !== 'paid');
@@ -152,10 +153,10 @@ async function runHistory(event: ChangeEvent, order: Order, rule: 'n8n' | 'durab
 				break;
 			case 'poll': {
 				list.failNext = step.fails;
-				// A glitch: one answer leaves an invoice out (not two in a row: an invoice that stays hidden is gone, as far as anyone can tell).
-				const glitch: boolean = step.leaveOut !== null && !lastPollGlitched && list.invoices.length > 0 && !step.fails;
-				list.leaveOut = glitch ? list.invoices[step.leaveOut! % list.invoices.length].id : undefined;
-				if (!step.fails) lastPollGlitched = glitch;
+				// A glitch: one answer leaves an invoice out.
+				const hidden = step.leaveOut !== null && list.invoices.length > 0 && !step.fails ? list.invoices[step.leaveOut % list.invoices.length].id : undefined;
+				list.leaveOut = hidden !== undefined && !leftOut.has(hidden) ? hidden : undefined;
+				if (list.leaveOut !== undefined) leftOut.add(list.leaveOut);
 				await trigger.poll(now);
 				list.failNext = false;
 				list.leaveOut = undefined;
@@ -224,5 +225,30 @@ describe.each(cases)('property: $order list, save rule $rule, restarts at random
 			),
 			{ numRuns: 1000 },
 		);
+	});
+});
+
+// Histories the properties once found, kept as fixed cases (one invoice a page makes every shift a page).
+describe('histories the properties found', () => {
+	test('Created: a walk the budget cut short goes on after an invoice an answer had left out came back; the list moved, nothing is skipped', async () => {
+		const steps: Step[] = [
+			{ kind: 'create', paid: false },
+			{ kind: 'create', paid: false },
+			{ kind: 'poll', fails: false, leaveOut: 3, restartAfter: false },
+			{ kind: 'poll', fails: false, leaveOut: null, restartAfter: false },
+			{ kind: 'poll', fails: false, leaveOut: 0, restartAfter: false },
+		];
+		const { list, trigger, createdAfter } = await runHistory('invoiceCreated', 'oldestFirst', 'durable', 1, 2, [{ paid: false }, { paid: false }, { paid: false }], steps);
+		expect([...trigger.emitted].sort()).toEqual(list.invoices.filter((invoice) => createdAfter.has(invoice.id)).map((invoice) => invoice.id));
+	});
+
+	test('Paid: a list of one invoice shows no order; when it grows, the walk reads both ends, so an invoice created and paid on a newest-first list counts', async () => {
+		const steps: Step[] = [
+			{ kind: 'create', paid: false },
+			{ kind: 'poll', fails: false, leaveOut: null, restartAfter: false },
+			{ kind: 'pay', pick: 0 },
+		];
+		const { list, trigger } = await runHistory('invoicePaid', 'newestFirst', 'n8n', 1, 60, [{ paid: true }], steps);
+		expect(trigger.emitted).toEqual([list.invoices[1].id]);
 	});
 });

@@ -57,8 +57,9 @@ export interface ChangeState {
 	settled: number;
 	/** Ids above `settled` already emitted or recorded, so that none counts as new twice. */
 	recent: number[];
-	/** The next older page of a walk that the page budget cut short. */
+	/** The next older page of a walk that the page budget cut short, and the lowest id that walk had read. */
 	resumePage?: number;
+	resumeBelow?: number;
 	/** The list's last page when last read (where its newest end is, on an oldest-first list). */
 	lastPage: number;
 	/** Paid: ids seen unpaid, with the page each was last seen on, when (epoch ms), and when it was last looked for. */
@@ -115,6 +116,7 @@ export function readChangeState(stored: unknown): ChangeState | undefined {
 		settled: whole(value.settled, 0),
 		recent: Array.isArray(value.recent) ? value.recent.map(idOf).filter((id): id is number => id !== undefined) : [],
 		...(typeof value.resumePage === 'number' ? { resumePage: value.resumePage } : {}),
+		...(typeof value.resumeBelow === 'number' ? { resumeBelow: value.resumeBelow } : {}),
 		lastPage: whole(value.lastPage, 0),
 		unpaid,
 		...(typeof value.recordPage === 'number' ? { recordPage: value.recordPage } : {}),
@@ -139,6 +141,7 @@ const lastPageOf = (page: InvoicePage, fallback: number) => page.lastPage ?? (pa
 /** The pages of a list from its newest end toward its oldest, given its order and last page. */
 const newestPage = (order: ListOrder, lastPage: number) => (order === 'descending' ? 1 : lastPage);
 const olderPage = (order: ListOrder, page: number) => (order === 'descending' ? page + 1 : page - 1);
+const newerPage = (order: ListOrder, page: number) => (order === 'descending' ? page - 1 : page + 1);
 const isPastOldest = (order: ListOrder, page: number, lastPage: number) => (order === 'descending' ? page > lastPage : page < 1);
 
 export interface PollResult {
@@ -307,23 +310,52 @@ class ChangePoll {
 	/**
 	 * Walks from the newest page toward the mark (from `start` when a walk goes on), handing each page
 	 * to `visit`. Returns whether it reached `settled` (a page with an id at or below it, or the oldest
-	 * page) and the page to go on from when the budget cut it short.
+	 * page) and, when the budget cut it short, the page to go on from and the lowest id read.
 	 */
-	private async walkNew(start: number | undefined, visit: (page: InvoicePage, pageNumber: number) => void): Promise<{ reachedMark: boolean; resumePage?: number }> {
+	private async walkNew(
+		start: number | undefined,
+		visit: (page: InvoicePage, pageNumber: number) => void,
+	): Promise<{ reachedMark: boolean; resumePage?: number; resumeBelow?: number }> {
 		const { state } = this;
+		const idsOn = (page: InvoicePage) => page.items.map((item) => idOf(item?.id)).filter((id): id is number => id !== undefined);
 		const atMark = (page: InvoicePage) => page.items.some((item) => (idOf(item?.id) ?? Infinity) <= state.settled);
 		if (state.order === 'unknown') return await this.walkUnordered(start, visit);
 		let order = state.order;
 		let pageNumber = start ?? newestPage(order, Math.max(1, state.lastPage));
 		let atNewest = start === undefined;
+		// A walk that goes on in a later poll: the list may have moved since (deletes, an invoice an answer
+		// had left out). While the page read holds only ids below what the walk read, what lay between may
+		// now be on the newer page: step newer until a page reaches the part read, then walk on from there.
+		const readBelow = start !== undefined ? state.resumeBelow : undefined;
+		let catchingUp = readBelow !== undefined;
+		let lowest = readBelow ?? Infinity;
 		for (;;) {
 			if (isPastOldest(order, pageNumber, state.lastPage)) return { reachedMark: true };
-			if (!this.budgetLeft) return { reachedMark: false, resumePage: pageNumber };
+			// Pages read in this poll cost nothing more.
+			if (!this.pages.has(pageNumber) && !this.budgetLeft) return { reachedMark: false, resumePage: pageNumber, resumeBelow: catchingUp ? readBelow : lowest };
 			const page = await this.page(pageNumber);
 			visit(page, pageNumber);
+			const ids = idsOn(page);
+			if (catchingUp && readBelow !== undefined) {
+				const newer = newerPage(order, pageNumber);
+				const pastNewest = newer < 1 || newer > state.lastPage;
+				if (ids.length > 0 && Math.max(...ids) < readBelow && !pastNewest) {
+					pageNumber = newer;
+					continue;
+				}
+				catchingUp = false;
+			}
+			lowest = Math.min(lowest, ...ids);
 			// Reading a page may have taught the order, or shown the list is not in id order.
 			const learned: ListOrder = this.state.order;
 			if (learned === 'unknown') return await this.walkUnordered(undefined, visit);
+			// Pages of one invoice show no order: the other end of the list does (two pages compared), and it may be the newest.
+			const otherEnd = pageNumber === 1 ? state.lastPage : 1;
+			if (learned === 'unseen' && !this.pages.has(otherEnd)) {
+				pageNumber = otherEnd;
+				atNewest = true;
+				continue;
+			}
 			// The answer moved the newest end (the list grew or shrank) or taught the order: start there (pages read are not asked for again).
 			const newest = newestPage(learned, state.lastPage);
 			if (learned !== order || (atNewest && newest !== pageNumber)) {
@@ -372,9 +404,12 @@ class ChangePoll {
 			state.settled = settled;
 			state.recent = [...handled].filter((id) => id > settled).sort((a, b) => a - b);
 			delete state.resumePage;
+			delete state.resumeBelow;
 		} else {
 			state.recent = [...handled].sort((a, b) => a - b);
 			state.resumePage = walk.resumePage;
+			if (walk.resumeBelow !== undefined && Number.isFinite(walk.resumeBelow)) state.resumeBelow = walk.resumeBelow;
+			else delete state.resumeBelow;
 		}
 	}
 
