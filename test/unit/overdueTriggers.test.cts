@@ -73,13 +73,29 @@ describe('Alternative Payments Overdue Trigger', () => {
 		const old = emulator.addInvoice({ due_date: daysAgo(20) });
 		const poller = trigger();
 		await poller.poll();
-		const backdated = emulator.addInvoice({ due_date: daysAgo(15) });
+		const backdated = emulator.addInvoice({ due_date: daysAgo(15), created_at: new Date().toISOString() });
 		emulator.updateInvoice(old.id, { status: 'paid' });
 		// Within the day: not read.
 		expect((await poller.poll()).items).toEqual([]);
 		aDayLater(poller);
 		expect(ids((await poller.poll()).items)).toEqual([backdated.id]);
 		expect(stateOf(poller).overdueInvoices.seen[old.id]).toEqual(expect.objectContaining({ goneSince: expect.any(Number) }));
+	});
+
+	test('a backlog invoice that an answer of the first reading left out is recorded by the next reading, not emitted', async () => {
+		const backlog = Array.from({ length: 150 }, () => emulator.addInvoice({ due_date: daysAgo(10) }));
+		const poller = trigger();
+		await poller.poll();
+		// The first reading's second page leaves one out (archived for a moment), then it is back.
+		const leftOut = backlog[140];
+		emulator.updateInvoice(leftOut.id, { archived: true });
+		expect((await poller.poll()).items).toEqual([]);
+		expect(stateOf(poller).overdueReading.reading).toBeUndefined();
+		expect(stateOf(poller).overdueInvoices.seen[leftOut.id]).toBeUndefined();
+		emulator.updateInvoice(leftOut.id, { archived: false });
+		aDayLater(poller);
+		for (let index = 0; index < 3; index++) expect((await poller.poll()).items).toEqual([]);
+		expect(stateOf(poller).overdueInvoices.seen[leftOut.id]).toEqual(expect.objectContaining({ settled: true }));
 	});
 
 	test('an escalation mark outside the window is checked against the invoice as it is now: paid, no escalation', async () => {

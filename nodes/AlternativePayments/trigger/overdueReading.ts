@@ -18,8 +18,8 @@ import { alternativePaymentsOverdueRecord } from './overdueRecord';
  *   mark, Min Days Overdue): each asked for by id, so each is checked against its current state;
  * - one page of a reading of everything due before the window, once per Reconcile Every: it
  *   finds what the window cannot (an invoice created with an old due date, one paid long after it
- *   fell due). The first reading after activation records what it finds, as a first poll does,
- *   except what was created after the trigger's first poll (by created_at): that is new.
+ *   fell due). What was overdue before the trigger's first poll (by created_at and due date) is
+ *   recorded, as a first poll does, by whichever reading finds it: that is the backlog.
  * Its progress (the window, the reading's cursor) is saved with the state only when n8n saves it:
  * after a rollback the window reaches further back and the reading goes on from an earlier page,
  * which costs requests and changes no event.
@@ -87,16 +87,23 @@ export async function readOverdue(
 		const records = open(page.items);
 		const present = [...reading.present, ...records.map((record) => String(record.id))];
 		const last = !page.hasNextPage || page.endCursor === undefined || page.items.length === 0;
-		// Until a first reading has ended, what it finds existed before the trigger could see it, unless it
-		// was created since the trigger's first poll (an invoice made with an old due date): that one is new.
+		// The backlog is what was overdue before the trigger's first poll: created before it and due before
+		// its day. Found by any reading (the first, or a later one when an answer of the first left it out),
+		// it is recorded, not emitted. The rest is new: an invoice made since with an old due date. (The
+		// first reading takes an invoice without a readable created_at as backlog.)
 		const firstReading = progress.lastReadingAt === undefined;
 		const activatedAt = next.activatedAt!;
-		const createdSince = (record: (typeof records)[number]) => Date.parse(String(record.raw.created_at ?? '')) >= activatedAt;
-		if (firstReading) answers.push({ records: records.filter(createdSince), complete: false });
+		const activationDay = dayOf(activatedAt);
+		const isBacklog = (record: (typeof records)[number]) => {
+			const createdAt = Date.parse(String(record.raw.created_at ?? ''));
+			if (Number.isNaN(createdAt)) return firstReading;
+			return createdAt < activatedAt && String(record.raw.due_date ?? '').slice(0, 10) < activationDay;
+		};
+		answers.push({ records: records.filter((record) => !isBacklog(record)), complete: false });
 		answers.push({
-			records: firstReading ? records.filter((record) => !createdSince(record)) : records,
+			records: records.filter(isBacklog),
 			complete: false,
-			backlog: firstReading,
+			backlog: true,
 			...(last ? { endsReading: { present, dueThrough: reading.dueThrough } } : {}),
 		});
 		next.reading = last ? undefined : { ...reading, after: page.endCursor, present };
