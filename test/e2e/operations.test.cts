@@ -226,7 +226,7 @@ describe('PayRequest node operations in a real n8n', () => {
 			description: expect.stringContaining('GET /v1/invoices/999999'),
 		});
 		expect(items[2]).toEqual({
-			error: 'The Invoice field is not an invoice ID: "not-an-id" [item 2]',
+			error: 'The Invoice field is not an invoice ID: "not-an-id"',
 			description: expect.stringContaining('whole number'),
 		});
 		// Each error item is paired with the input item it came from.

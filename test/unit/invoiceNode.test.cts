@@ -388,7 +388,7 @@ describe('errors from PayRequest', () => {
 		expect(items.map((item) => [item.pairedItem, item.json.success ?? item.json.error])).toEqual([
 			[{ item: 0 }, true],
 			[{ item: 1 }, 'Invoice is already paid'],
-			[{ item: 2 }, 'The Invoice field is not an invoice ID: "not-an-id" [item 2]'],
+			[{ item: 2 }, 'The Invoice field is not an invoice ID: "not-an-id"'],
 			[{ item: 3 }, true],
 		]);
 		expect(fixture.emulator.reminders.map((reminder) => reminder.invoiceId)).toEqual([unpaid.id, unpaid.id]);

@@ -101,12 +101,12 @@ describe('invoices created or deleted while Return All reads the pages', () => {
 		});
 		const { items, error } = await runNode({ credential: fixture.credential, parameters: getAll({ maxConcurrency: 2 }) });
 		expect(items).toEqual([]);
-		expect(error?.message).toBe('The invoice list changed while it was being read, 3 times in a row [item 0]');
+		expect(error?.message).toBe('The invoice list changed while it was being read, 3 times in a row');
 		expect(error?.description).toMatch(/Nothing is returned rather than a list that may miss invoices/);
 		expect(listPages().filter((page) => page === 1)).toHaveLength(3);
 
 		const continued = await runNode({ credential: fixture.credential, parameters: getAll(), continueOnFail: true });
-		expect(continued.items.map((item) => item.json.error)).toEqual(['The invoice list changed while it was being read, 3 times in a row [item 0]']);
+		expect(continued.items.map((item) => item.json.error)).toEqual(['The invoice list changed while it was being read, 3 times in a row']);
 	});
 });
 

@@ -49,7 +49,7 @@ function rfc3339(node: INode, value: unknown, label: string, end: boolean, itemI
 	if (zoned !== undefined) return new Date(zoned).toISOString().replace('.000Z', 'Z');
 	const date = toCalendarDate(value);
 	if (!date) {
-		throw new NodeOperationError(node, `The ${label} filter is not a date: "${String(value).slice(0, 60)}" [item ${itemIndex}]`, {
+		throw new NodeOperationError(node, `The ${label} filter is not a date: "${String(value).slice(0, 60)}"`, {
 			description: 'Use a date such as 2025-01-31, a date-time with its zone such as 2025-01-31T09:00:00Z, or pick one in the date field.',
 			itemIndex,
 		});
@@ -73,7 +73,7 @@ export function readListFilters(node: INode, filters: ListFilter[], raw: IDataOb
 	for (const from of filters.filter((filter) => filter.kind === 'from')) {
 		const to = filters.find((filter) => filter.kind === 'to' && filter.param === from.param.replace(/_start$/, '_end'));
 		if (to && query[from.param] && query[to.param] && Date.parse(query[from.param]) > Date.parse(query[to.param])) {
-			throw new NodeOperationError(node, `The ${from.displayName} filter (${query[from.param]}) is after ${to.displayName} (${query[to.param]}) [item ${itemIndex}]`, { itemIndex });
+			throw new NodeOperationError(node, `The ${from.displayName} filter (${query[from.param]}) is after ${to.displayName} (${query[to.param]})`, { itemIndex });
 		}
 	}
 	return query;

@@ -79,7 +79,7 @@ function statusErrorOf(node: INode, failure: ApiFailure): NodeApiError {
 			break;
 		case 429:
 			message = `Alternative Payments' rate limit was still exceeded after waiting: ${own ?? 'too many requests'}`;
-			description = `The API key sends more than 5 requests a second. Lower Max Concurrency or spread the work over time. (${endpoint})`;
+			description = `The API key sends more than 5 requests a second. Spread the work over time: fewer items a run, or runs less often. (${endpoint})`;
 			break;
 		default:
 			({ message, description } = otherStatusWords('Alternative Payments', failure, own));

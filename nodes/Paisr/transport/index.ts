@@ -83,7 +83,7 @@ function statusErrorOf(node: INode, failure: ApiFailure): NodeApiError {
 			break;
 		case 429:
 			message = `Paisr's rate limit was still exceeded after waiting: ${own ?? 'too many requests'}`;
-			description = `The token sends more than 250 requests a minute. Lower Max Concurrency or spread the work over time. (${endpoint})`;
+			description = `The token sends more than 250 requests a minute. Spread the work over time: fewer items a run, or runs less often. (${endpoint})`;
 			break;
 		default:
 			({ message, description } = otherStatusWords('Paisr', failure, own));

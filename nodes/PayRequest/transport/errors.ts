@@ -78,7 +78,7 @@ function describe(failure: ApiFailure, own: string | undefined): ErrorWords {
 		case 429:
 			return {
 				message: `PayRequest's rate limit was still exceeded after waiting: ${own ?? 'too many requests'}`,
-				description: `The account sends more than PayRequest allows (60 requests a minute, short bursts to 100). Spread the work over time or lower Max Concurrency. (${endpoint})`,
+				description: `The account sends more than PayRequest allows (60 requests a minute, short bursts to 100). Spread the work over time: fewer items a run, or runs less often. (${endpoint})`,
 			};
 		default:
 			return otherStatusWords('PayRequest', failure, own);

@@ -12,7 +12,7 @@ export class InputProblem {
 	) {}
 
 	fail(field: string, problem: string, hint?: string): never {
-		throw new NodeOperationError(this.node, `${field}: ${problem} [item ${this.itemIndex}]`, {
+		throw new NodeOperationError(this.node, `${field}: ${problem}`, {
 			description: hint,
 			itemIndex: this.itemIndex,
 		});

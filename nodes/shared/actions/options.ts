@@ -62,7 +62,7 @@ export function positiveNumberOption(
 	if (value === undefined || value === null || value === '') return fallback;
 	const number = typeof value === 'number' ? value : Number(value);
 	if (!Number.isFinite(number) || number < minimum) {
-		throw new NodeOperationError(context.getNode(), `The ${label} option must be a number of at least ${minimum} [item ${itemIndex}]`, {
+		throw new NodeOperationError(context.getNode(), `The ${label} option must be a number of at least ${minimum}`, {
 			itemIndex,
 		});
 	}
@@ -109,7 +109,7 @@ export function readLimit(context: IExecuteFunctions, itemIndex: number): number
 	const raw = context.getNodeParameter('limit', itemIndex, 50) as unknown;
 	const limit = typeof raw === 'number' ? raw : Number(raw);
 	if (!Number.isInteger(limit) || limit < 1) {
-		throw new NodeOperationError(context.getNode(), `The Limit must be a whole number of at least 1, not "${String(raw)}" [item ${itemIndex}]`, {
+		throw new NodeOperationError(context.getNode(), `The Limit must be a whole number of at least 1, not "${String(raw)}"`, {
 			description: 'Set Limit to 1 or more, or turn on Return All.',
 			itemIndex,
 		});

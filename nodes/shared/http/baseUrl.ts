@@ -23,13 +23,12 @@ export function checkBaseUrl(
 	} catch {
 		url = undefined;
 	}
-	const forItem = itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
 	if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) {
 		// A user:password@ part is a secret too: it is never shown back.
 		const shown = url && (url.username || url.password) ? `${url.protocol}//…@${url.host}${url.pathname}` : text.slice(0, 100);
 		throw new NodeOperationError(
 			node,
-			`The ${where.field} in the ${where.credential} credential is not an http(s) address without a user name or password: "${shown}"${forItem}`,
+			`The ${where.field} in the ${where.credential} credential is not an http(s) address without a user name or password: "${shown}"`,
 			{ description: `Set it to ${where.example}, or to your sandbox or proxy address.`, itemIndex },
 		);
 	}
@@ -37,7 +36,7 @@ export function checkBaseUrl(
 		// Over plain http the token travels readable, and a server that redirects to https drops it.
 		throw new NodeOperationError(
 			node,
-			`The ${where.field} in the ${where.credential} credential must start with https:// (it is "${url.origin}")${forItem}`,
+			`The ${where.field} in the ${where.credential} credential must start with https:// (it is "${url.origin}")`,
 			{
 				description: `Plain http is only allowed for this machine (localhost, 127.0.0.1, ::1): elsewhere the token would travel unencrypted. Set the ${where.field} to ${where.example}, or to your proxy’s https address.`,
 				itemIndex,

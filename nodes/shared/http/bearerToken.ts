@@ -12,10 +12,9 @@ export function readBearerToken(
 	where: { field: string; credential: string; madeAt: string },
 	itemIndex?: number,
 ): string {
-	const forItem = itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
 	const token = typeof credentials.accessToken === 'string' ? credentials.accessToken.trim() : '';
 	if (token === '') {
-		throw new NodeOperationError(node, `The ${where.credential} credential has no ${where.field.toLowerCase()}${forItem}`, {
+		throw new NodeOperationError(node, `The ${where.credential} credential has no ${where.field.toLowerCase()}`, {
 			description: `Create a token in ${where.madeAt} and paste it into the credential.`,
 			itemIndex,
 		});
@@ -23,7 +22,7 @@ export function readBearerToken(
 	if (/[^\x21-\x7e]/.test(token)) {
 		throw new NodeOperationError(
 			node,
-			`The ${where.field.toLowerCase()} in the ${where.credential} credential has spaces, line breaks or other characters a token cannot have${forItem}`,
+			`The ${where.field.toLowerCase()} in the ${where.credential} credential has spaces, line breaks or other characters a token cannot have`,
 			{ description: `Copy the token again from ${where.madeAt} and paste it whole, on one line.`, itemIndex },
 		);
 	}

@@ -184,7 +184,7 @@ export class ApiClient {
 				this.node,
 				`${name}'s rate limit asks to wait ${Math.ceil(ms / 1000)} s more, which would pass Max Wait (${this.settings.maxWaitSeconds} s)`,
 				{
-					description: `Waited ${Math.round(this.waitedMs / 1000)} s already. Raise the Max Wait option, lower Max Concurrency, or run this workflow less often.`,
+					description: `Waited ${Math.round(this.waitedMs / 1000)} s already. Raise the Max Wait option, send fewer items a run, or run this workflow less often.`,
 					itemIndex,
 				},
 			);

@@ -64,7 +64,7 @@ export async function collectNumberedPages<T>(context: { node: INode; logger: Lo
 	const plural = `${query.noun}s`;
 	throw new NodeOperationError(
 		context.node,
-		`The ${query.noun} list changed while it was being read, ${MAX_PASSES} times in a row${query.itemIndex === undefined ? '' : ` [item ${query.itemIndex}]`}`,
+		`The ${query.noun} list changed while it was being read, ${MAX_PASSES} times in a row`,
 		{
 			description: `${plural[0].toUpperCase()}${plural.slice(1)} were created or deleted in ${query.providerName} during each read (last read: ${pass?.counted ?? 0} ${plural} against a total of ${pass?.total ?? 'unknown'}), so a complete list could not be taken. Nothing is returned rather than a list that may miss ${plural}. Run it again when fewer ${plural} are being changed.`,
 			itemIndex: query.itemIndex,

@@ -37,7 +37,7 @@ export async function execute(this: IExecuteFunctions, client: AlternativePaymen
 
 	const field = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim();
 	if (field === '') {
-		throw new NodeOperationError(this.getNode(), `Put Output File in Field: is empty [item ${itemIndex}]`, { itemIndex });
+		throw new NodeOperationError(this.getNode(), `Put Output File in Field: is empty`, { itemIndex });
 	}
 	// The link is signed: it needs no token, and the token must not go to the PDF's host.
 	const pdf = await client.fetchUnauthenticated(url, itemIndex);

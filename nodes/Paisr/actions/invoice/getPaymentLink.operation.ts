@@ -33,7 +33,7 @@ export async function execute(this: IExecuteFunctions, client: PaisrClient, item
 	const session = invoice.session as IDataObject | null | undefined;
 	const url = typeof session?.url === 'string' ? session.url.trim() : '';
 	if (url === '') {
-		throw new NodeOperationError(this.getNode(), `Invoice ${invoiceId} has no checkout link (status ${String(invoice.status ?? 'unknown')}) [item ${itemIndex}]`, {
+		throw new NodeOperationError(this.getNode(), `Invoice ${invoiceId} has no checkout link (status ${String(invoice.status ?? 'unknown')})`, {
 			description: 'Paisr gives a checkout link for unpaid invoices only: a draft, paid or void invoice cannot be paid.',
 			itemIndex,
 		});

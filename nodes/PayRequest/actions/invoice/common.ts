@@ -71,7 +71,7 @@ export function readInvoiceId(context: IExecuteFunctions, itemIndex: number): st
 		const empty = raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
 		const shown = typeof raw === 'string' || typeof raw === 'number' ? `"${String(raw).slice(0, 80)}"` : typeof raw;
 		const problem = empty ? 'The Invoice field is empty' : `The Invoice field is not an invoice ID: ${shown}`;
-		throw new NodeOperationError(context.getNode(), `${problem} [item ${itemIndex}]`, {
+		throw new NodeOperationError(context.getNode(), `${problem}`, {
 			description:
 				mode === 'url'
 					? 'Paste the invoice URL from PayRequest, such as https://payrequest.app/invoices/1234.'

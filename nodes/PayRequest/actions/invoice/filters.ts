@@ -26,7 +26,7 @@ function filterDate(node: INode, value: unknown, label: string, itemIndex: numbe
 	if (value === undefined || value === null || value === '') return undefined;
 	const date = toCalendarDate(value);
 	if (!date) {
-		throw new NodeOperationError(node, `The ${label} filter is not a date: "${String(value).slice(0, 60)}" [item ${itemIndex}]`, {
+		throw new NodeOperationError(node, `The ${label} filter is not a date: "${String(value).slice(0, 60)}"`, {
 			description: 'Use a date such as 2025-01-31, or pick one in the date field.',
 			itemIndex,
 		});
@@ -52,7 +52,7 @@ export function readInvoiceFilters(node: INode, raw: IDataObject, itemIndex: num
 		[filters.dueDateFrom, filters.dueDateTo, 'Due Date'],
 	] as const) {
 		if (from && to && from > to) {
-			throw new NodeOperationError(node, `The ${label} From filter (${from}) is after ${label} To (${to}) [item ${itemIndex}]`, { itemIndex });
+			throw new NodeOperationError(node, `The ${label} From filter (${from}) is after ${label} To (${to})`, { itemIndex });
 		}
 	}
 	return filters;
