@@ -173,10 +173,10 @@ describe('PayRequest node operations in a real n8n', () => {
 				{ description: 'Consulting Services', quantity: 8, unit_price: 150, tax_rate: 21 },
 				{ description: 'Software License', quantity: 1, unit_price: 500, tax_rate: 21 },
 			],
-			reference: 'e2e fixed items',
+			reference: 'PO-2025-0042',
 			notes: 'Thank you for your business!',
 		});
-		const stored = emulator.listInvoices().filter((invoice) => invoice.reference === 'e2e fixed items');
+		const stored = emulator.listInvoices().filter((invoice) => invoice.reference === 'PO-2025-0042');
 		expect(stored.map((invoice) => [invoice.id, invoice.customer_id, invoice.amount])).toEqual([[created.id, 501, 1700]]);
 		expect(emulator.listInvoices()).toHaveLength(before + 1);
 	});

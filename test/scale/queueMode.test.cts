@@ -141,7 +141,7 @@ describe('n8n in queue mode: PostgreSQL, Redis, one main and two workers', () =>
 			const [created] = run.outputs['Create invoice'][0];
 			expect(created).toMatchObject(FIXED_ITEMS_INVOICE);
 			expect(ledger.requests.map(requestLine)).toEqual(['POST /api/v1/invoices 201']);
-			const stored = ledger.listInvoices().filter((invoice) => invoice.reference === 'e2e fixed items');
+			const stored = ledger.listInvoices().filter((invoice) => invoice.reference === 'PO-2025-0042');
 			expect(stored.map((invoice) => [invoice.id, invoice.customer_id, invoice.amount])).toEqual([[created.id, 501, 1700]]);
 			expect(ledger.listInvoices()).toHaveLength(before + 1);
 			await expectRanOnOneWorker(run.executionId);

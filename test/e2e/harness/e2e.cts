@@ -117,7 +117,7 @@ export const FIXED_ITEMS_INVOICE = {
 	status: 'pending',
 	date: '2025-03-01',
 	due_date: '2025-03-15',
-	reference: 'e2e fixed items',
+	reference: 'PO-2025-0042',
 	notes: 'Thank you for your business!',
 	amount: 1700, // 8 × 150 + 1 × 500, before tax
 	invoice_items: [
