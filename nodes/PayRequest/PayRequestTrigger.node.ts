@@ -25,7 +25,6 @@ export class PayRequestTrigger implements INodeType {
 		credentials: [{ name: 'payRequestApi', required: true }],
 		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-invoicing#payrequest-trigger',
 		properties: [
-			FIRST_POLL_NOTICE,
 			{
 				displayName: 'Event',
 				name: 'event',
@@ -50,13 +49,22 @@ export class PayRequestTrigger implements INodeType {
 				],
 				default: 'invoiceOverdue',
 			},
+			{ ...FIRST_POLL_NOTICE, displayOptions: { show: { event: ['invoiceOverdue'] } } },
 			{
 				displayName:
-					"PayRequest sends no events and its list has no date filter: each poll reads PayRequest's statistics (one request), and reads the invoice list only when its counts moved, or once per Reconcile Every. A long list is read over several polls.",
-				name: 'changeNotice',
+					'On its first poll after activation the trigger only notes the invoices that exist, so turning the workflow on does not process them. PayRequest sends no events: each poll reads the newest page of the invoice list (one request while nothing is new).',
+				name: 'createdNotice',
 				type: 'notice',
 				default: '',
-				displayOptions: { show: { event: ['invoiceCreated', 'invoicePaid'] } },
+				displayOptions: { show: { event: ['invoiceCreated'] } },
+			},
+			{
+				displayName:
+					"On its first poll after activation the trigger only notes which invoices are unpaid, so turning the workflow on does not process the paid ones. PayRequest sends no events: each poll reads PayRequest's statistics and one page of the list (two requests while nothing is paid), and the pages that hold unpaid invoices when the paid count moved, or once per Reconcile Every.",
+				name: 'paidNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { event: ['invoicePaid'] } },
 			},
 			changeOptions,
 			{

@@ -145,13 +145,31 @@ describe('Create', () => {
 	test.each([
 		['no line items', { lineItemsInputMode: 'json' }, /^Line Items: an invoice needs at least one line item$/],
 		['a fractional quantity', { lineItems: { item: [{ description: 'x', quantity: 1.5, amount: 1 }] } }, /^Line Item 1 Quantity: must be a whole number of at least 1, not 1\.5$/],
-		['an amount in words', { lineItemsInputMode: 'json', lineItemsJson: '[{"description":"x","quantity":1,"amount":"ten"}]' }, /^Line Item 1 Amount: is not a number: "ten"$/],
+		['a zero quantity', { lineItems: { item: [{ description: 'x', quantity: 0, amount: 1 }] } }, /^Line Item 1 Quantity: must be a whole number of at least 1, not 0$/],
+		['a negative quantity', { lineItemsInputMode: 'json', lineItemsJson: '[{"description":"x","quantity":-1,"unitPrice":1}]' }, /^Line Item 1 Quantity: must be a whole number of at least 1, not -1$/],
+		['a negative unit price', { lineItemsInputMode: 'json', lineItemsJson: '[{"description":"x","quantity":1,"unitPrice":-5}]' }, /^Line Item 1 Unit Price: must not be negative, not -5$/],
+		['an amount in words', { lineItemsInputMode: 'json', lineItemsJson: '[{"description":"x","quantity":1,"amount":"ten"}]' }, /^Line Item 1 Unit Price: is not a number: "ten"$/],
 		['a due date that is not one', { dueDate: 'soon', lineItems: { item: [{ description: 'x', quantity: 1, amount: 1 }] } }, /^Due Date: is not a date: "soon"$/],
 		['a customer id from an expression with a slash', { customerId: { __rl: true, mode: 'id', value: '={{ "cus_1/../x" }}' }, lineItems: { item: [{ description: 'x', quantity: 1, amount: 1 }] } }, /^The Customer field is not an ID/],
 	])('%s: refused before any request, naming the field and the item', async (_label, extra, message) => {
 		const { error } = await run(create(extra));
 		expect(error?.message).toMatch(message);
 		expect(emulator.requests).toEqual([]);
+	});
+
+	test('Unit Price is sent as the line amount; 0 makes a free line; JSON takes unitPrice, unit_price or amount', async () => {
+		const { items, error } = await run(
+			create({ lineItemsInputMode: 'json', lineItemsJson: '[{"description":"a","quantity":2,"unitPrice":10},{"description":"b","quantity":1,"unit_price":0},{"description":"c","quantity":1,"amount":5}]' }),
+		);
+		expect(error).toBeUndefined();
+		expect(emulator.requests.find((request) => request.method === 'POST' && request.path === '/invoices')?.body).toMatchObject({
+			line_items: [
+				{ description: 'a', quantity: 2, amount: 10 },
+				{ description: 'b', quantity: 1, amount: 0 },
+				{ description: 'c', quantity: 1, amount: 5 },
+			],
+		});
+		expect(items[0].json.total).toBe(25);
 	});
 
 	test("the API's 422 names each field; nothing is created", async () => {

@@ -92,13 +92,6 @@ describe('Invoice → Create', () => {
 		expect(output[0].json).toMatchObject({ currency: 'USD', due_at: '2025-03-15T12:00:00Z', amount: { net_total: 150 } });
 	});
 
-	test('no items at all is a valid create (items can be added later)', async () => {
-		const { items: output, error } = await create({ items: {} });
-		expect(error).toBeUndefined();
-		expect(api()[0].body).not.toHaveProperty('items');
-		expect(output[0].json.amount).toMatchObject({ net_total: 0 });
-	});
-
 	test('a phrase Paisr refuses shows its message and the phrase that was sent', async () => {
 		const { error } = await create({ additionalFields: { dueText: 'next blue moon' } });
 		expect(error?.message).toBe('Paisr rejected the request: The due field must be a valid relative time. (the due date was sent as "next blue moon")');
@@ -113,12 +106,16 @@ describe('Invoice → Create', () => {
 		['a customer that is neither an id nor an email', { customer: { mode: 'id', value: '={{ "Jane Smith" }}' } }, /^Customer: is neither a customer ID nor an email address: "Jane Smith"$/],
 		['an email mode value that is not an email', { customer: { mode: 'email', value: '={{ "cus_1" }}' } }, /^Customer: is neither/],
 		['an unknown currency', { additionalFields: { currency: 'GBP' } }, /^Currency: must be SRD, USD or EUR, not "GBP"/],
+		['no line items', { items: {} }, /^Line Items: an invoice needs at least one line item$/],
+		['no line items in JSON', { itemsInputMode: 'json', itemsJson: '[]' }, /^Line Items: an invoice needs at least one line item$/],
+		['a zero quantity', { items: { item: [{ description: 'x', quantity: 0, unitPrice: 5 }] } }, /^Line Item 1 Quantity: must be a whole number of at least 1, not 0$/],
+		['a negative quantity', { items: { item: [{ description: 'x', quantity: -2, unitPrice: 5 }] } }, /^Line Item 1 Quantity: must be a whole number of at least 1, not -2$/],
 		['a zero unit price', { items: { item: [{ description: 'x', quantity: 1, unitPrice: 0 }] } }, /^Line Item 1 Unit Price: must be at least 0.01, not 0/],
 		['part of a unit', { items: { item: [{ description: 'x', quantity: 1.5, unitPrice: 5 }] } }, /^Line Item 1 Quantity: must be a whole number of at least 1/],
 		['an item without a description', { items: { item: [{ description: '={{ "" }}', quantity: 1, unitPrice: 5 }] } }, /^Line Item 1 Description: is empty/],
-		['501 items', { items: { item: items(501) } }, /^Items: has 501 line items; a Paisr invoice holds at most 500/],
-		['items JSON that is not JSON', { itemsInputMode: 'json', itemsJson: '[{"description": "x",' }, /^Items \(JSON\): is not valid JSON$/],
-		['items JSON that is not a list', { itemsInputMode: 'json', itemsJson: '"pizza"' }, /^Items \(JSON\): must be an array of line items/],
+		['501 items', { items: { item: items(501) } }, /^Line Items: has 501 line items; a Paisr invoice holds at most 500/],
+		['items JSON that is not JSON', { itemsInputMode: 'json', itemsJson: '[{"description": "x",' }, /^Line Items \(JSON\): is not valid JSON$/],
+		['items JSON that is not a list', { itemsInputMode: 'json', itemsJson: '"pizza"' }, /^Line Items \(JSON\): must be an array of line items/],
 	])('%s is refused before anything is sent, naming the field and the item', async (_label, extra, message) => {
 		const { error } = await create(extra);
 		expect(error?.message).toMatch(message);
@@ -270,7 +267,7 @@ describe('Invoice → the other operations', () => {
 		expect(error?.message).toBe(`Invoice ${invoiceId} has no checkout link (status paid)`);
 	});
 
-	test('Get Stats', async () => {
+	test('Get Statistics', async () => {
 		emulator.markPaid(emulator.addInvoice({ customer_id: customer().id }).id);
 		const { items: output } = await run({ operation: 'getStats' });
 		expect(output[0].json).toEqual({ total: 2, unpaid: 1, paid: 1 });
@@ -280,10 +277,10 @@ describe('Invoice → the other operations', () => {
 		const { items: output } = await run({ operation: 'addLineItems', invoiceId: locator(), items: { item: items(3) } });
 		expect(api()[0]).toMatchObject({ method: 'POST', path: `/v2/invoices/${invoiceId}/items` });
 		expect(output[0].json.amount).toMatchObject({ net_total: 35 });
-		expect((await run({ operation: 'addLineItems', invoiceId: locator(), items: { item: items(501) } })).error?.message).toMatch(/^Items: has 501/);
+		expect((await run({ operation: 'addLineItems', invoiceId: locator(), items: { item: items(501) } })).error?.message).toMatch(/^Line Items: has 501/);
 		const full = await run({ operation: 'addLineItems', invoiceId: locator(), itemsInputMode: 'json', itemsJson: JSON.stringify(items(497)) });
 		expect(full.error?.message).toBe('Paisr rejected the request: An invoice can hold at most 500 line items.');
-		expect((await run({ operation: 'addLineItems', invoiceId: locator(), items: {} })).error?.message).toMatch(/^Items: has no line item/);
+		expect((await run({ operation: 'addLineItems', invoiceId: locator(), items: {} })).error?.message).toMatch(/^Line Items: an invoice needs at least one line item$/);
 	});
 
 	test('Update Line Item and Remove Line Item by itm_ id', async () => {

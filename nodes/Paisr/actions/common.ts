@@ -101,7 +101,8 @@ export const DUE_IN_DAYS: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 0, numberPrecision: 0 },
 	default: 14,
-	description: 'How many days from today the invoice is due; sent to Paisr as "In N days". Paisr sets the date (due_at in the output).',
+	description: 'How many days from today the invoice is due. Paisr sets the date (due_at in the output).',
+	hint: 'Sent to Paisr as the phrase "In N days"',
 };
 
 export const DUE_TEXT: INodeProperties = {
@@ -117,7 +118,7 @@ export const DUE_TEXT: INodeProperties = {
 export function itemProperties(): INodeProperties[] {
 	return [
 		{
-			displayName: 'Items Input',
+			displayName: 'Line Items Input',
 			name: 'itemsInputMode',
 			type: 'options',
 			options: [
@@ -127,16 +128,16 @@ export function itemProperties(): INodeProperties[] {
 			default: 'fields',
 		},
 		{
-			displayName: 'Items',
+			displayName: 'Line Items',
 			name: 'items',
 			type: 'fixedCollection',
 			typeOptions: { multipleValues: true, sortable: true },
-			placeholder: 'Add Item',
+			placeholder: 'Add Line Item',
 			default: {},
 			displayOptions: { show: { itemsInputMode: ['fields'] } },
 			options: [
 				{
-					displayName: 'Item',
+					displayName: 'Line Item',
 					name: 'item',
 					values: [
 						{ displayName: 'Description', name: 'description', type: 'string', default: '', required: true },
@@ -147,14 +148,15 @@ export function itemProperties(): INodeProperties[] {
 							type: 'number',
 							typeOptions: { minValue: 0.01, numberPrecision: 2 },
 							default: 0,
-							description: 'Price of one unit in the invoice currency, in major units (75.50, not cents); at least 0.01',
+							description: 'Price of one unit in the invoice currency, in major units (75.50, not cents)',
+							hint: "At least 0.01: Paisr's minimum, so a free line cannot be sent",
 						},
 					],
 				},
 			],
 		},
 		{
-			displayName: 'Items (JSON)',
+			displayName: 'Line Items (JSON)',
 			name: 'itemsJson',
 			type: 'json',
 			// Empty, not a sample line: a sample that nobody replaced would be billed.
@@ -178,28 +180,21 @@ const ITEM_FIELDS = {
 	json: 'itemsJson',
 	example: '[{"description": "Small Pizza", "quantity": 2, "unitPrice": 75}]',
 	shape: 'description, quantity and unitPrice',
-	jsonLabel: 'Items (JSON)',
+	jsonLabel: 'Line Items (JSON)',
 };
 
 /** The most line items one invoice holds, and so the most one create or one add may carry. */
 export const MAX_INVOICE_ITEMS = 500;
 
-/** Line items from the item's parameters, checked before anything is sent; `allowNone` for create. */
-export function readItems(context: IExecuteFunctions, itemIndex: number, problem: InputProblem, allowNone: boolean): PaisrLineItem[] {
-	const mode = context.getNodeParameter('itemsInputMode', itemIndex, 'fields') as string;
-	const given = mode === 'json' ? context.getNodeParameter('itemsJson', itemIndex, '[]') : (context.getNodeParameter('items', itemIndex, {}) as IDataObject).item;
-	const empty = given === undefined || given === '' || (Array.isArray(given) && given.length === 0) || (typeof given === 'string' && /^\s*\[\s*\]\s*$/.test(given));
-	if (empty) {
-		if (allowNone) return [];
-		problem.fail('Items', 'has no line item', 'Add at least one line item.');
-	}
+/** Line items from the item's parameters, checked before anything is sent: at least one. */
+export function readItems(context: IExecuteFunctions, itemIndex: number, problem: InputProblem): PaisrLineItem[] {
 	const items = readRawLineItems(context, itemIndex, ITEM_FIELDS, problem).map(({ raw, label }) => ({
 		description: readItemDescription(raw, label, problem),
 		quantity: readWholeQuantity(raw, label, problem),
 		unit_price: readItemMoney(raw, { label: `${label} Unit Price`, names: ['unitPrice', 'unit_price'], minimum: 0.01, example: '75.50' }, problem),
 	}));
 	if (items.length > MAX_INVOICE_ITEMS) {
-		problem.fail('Items', `has ${items.length} line items; a Paisr invoice holds at most ${MAX_INVOICE_ITEMS}`, 'Split them over several invoices.');
+		problem.fail('Line Items', `has ${items.length} line items; a Paisr invoice holds at most ${MAX_INVOICE_ITEMS}`, 'Split them over several invoices.');
 	}
 	return items;
 }

@@ -18,14 +18,6 @@ export interface ProviderWording {
 export function requestOptions(provider: ProviderWording): INodeProperties[] {
 	return [
 		{
-			displayName: 'Timeout',
-			name: 'timeout',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 60,
-			description: `Seconds to wait for ${provider.name} to answer one request before giving up`,
-		},
-		{
 			displayName: 'Max Wait',
 			name: 'maxWaitSeconds',
 			type: 'number',
@@ -33,10 +25,23 @@ export function requestOptions(provider: ProviderWording): INodeProperties[] {
 			default: 300,
 			description: `Seconds this node may wait in all for ${provider.name}'s rate limit (${provider.rateLimit}) before it stops with an error`,
 		},
+		{
+			displayName: 'Timeout',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+			description: `Seconds to wait for ${provider.name} to answer one request before giving up`,
+		},
 	];
 }
 
-/** The Options collection of an operation: its own options, then Timeout and Max Wait. */
+/** Fields in the order n8n's editor guidelines ask for in a collection: alphabetical by the name shown. */
+export function alphabetical<T extends { displayName: string }>(fields: T[]): T[] {
+	return [...fields].sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+/** The Options collection of an operation: its own options with Max Wait and Timeout, alphabetical. */
 export function optionsCollection(provider: ProviderWording, operationOptions: INodeProperties[] = []): INodeProperties {
 	return {
 		displayName: 'Options',
@@ -44,7 +49,7 @@ export function optionsCollection(provider: ProviderWording, operationOptions: I
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...operationOptions, ...requestOptions(provider)],
+		options: alphabetical([...operationOptions, ...requestOptions(provider)]),
 	};
 }
 

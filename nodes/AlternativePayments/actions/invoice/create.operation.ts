@@ -44,16 +44,17 @@ const properties: INodeProperties[] = [
 				displayName: 'Line Item',
 				name: 'item',
 				values: [
-					{
-						displayName: 'Amount',
-						name: 'amount',
-						type: 'number',
-						typeOptions: { numberPrecision: 2 },
-						default: 0,
-						description: 'Price of one unit in dollars (not cents), such as 125.50',
-					},
 					{ displayName: 'Description', name: 'description', type: 'string', default: '', required: true },
 					{ displayName: 'Quantity', name: 'quantity', type: 'number', typeOptions: { minValue: 1, numberPrecision: 0 }, default: 1, description: 'A whole number of at least 1' },
+					{
+						displayName: 'Unit Price',
+						name: 'amount',
+						type: 'number',
+						typeOptions: { minValue: 0, numberPrecision: 2 },
+						default: 0,
+						description: 'Price of one unit in dollars (not cents), such as 125.50; sent as the line\'s amount',
+						hint: '0 makes a free line',
+					},
 				],
 			},
 		],
@@ -64,8 +65,8 @@ const properties: INodeProperties[] = [
 		type: 'json',
 		// Empty, not a sample line: a sample that nobody replaced would be billed.
 		default: '[]',
-		placeholder: '[{ "description": "Managed services", "quantity": 1, "amount": 1250.5 }]',
-		description: 'A JSON array of line items with description, quantity (a whole number) and amount (dollars). Map it from a field of an earlier node.',
+		placeholder: '[{ "description": "Managed services", "quantity": 1, "unitPrice": 1250.5 }]',
+		description: 'A JSON array of line items with description, quantity (a whole number) and unitPrice (or amount, dollars). Map it from a field of an earlier node.',
 		displayOptions: { show: { lineItemsInputMode: ['json'] } },
 	},
 	{
@@ -94,8 +95,8 @@ const LINE_ITEM_FIELDS = {
 	mode: 'lineItemsInputMode',
 	collection: 'lineItems',
 	json: 'lineItemsJson',
-	example: '[{"description": "Managed services", "quantity": 1, "amount": 1250.5}]',
-	shape: 'description, quantity and amount',
+	example: '[{"description": "Managed services", "quantity": 1, "unitPrice": 1250.5}]',
+	shape: 'description, quantity and unitPrice',
 };
 
 export interface CreateInvoiceBody {
@@ -115,7 +116,7 @@ export function readCreateInvoiceBody(context: IExecuteFunctions, itemIndex: num
 	const lineItems = readRawLineItems(context, itemIndex, LINE_ITEM_FIELDS, problem).map(({ raw, label }) => ({
 		description: readItemDescription(raw, label, problem),
 		quantity: readWholeQuantity(raw, label, problem),
-		amount: readItemMoney(raw, { label: `${label} Amount`, names: ['amount'], minimum: 0, example: '125.50 dollars' }, problem),
+		amount: readItemMoney(raw, { label: `${label} Unit Price`, names: ['unitPrice', 'unit_price', 'amount'], minimum: 0, example: '125.50 dollars' }, problem),
 	}));
 	const additional = context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	return { customer_id: customerId, currency: 'USD', due_date: dueDate, line_items: lineItems, exclude_from_autopay: additional.excludeFromAutopay === true };

@@ -8,7 +8,7 @@ import { actionResult, optionsCollection, readId } from '../common';
 // By ID only: an archived customer is not in Paisr's customer list.
 const properties: INodeProperties[] = [
 	{
-		displayName: 'Customer ID',
+		displayName: 'Customer',
 		name: 'customerId',
 		type: 'resourceLocator',
 		default: { mode: 'id', value: '' },

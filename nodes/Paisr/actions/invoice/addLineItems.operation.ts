@@ -14,7 +14,7 @@ export const description = updateDisplayOptions({ show: { resource: ['invoice'],
 export async function execute(this: IExecuteFunctions, client: PaisrClient, itemIndex: number): Promise<INodeExecutionData[]> {
 	const problem: InputProblem = new InputProblem(this.getNode(), itemIndex);
 	const invoiceId = readId(this, 'invoiceId', 'Invoice', itemIndex);
-	const items = readItems(this, itemIndex, problem, false);
+	const items = readItems(this, itemIndex, problem);
 	await client.request({
 		method: 'POST',
 		path: resourcePath('invoices', invoiceId, 'items'),

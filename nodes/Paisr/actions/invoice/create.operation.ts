@@ -72,7 +72,7 @@ export function readCreateInvoice(context: IExecuteFunctions, itemIndex: number)
 	const due = duePhrase(additional.dueText, context.getNodeParameter('dueInDays', itemIndex, undefined), problem, true) as string;
 	const currency = optionalText(additional.currency);
 	if (currency !== undefined && !CURRENCY_OPTIONS.some((option) => option.value === currency)) problem.fail('Currency', `must be SRD, USD or EUR, not ${JSON.stringify(currency)}`);
-	const items = readItems(context, itemIndex, problem, true);
+	const items = readItems(context, itemIndex, problem);
 	return { customer: customerText, summary, due, ...(currency ? { currency } : {}), items };
 }
 

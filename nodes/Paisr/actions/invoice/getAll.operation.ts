@@ -2,10 +2,44 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputProblem } from '../../../shared/actions/input';
+import { alphabetical } from '../../../shared/actions/options';
 import type { PaisrClient } from '../../transport';
 import { MAX_LIST } from '../../transport';
 import { CURRENCY_OPTIONS, optionsCollection } from '../common';
 import { dateRangeFilters, INVOICE_RANGES, listLimit, readDateRanges, readListLimit, warnIfCut } from '../list';
+
+const filterOptions: INodeProperties[] = [
+	...dateRangeFilters(INVOICE_RANGES),
+	{
+		displayName: 'Currency',
+		name: 'currency',
+		type: 'options',
+		options: CURRENCY_OPTIONS,
+		default: 'SRD',
+		description: 'Sent to Paisr',
+	},
+	{
+		displayName: 'Customer ID',
+		name: 'customerId',
+		type: 'string',
+		default: '',
+		placeholder: 'cus_123456',
+		description: "Only this customer's invoices (sent to Paisr)",
+	},
+	{
+		displayName: 'Status',
+		name: 'status',
+		type: 'options',
+		options: [
+			{ name: 'Draft', value: 'draft' },
+			{ name: 'Paid', value: 'paid' },
+			{ name: 'Unpaid', value: 'unpaid' },
+			{ name: 'Void', value: 'void' },
+		],
+		default: 'unpaid',
+		description: 'Sent to Paisr',
+	},
+];
 
 const properties: INodeProperties[] = [
 	...listLimit,
@@ -15,38 +49,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		options: [
-			...dateRangeFilters(INVOICE_RANGES),
-			{
-				displayName: 'Currency',
-				name: 'currency',
-				type: 'options',
-				options: CURRENCY_OPTIONS,
-				default: 'SRD',
-				description: 'Sent to Paisr',
-			},
-			{
-				displayName: 'Customer ID',
-				name: 'customerId',
-				type: 'string',
-				default: '',
-				placeholder: 'cus_123456',
-				description: "Only this customer's invoices (sent to Paisr)",
-			},
-			{
-				displayName: 'Status',
-				name: 'status',
-				type: 'options',
-				options: [
-					{ name: 'Draft', value: 'draft' },
-					{ name: 'Paid', value: 'paid' },
-					{ name: 'Unpaid', value: 'unpaid' },
-					{ name: 'Void', value: 'void' },
-				],
-				default: 'unpaid',
-				description: 'Sent to Paisr',
-			},
-		],
+		options: alphabetical(filterOptions),
 	},
 	{
 		displayName:

@@ -33,7 +33,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Get', value: 'get', description: 'Get an invoice with its totals and checkout link', action: 'Get an invoice' },
 			{ name: 'Get Many', value: 'getAll', description: 'List invoices (at most 1,000: Paisr lists have no paging)', action: 'Get many invoices' },
 			{ name: 'Get Payment Link', value: 'getPaymentLink', description: 'Get a fresh checkout link for an unpaid invoice, with when it expires', action: 'Get an invoice payment link' },
-			{ name: 'Get Stats', value: 'getStats', description: 'Count invoices: total, unpaid and paid', action: 'Get invoice stats' },
+			{ name: 'Get Statistics', value: 'getStats', description: 'Count invoices: total, unpaid and paid', action: 'Get invoice statistics' },
 			{ name: 'Remove Line Item', value: 'removeLineItem', description: 'Remove one line item from an invoice', action: 'Remove a line item from an invoice' },
 			{ name: 'Send', value: 'send', description: 'Email the invoice to the customer', action: 'Send an invoice' },
 			{ name: 'Update', value: 'update', description: "Change an invoice's summary, currency or due date", action: 'Update an invoice' },

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputProblem, optionalText } from '../../../shared/actions/input';
+import { alphabetical } from '../../../shared/actions/options';
 import type { PaisrClient } from '../../transport';
 import { resourcePath } from '../../transport';
 import { CURRENCY_OPTIONS, DUE_IN_DAYS, DUE_TEXT, duePhrase, invoiceIdLocator, one, optionsCollection, readId, readInvoice, withDuePhrase } from '../common';
@@ -14,12 +15,12 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		options: [
+		options: alphabetical<INodeProperties>([
 			{ displayName: 'Currency', name: 'currency', type: 'options', options: CURRENCY_OPTIONS, default: 'SRD' },
 			{ ...DUE_IN_DAYS, description: 'Move the due date to this many days from today; sent to Paisr as "In N days"' },
 			DUE_TEXT,
 			{ displayName: 'Summary', name: 'summary', type: 'string', default: '', description: 'What the invoice is for, as the customer sees it' },
-		],
+		]),
 	},
 	optionsCollection(),
 ];

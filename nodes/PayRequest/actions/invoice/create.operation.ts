@@ -69,6 +69,7 @@ const properties: INodeProperties[] = [
 						typeOptions: { numberPrecision: 2 },
 						default: 0,
 						description: 'Price per unit, before tax',
+						hint: 'Net of tax: PayRequest adds the Tax Rate (%). 0 makes a free line.',
 					},
 					{
 						displayName: 'Tax Rate (%)',

@@ -9,7 +9,7 @@ export const INVOICE_STATUSES = ['draft', 'pending', 'sent', 'viewed', 'paid', '
 export const statusOptions = INVOICE_STATUSES.map((status) => ({
 	name: status.charAt(0).toUpperCase() + status.slice(1),
 	value: status,
-}));
+})).sort((a, b) => a.name.localeCompare(b.name));
 
 export interface InvoiceFilters {
 	statuses: string[];
