@@ -186,6 +186,24 @@ describe('Get Statistics and Get Overdue', () => {
 		});
 		expect(filtered.items.map((item) => item.json.id)).toEqual([longOverdue.id]);
 	});
+
+	test('Get Overdue: Limit keeps the first (most overdue) ones, 50 by default; Return All all of them; one request either way', async () => {
+		const customer = fixture.emulator.customers()[0];
+		for (let day = 1; day <= 60; day++) {
+			fixture.emulator.addInvoice({ customer_id: customer.id, status: 'sent', date: '2024-12-01', due_date: `2025-01-${String((day % 28) + 1).padStart(2, '0')}`, items: [{ description: 'x', quantity: 1, unit_price: 5 }] });
+		}
+		const overdue = (parameters: Record<string, unknown>) => runNode({ credential: fixture.credential, parameters: { resource: 'invoice', operation: 'getOverdue', ...parameters } });
+		const byDefault = await overdue({});
+		const everything = await overdue({ returnAll: true });
+		const two = await overdue({ limit: 2 });
+		expect(byDefault.items).toHaveLength(50);
+		expect(everything.items).toHaveLength(60);
+		expect(two.items.map((item) => item.json.id)).toEqual(everything.items.slice(0, 2).map((item) => item.json.id));
+		expect(Number(two.items[0].json.days_overdue)).toBeGreaterThanOrEqual(Number(everything.items[59].json.days_overdue));
+		expect(invoiceRequests().map((request) => request.path)).toEqual(Array(3).fill('/api/v1/invoices/overdue'));
+		const bad = await overdue({ limit: 0 });
+		expect(bad.error?.message).toBe('The Limit must be a whole number of at least 1, not "0"');
+	});
 });
 
 describe('Create', () => {

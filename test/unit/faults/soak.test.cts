@@ -76,7 +76,7 @@ test('1,000 executions with faults: no unhandled rejection, heap after/before â‰
 				return { resource: 'invoice', operation: 'get', invoiceId: invoiceLocator(String(allIds[index % allIds.length])) };
 			case 'getStats':
 			case 'getOverdue':
-				return { resource: 'invoice', operation };
+				return { resource: 'invoice', operation, returnAll: true };
 			case 'create':
 				outcome.reference = `SOAK-${index}`;
 				return {

@@ -1,10 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readLimit, returnAllAndLimit } from '../../../shared/actions/options';
 import type { PayRequestClient } from '../../transport';
 import { isObjectArray, positiveNumberOption, readOptions, optionsCollection } from './common';
 
 const properties: INodeProperties[] = [
+	// PayRequest answers the whole overdue list at once: Limit keeps the first (most overdue) ones.
+	...returnAllAndLimit,
 	optionsCollection([
 		{
 			displayName: 'Min Days Overdue',
@@ -20,11 +23,11 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['getOverdue'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, client: PayRequestClient, itemIndex: number): Promise<INodeExecutionData[]> {
+	const limit = readLimit(this, itemIndex);
 	const minDaysOverdue = positiveNumberOption(this, readOptions(this, itemIndex), 'minDaysOverdue', 'Min Days Overdue', 0, 0, itemIndex);
 	const request = { method: 'GET' as const, path: '/v1/invoices/overdue', itemIndex };
 	const envelope = await client.request(request);
 	const invoices = client.expectShape(envelope.data, isObjectArray, 'list of invoices in data', request);
-	return invoices
-		.filter((invoice) => minDaysOverdue === 0 || Number(invoice.days_overdue) >= minDaysOverdue)
-		.map((invoice) => ({ json: invoice as IDataObject, pairedItem: { item: itemIndex } }));
+	const kept = invoices.filter((invoice) => minDaysOverdue === 0 || Number(invoice.days_overdue) >= minDaysOverdue);
+	return (limit === undefined ? kept : kept.slice(0, limit)).map((invoice) => ({ json: invoice as IDataObject, pairedItem: { item: itemIndex } }));
 }
