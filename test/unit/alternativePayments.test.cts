@@ -248,6 +248,20 @@ describe('Archive, Restore, Get Payment Link, Get PDF', () => {
 		expect(fileRequest?.status).toBe(200);
 		expect(fileRequest?.headers.authorization).toBeUndefined();
 	});
+
+	test('Get PDF: File Name names the file (".pdf" added when it has none); a path is refused before any request', async () => {
+		const invoice = emulator.addInvoice();
+		const named = async (fileName: string) => {
+			const { items, error } = await run({ operation: 'getPdf', invoiceId: byId(invoice.id), download: true, binaryPropertyName: 'data', fileName });
+			return error?.message ?? items[0].binary?.data.fileName;
+		};
+		expect(await named('={{ "March " + "2025" }}')).toBe('March 2025.pdf');
+		expect(await named('statement.PDF')).toBe('statement.PDF');
+		expect(await named('  ')).toBe(`invoice-${invoice.id}.pdf`);
+		const before = emulator.requests.length;
+		expect(await named('../etc/passwd')).toBe('File Name: is a path, not a file name: "../etc/passwd"');
+		expect(emulator.requests.length).toBe(before);
+	});
 });
 
 describe('Customer and Payment', () => {
