@@ -5,7 +5,7 @@ import * as customer from './actions/customer';
 import * as invoice from './actions/invoice';
 import * as payment from './actions/payment';
 import { router } from './actions/router';
-import { searchCustomers, searchInvoices } from './methods/listSearch';
+import { searchCustomers, searchInvoices, searchPayments } from './methods/listSearch';
 
 export class Paisr implements INodeType {
 	description: INodeTypeDescription = {
@@ -41,7 +41,7 @@ export class Paisr implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchCustomers, searchInvoices } };
+	methods = { listSearch: { searchCustomers, searchInvoices, searchPayments } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

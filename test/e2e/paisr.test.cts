@@ -106,7 +106,7 @@ describe('Paisr in a real n8n', () => {
 		const paid = emulator.listInvoices().find((candidate) => candidate.status === 'paid')!;
 		const payment = emulator.addPayment({ invoice_id: paid.id });
 		expect((await runOperation({ resource: 'payment', operation: 'getAll', returnAll: true, filters: { invoiceId: paid.id } })).map((item) => item.id)).toContain(payment.id);
-		expect((await runOperation({ resource: 'payment', operation: 'get', paymentId: payment.id }))[0].id).toBe(payment.id);
+		expect((await runOperation({ resource: 'payment', operation: 'get', paymentId: { __rl: true, mode: 'id', value: payment.id } }))[0].id).toBe(payment.id);
 
 		expect((await runOperation({ resource: 'customer', operation: 'archive', customerId: byId(customer.id) }))[0]).toMatchObject({ archived: true });
 		expect((await runOperation({ resource: 'customer', operation: 'restore', customerId: byId(customer.id) }))[0]).toMatchObject({ archived: false });

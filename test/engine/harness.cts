@@ -596,7 +596,7 @@ export async function searchCustomerList(oauth2: StoredOAuth2Credential, filter?
 }
 
 /** The editor's "From List" search of a Paisr locator (searchCustomers or searchInvoices), as n8n's server runs it. */
-export async function searchPaisrList(paisr: StoredPaisrCredential, method: 'searchCustomers' | 'searchInvoices', filter?: string): Promise<INodeListSearchResult> {
+export async function searchPaisrList(paisr: StoredPaisrCredential, method: 'searchCustomers' | 'searchInvoices' | 'searchPayments', filter?: string): Promise<INodeListSearchResult> {
 	const node: INode = {
 		id: 'node-under-test',
 		name: 'Paisr',

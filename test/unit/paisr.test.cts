@@ -350,16 +350,22 @@ describe('Customer and Payment', () => {
 		const { items: output } = await run2('payment', { operation: 'getAll', returnAll: true, filters: { invoiceId: invoice.id, status: 'settled', method: 'qr', currency: invoice.currency } });
 		expect(api()[0].query).toEqual({ limit: '1000', resource_id: invoice.id, status: 'settled', method: 'qr', currency: invoice.currency });
 		expect(output.map((item) => item.json.id)).toEqual([payment.id]);
-		expect((await run2('payment', { operation: 'get', paymentId: payment.id })).items[0].json).toMatchObject({ id: payment.id, invoice_id: invoice.id });
+		expect((await run2('payment', { operation: 'get', paymentId: { mode: 'list', value: payment.id } })).items[0].json).toMatchObject({ id: payment.id, invoice_id: invoice.id });
+		const bad = await run2('payment', { operation: 'get', paymentId: { mode: 'id', value: '={{ "pmt_1/refund" }}' } });
+		expect(bad.error?.message).toBe('The Payment field is not an ID: "pmt_1/refund"');
 	});
 
-	test('list search: customers by name or email, invoices by number', async () => {
+	test('list search: customers by name or email, invoices by number, payments by invoice', async () => {
 		const customers = await searchPaisrList(credential, 'searchCustomers', 'billing2');
 		expect(customers.results).toEqual([{ name: expect.stringContaining('billing2@customer.example'), value: emulator.listCustomers()[1].id }]);
 		const invoice = emulator.addInvoice({ customer_id: customer().id });
 		emulator.addInvoice({ customer_id: customer().id });
 		const invoices = await searchPaisrList(credential, 'searchInvoices', String(invoice.sid));
 		expect(invoices.results.map((result) => result.value)).toEqual([invoice.id]);
+		const payment = emulator.addPayment({ invoice_id: invoice.id, status: 'settled' });
+		emulator.addPayment({ invoice_id: emulator.addInvoice({ customer_id: customer().id }).id, status: 'failed' });
+		const payments = await searchPaisrList(credential, 'searchPayments', invoice.id);
+		expect(payments.results).toEqual([{ name: expect.stringContaining('settled'), value: payment.id }]);
 	});
 });
 

@@ -20,6 +20,24 @@ export async function searchCustomers(this: ILoadOptionsFunctions, filter?: stri
 	};
 }
 
+/** Payments for the "From List" mode (one answer, as for invoices), searched here by number, invoice, description and status. */
+export async function searchPayments(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const client = new PaisrClient(this, LIST_SEARCH_SETTINGS);
+	const term = filter?.trim().toLowerCase() ?? '';
+	const payments = await client.list({ method: 'GET', path: '/payments', qs: { limit: SEARCH_LIMIT } }, 'payments');
+	return {
+		results: payments
+			.filter((payment) => matches(term, payment.sid, payment.id, payment.invoice_id, payment.description, payment.status))
+			.map((payment) => {
+				const amount = (payment.amount ?? {}) as IDataObject;
+				return {
+					name: `#${String(payment.sid ?? payment.id)} · ${String(amount.sub_total ?? '')} ${String(payment.currency ?? '')} · ${String(payment.status ?? '')} · ${String(payment.invoice_id ?? '')}`,
+					value: String(payment.id),
+				};
+			}),
+	};
+}
+
 /** Invoices for the "From List" mode, searched here by number, summary and customer. */
 export async function searchInvoices(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const client = new PaisrClient(this, LIST_SEARCH_SETTINGS);

@@ -14,7 +14,7 @@ export function readLocatorId(context: IExecuteFunctions, name: string, label: s
 	const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : '';
 	if (!ID_PATTERN.test(text)) {
 		const problem = text === '' ? `The ${label} field is empty` : `The ${label} field is not an ID: "${text.slice(0, 80)}"`;
-		throw new NodeOperationError(context.getNode(), `${problem}`, {
+		throw new NodeOperationError(context.getNode(), problem, {
 			description: `Map the "id" field of an earlier ${provider} node, or paste the ${label.toLowerCase()}'s ID.`,
 			itemIndex,
 		});

@@ -1,6 +1,7 @@
 import type { INodeProperties, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { idMode } from '../../../shared/actions/locator';
 import type { PaisrClient } from '../../transport';
 import { resourcePath } from '../../transport';
 import { actionResult, optionsCollection, readId } from '../common';
@@ -14,7 +15,7 @@ const properties: INodeProperties[] = [
 		default: { mode: 'id', value: '' },
 		required: true,
 		description: 'The archived customer, by its Paisr ID (cus_…): archived customers are not in the list',
-		modes: [{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'cus_123456' }],
+		modes: [idMode('cus_123456', 'customer')],
 	},
 	optionsCollection(),
 ];
