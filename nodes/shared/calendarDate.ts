@@ -47,3 +47,41 @@ export function zonedInstantMs(text: string): number | undefined {
 	const ms = Date.parse(text);
 	return Number.isNaN(ms) ? undefined : ms;
 }
+
+/** How far `timeZone`'s wall clock is ahead of UTC at the instant `ms` (0 for a zone Intl does not know). */
+function zoneOffsetMs(ms: number, timeZone: string): number {
+	let parts: Intl.DateTimeFormatPart[];
+	try {
+		parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(ms);
+	} catch {
+		return 0;
+	}
+	const part = (type: string) => Number(parts.find((one) => one.type === type)?.value);
+	const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+	return wall - Math.floor(ms / 1000) * 1000;
+}
+
+const WALL_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
+
+/**
+ * The instant a date filter means, the same for every provider: a date-time with its zone (or a
+ * Luxon DateTime, a JS Date) is that instant; one without a zone, which is what n8n's date picker
+ * gives, is that wall time in the workflow's time zone; a date alone is the start of that day
+ * there. Undefined for anything that is not a real date.
+ */
+export function filterInstantMs(value: unknown, timeZone: string): number | undefined {
+	if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime();
+	if (isLuxonDateTime(value)) return value.isValid ? (value as unknown as { toMillis(): number }).toMillis() : undefined;
+	if (typeof value !== 'string') return undefined;
+	const text = value.trim();
+	const zoned = zonedInstantMs(text);
+	if (zoned !== undefined) return zoned;
+	const match = WALL_TIME.exec(text);
+	if (!match || toCalendarDate(text.slice(0, 10)) === undefined) return undefined;
+	const [, year, month, day, hour = '0', minute = '0', second = '0'] = match;
+	if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return undefined;
+	const wall = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
+	// Two passes, so that a wall time next to a daylight-saving change takes the offset in force then.
+	const first = wall - zoneOffsetMs(wall, timeZone);
+	return wall - zoneOffsetMs(first, timeZone);
+}

@@ -327,6 +327,8 @@ export interface RunNodeOptions {
 	nodeType?: string;
 	/** Gets the means to stop the execution, as the editor's Stop button does. */
 	onStarted?: (cancel: () => void) => void;
+	/** The workflow's time zone (its settings, as the editor sets them); default UTC, so that tests do not depend on the machine. */
+	timezone?: string;
 }
 
 export interface NodeRun {
@@ -376,7 +378,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 		active: false,
 		nodeTypes,
 		staticData: {},
-		settings: { executionOrder: 'v1' },
+		settings: { executionOrder: 'v1', timezone: options.timezone ?? 'UTC' },
 	});
 	const data = additionalData(options.credential, options.oauth2Credential, options.paisrCredential);
 	data.hooks = new ExecutionLifecycleHooks('manual', `engine-test-${++executionCount}`, {

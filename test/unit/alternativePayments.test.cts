@@ -27,7 +27,7 @@ afterEach(async () => {
 	await emulator.close();
 });
 
-const run = (parameters: Record<string, unknown>, options: { continueOnFail?: boolean; input?: IDataObject[] } = {}) =>
+const run = (parameters: Record<string, unknown>, options: { continueOnFail?: boolean; input?: IDataObject[]; timezone?: string } = {}) =>
 	runNode({ nodeType: ALTERNATIVE_PAYMENTS_TYPE, oauth2Credential: credential, parameters: { resource: 'invoice', ...parameters }, ...options });
 const apiRequests = () => emulator.requests.filter((request) => request.path !== '/oauth/token');
 const tokenRequests = () => emulator.requests.filter((request) => request.path === '/oauth/token');
@@ -60,7 +60,7 @@ describe('Get Many', () => {
 		expect(apiRequests().map((request) => request.query.limit)).toEqual(['30']);
 	});
 
-	test('filters go to the server: dates as RFC 3339 (a calendar date spans its whole day), ids and status as given', async () => {
+	test('filters go to the server: dates as RFC 3339 (After at or after, Before before: one second earlier is sent), ids and status as given', async () => {
 		const [first, second] = emulator.listCustomers();
 		const wanted = emulator.addInvoice({ customer_id: second.id, due_date: '2025-03-31', status: 'open', created_at: '2025-02-10T08:00:00Z' });
 		emulator.addInvoice({ customer_id: first.id, due_date: '2025-03-31' });
@@ -68,7 +68,7 @@ describe('Get Many', () => {
 		const { items, error } = await run({
 			operation: 'getAll',
 			returnAll: true,
-			filters: { customerId: second.id, status: 'open', dueBefore: '2025-03-31', createdAfter: '2025-02-10' },
+			filters: { customerId: second.id, status: 'open', dueBefore: '2025-04-01', createdAfter: '2025-02-10' },
 		});
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json.id)).toEqual([wanted.id]);
@@ -78,6 +78,21 @@ describe('Get Many', () => {
 			due_date_end: '2025-03-31T23:59:59Z',
 			created_at_start: '2025-02-10T00:00:00Z',
 		});
+	});
+
+	test("date filters keep the time and the workflow's time zone: the date picker's value is a wall time there", async () => {
+		const early = emulator.addInvoice({ created_at: '2025-02-10T11:30:00Z' });
+		const late = emulator.addInvoice({ created_at: '2025-02-10T13:30:00Z' });
+		// 14:00 in Amsterdam (UTC+1 in February) is 13:00 UTC.
+		const { items } = await run({ operation: 'getAll', returnAll: true, filters: { createdAfter: '2025-02-10T14:00:00' } }, { timezone: 'Europe/Amsterdam' });
+		expect(apiRequests()[0].query.created_at_start).toBe('2025-02-10T13:00:00Z');
+		expect(items.map((item) => item.json.id)).toContain(late.id);
+		expect(items.map((item) => item.json.id)).not.toContain(early.id);
+		// A date alone is the start of that day there; a zone written in the value wins.
+		await run({ operation: 'getAll', returnAll: true, filters: { createdAfter: '2025-07-01', createdBefore: '2025-07-02T09:00:00-04:00' } }, { timezone: 'Europe/Amsterdam' });
+		expect(apiRequests().at(-1)!.query).toMatchObject({ created_at_start: '2025-06-30T22:00:00Z', created_at_end: '2025-07-02T12:59:59Z' });
+		const backwards = await run({ operation: 'getAll', returnAll: true, filters: { dueAfter: '2025-03-10', dueBefore: '2025-03-10' } });
+		expect(backwards.error?.message).toBe('The Due After filter is not before Due Before');
 	});
 
 	test('a bad filter date is refused before any request, naming the field and the item', async () => {

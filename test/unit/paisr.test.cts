@@ -22,13 +22,14 @@ afterEach(async () => {
 	await emulator.close();
 });
 
-const run = (parameters: Record<string, unknown>, options: { continueOnFail?: boolean; input?: IDataObject[]; token?: string } = {}) =>
+const run = (parameters: Record<string, unknown>, options: { continueOnFail?: boolean; input?: IDataObject[]; token?: string; timezone?: string } = {}) =>
 	runNode({
 		nodeType: PAISR_TYPE,
 		paisrCredential: options.token ? { ...credential, accessToken: options.token } : credential,
 		parameters: { resource: 'invoice', ...parameters },
 		continueOnFail: options.continueOnFail,
 		input: options.input,
+		timezone: options.timezone,
 	});
 const api = () => emulator.requests.filter((request) => request.path.startsWith('/v2/'));
 const customer = () => emulator.listCustomers()[0];
@@ -184,6 +185,17 @@ describe('Invoice → Get Many', () => {
 		const expected = emulator.listInvoices().filter((invoice) => invoice.created_at >= '2025-02-10' && invoice.created_at < '2025-02-20' && invoice.due_at! >= '2025-03-12');
 		expect(output.map((item) => item.json.id).sort()).toEqual(expected.map((invoice) => invoice.id).sort());
 		expect(output.length).toBeGreaterThan(0);
+	});
+
+	test("date filters keep the time and the workflow's time zone, as on the other providers", async () => {
+		const invoice = emulator.listInvoices()[0];
+		const createdAt = Date.parse(invoice.created_at);
+		// The picker's value, a wall time in the workflow's zone (Paramaribo is UTC−3), a minute either side of created_at.
+		const wall = (ms: number) => new Date(ms - 3 * 3_600_000).toISOString().slice(0, 19);
+		const ids = async (filters: IDataObject) => (await run({ operation: 'getAll', returnAll: true, filters }, { timezone: 'America/Paramaribo' })).items.map((item) => item.json.id);
+		expect(await ids({ createdAfter: wall(createdAt - 60_000), createdBefore: wall(createdAt + 60_000) })).toContain(invoice.id);
+		expect(await ids({ createdAfter: wall(createdAt + 60_000) })).not.toContain(invoice.id);
+		expect(await ids({ createdBefore: wall(createdAt) })).not.toContain(invoice.id);
 	});
 
 	test('a Limit above 1,000 and a date range the wrong way round are refused before sending', async () => {

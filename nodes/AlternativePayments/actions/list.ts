@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodePr
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readLimit, returnAllAndLimit } from '../../shared/actions/options';
-import { toCalendarDate, zonedInstantMs } from '../../shared/calendarDate';
+import { filterInstantMs } from '../../shared/calendarDate';
 import type { AlternativePaymentsClient } from '../transport';
 import { listAll } from '../transport/pagination';
 import { optionsCollection } from './common';
@@ -40,25 +40,24 @@ export function listProperties(filters: ListFilter[]): INodeProperties[] {
 }
 
 /**
- * A filter date as RFC 3339, which the API wants: a calendar date is the start of that day (from)
- * or its last second (to), in UTC; a date-time with its zone keeps its instant.
+ * A filter date as RFC 3339, which the API wants, meaning what it means on every provider (README:
+ * Date filters): the instant picked, in the workflow's time zone when it has none; After is at or
+ * after it, Before is before it (the API's end is inclusive, so one second earlier is sent).
  */
-function rfc3339(node: INode, value: unknown, label: string, end: boolean, itemIndex: number): string | undefined {
+function rfc3339(node: INode, value: unknown, label: string, end: boolean, timeZone: string, itemIndex: number): string | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
-	const zoned = typeof value === 'string' ? zonedInstantMs(value.trim()) : undefined;
-	if (zoned !== undefined) return new Date(zoned).toISOString().replace('.000Z', 'Z');
-	const date = toCalendarDate(value);
-	if (!date) {
+	const ms = filterInstantMs(value, timeZone);
+	if (ms === undefined) {
 		throw new NodeOperationError(node, `The ${label} filter is not a date: "${String(value).slice(0, 60)}"`, {
-			description: 'Use a date such as 2025-01-31, a date-time with its zone such as 2025-01-31T09:00:00Z, or pick one in the date field.',
+			description: 'Use a date such as 2025-01-31, a date-time such as 2025-01-31T09:00:00 (in the workflow time zone) or with its zone (…Z, …+02:00), or pick one in the date field.',
 			itemIndex,
 		});
 	}
-	return `${date}T${end ? '23:59:59' : '00:00:00'}Z`;
+	return new Date(end ? ms - 1000 : ms).toISOString().replace('.000Z', 'Z');
 }
 
 /** The query the filters make; a range whose start is after its end is refused before any request. */
-export function readListFilters(node: INode, filters: ListFilter[], raw: IDataObject, itemIndex: number): Record<string, string> {
+export function readListFilters(node: INode, filters: ListFilter[], raw: IDataObject, timeZone: string, itemIndex: number): Record<string, string> {
 	const query: Record<string, string> = {};
 	for (const filter of filters) {
 		const value = raw[filter.name];
@@ -67,13 +66,13 @@ export function readListFilters(node: INode, filters: ListFilter[], raw: IDataOb
 			if (text !== '') query[filter.param] = text;
 			continue;
 		}
-		const date = rfc3339(node, value, filter.displayName, filter.kind === 'to', itemIndex);
+		const date = rfc3339(node, value, filter.displayName, filter.kind === 'to', timeZone, itemIndex);
 		if (date !== undefined) query[filter.param] = date;
 	}
 	for (const from of filters.filter((filter) => filter.kind === 'from')) {
 		const to = filters.find((filter) => filter.kind === 'to' && filter.param === from.param.replace(/_start$/, '_end'));
-		if (to && query[from.param] && query[to.param] && Date.parse(query[from.param]) > Date.parse(query[to.param])) {
-			throw new NodeOperationError(node, `The ${from.displayName} filter (${query[from.param]}) is after ${to.displayName} (${query[to.param]})`, { itemIndex });
+		if (to && query[from.param] && query[to.param] && Date.parse(query[from.param]) >= Date.parse(query[to.param]) + 1000) {
+			throw new NodeOperationError(node, `The ${from.displayName} filter is not before ${to.displayName}`, { description: 'No record could pass both: set After to an earlier time than Before.', itemIndex });
 		}
 	}
 	return query;
@@ -86,7 +85,7 @@ export async function executeList(
 	list: { path: string; what: string; filters: ListFilter[] },
 ): Promise<INodeExecutionData[]> {
 	const limit = readLimit(context, itemIndex);
-	const query = readListFilters(context.getNode(), list.filters, context.getNodeParameter('filters', itemIndex, {}) as IDataObject, itemIndex);
+	const query = readListFilters(context.getNode(), list.filters, context.getNodeParameter('filters', itemIndex, {}) as IDataObject, context.getTimezone(), itemIndex);
 	const found = await listAll(client, list.path, query, { limit, itemIndex, what: list.what });
 	return found.map((json) => ({ json: json as IDataObject, pairedItem: { item: itemIndex } }));
 }

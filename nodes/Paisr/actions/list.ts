@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { readLimit, returnAllAndLimit } from '../../shared/actions/options';
 
 import type { InputProblem } from '../../shared/actions/input';
-import { toCalendarDate, zonedInstantMs } from '../../shared/calendarDate';
+import { filterInstantMs } from '../../shared/calendarDate';
 import { MAX_LIST } from '../transport';
 
 /** A date range that Paisr cannot filter on: `<name>After` / `<name>Before` over the record's `field`. */
@@ -20,14 +20,14 @@ export function dateRangeFilters(ranges: DateRange[]): INodeProperties[] {
 			name: `${name}After`,
 			type: 'dateTime' as const,
 			default: '',
-			description: `Only those whose ${field} is at or after this time (filtered by this node; a date alone is its start in UTC)`,
+			description: `Only those whose ${field} is at or after this time (filtered by this node; without a zone, in the workflow time zone)`,
 		},
 		{
 			displayName: `${label} Before`,
 			name: `${name}Before`,
 			type: 'dateTime' as const,
 			default: '',
-			description: `Only those whose ${field} is before this time (filtered by this node; a date alone is its start in UTC)`,
+			description: `Only those whose ${field} is before this time (filtered by this node; without a zone, in the workflow time zone)`,
 		},
 	]);
 }
@@ -37,23 +37,22 @@ export const INVOICE_RANGES: DateRange[] = [
 	{ name: 'due', label: 'Due', field: 'due_at' },
 ];
 
-/** An instant from a filter field: a date-time with its zone, or a calendar date (its start in UTC). */
-function instant(value: unknown, label: string, problem: InputProblem): number | undefined {
+/** An instant from a filter field, as on every provider (README: Date filters). */
+function instant(value: unknown, label: string, timeZone: string, problem: InputProblem): number | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
-	const text = String(value).trim();
-	const zoned = zonedInstantMs(text);
-	if (zoned !== undefined) return zoned;
-	const date = toCalendarDate(value);
-	if (!date) problem.fail(label, `is not a date: ${JSON.stringify(text.slice(0, 60))}`, 'Use a date such as 2025-01-31, or a date-time with its zone such as 2025-01-31T09:00:00Z.');
-	return Date.parse(`${date}T00:00:00Z`);
+	const ms = filterInstantMs(value, timeZone);
+	if (ms === undefined) {
+		problem.fail(label, `is not a date: ${JSON.stringify(String(value).trim().slice(0, 60))}`, 'Use a date such as 2025-01-31, or a date-time such as 2025-01-31T09:00:00 (in the workflow time zone) or with its zone (…Z, …+02:00).');
+	}
+	return ms;
 }
 
 /** The date filters of a list, checked; `keep` tells whether a record passes them all (one without the date does not). */
-export function readDateRanges(filters: IDataObject, problem: InputProblem, ranges: DateRange[]): { active: boolean; keep: (record: IDataObject) => boolean } {
+export function readDateRanges(filters: IDataObject, problem: InputProblem, ranges: DateRange[], timeZone: string): { active: boolean; keep: (record: IDataObject) => boolean } {
 	const checks: Array<(record: IDataObject) => boolean> = [];
 	for (const { name, label, field } of ranges) {
-		const from = instant(filters[`${name}After`], `${label} After`, problem);
-		const to = instant(filters[`${name}Before`], `${label} Before`, problem);
+		const from = instant(filters[`${name}After`], `${label} After`, timeZone, problem);
+		const to = instant(filters[`${name}Before`], `${label} Before`, timeZone, problem);
 		if (from !== undefined && to !== undefined && from >= to) problem.fail(`${label} After`, `is not before ${label} Before`);
 		if (from === undefined && to === undefined) continue;
 		checks.push((record) => {

@@ -8,7 +8,7 @@ import { executeList, listProperties } from '../list';
 const FILTERS: ListFilter[] = [
 	{ displayName: 'Company Name', name: 'companyName', param: 'company_name', kind: 'text', description: 'Keep only customers whose company name contains this' },
 	{ displayName: 'Created After', name: 'createdAfter', param: 'created_at_start', kind: 'from', description: 'Keep only customers created on or after this moment' },
-	{ displayName: 'Created Before', name: 'createdBefore', param: 'created_at_end', kind: 'to', description: 'Keep only customers created on or before this moment' },
+	{ displayName: 'Created Before', name: 'createdBefore', param: 'created_at_end', kind: 'to', description: 'Keep only customers created before this moment' },
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['customer'], operation: ['getAll'] } }, listProperties(FILTERS));

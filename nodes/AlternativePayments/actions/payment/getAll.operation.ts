@@ -8,7 +8,7 @@ import { executeList, listProperties } from '../list';
 // The API publishes no lists of statuses, types or methods: they are free text, as Alternative Payments names them.
 const FILTERS: ListFilter[] = [
 	{ displayName: 'Created After', name: 'createdAfter', param: 'created_at_start', kind: 'from', description: 'Keep only payments made on or after this moment' },
-	{ displayName: 'Created Before', name: 'createdBefore', param: 'created_at_end', kind: 'to', description: 'Keep only payments made on or before this moment' },
+	{ displayName: 'Created Before', name: 'createdBefore', param: 'created_at_end', kind: 'to', description: 'Keep only payments made before this moment' },
 	{ displayName: 'Customer ID', name: 'customerId', param: 'customer_id', kind: 'text', description: 'Keep only the payments of this customer' },
 	{ displayName: 'Invoice ID', name: 'invoiceId', param: 'invoice_id', kind: 'text', description: 'Keep only the payments of this invoice' },
 	{ displayName: 'Payment Method', name: 'paymentMethod', param: 'payment_method', kind: 'text', description: 'Keep only payments by this method, as Alternative Payments names it' },

@@ -67,7 +67,7 @@ export async function execute(this: IExecuteFunctions, client: PaisrClient, item
 	const problem: InputProblem = new InputProblem(this.getNode(), itemIndex);
 	const limit = readListLimit(this, itemIndex, problem);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const ranges = readDateRanges(filters, problem, INVOICE_RANGES);
+	const ranges = readDateRanges(filters, problem, INVOICE_RANGES, this.getTimezone());
 	const qs: Record<string, string | number> = {};
 	if (typeof filters.status === 'string' && filters.status !== '') qs.status = filters.status;
 	if (typeof filters.currency === 'string' && filters.currency !== '') qs.currency = filters.currency;
