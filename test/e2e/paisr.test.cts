@@ -107,6 +107,10 @@ describe('Paisr in a real n8n', () => {
 		const payment = emulator.addPayment({ invoice_id: paid.id });
 		expect((await runOperation({ resource: 'payment', operation: 'getAll', returnAll: true, filters: { invoiceId: paid.id } })).map((item) => item.id)).toContain(payment.id);
 		expect((await runOperation({ resource: 'payment', operation: 'get', paymentId: { __rl: true, mode: 'id', value: payment.id } }))[0].id).toBe(payment.id);
+		expect(
+			(await runOperation({ resource: 'payment', operation: 'refund', paymentId: { __rl: true, mode: 'id', value: payment.id }, refundType: 'partial', amount: 5, note: 'Goodwill', confirm: true }))[0],
+		).toMatchObject({ id: payment.id, refund: 'partial', amount: 5, message: 'Refund initiated successfully' });
+		expect(emulator.listPayments().find((one) => one.id === payment.id)?.refunded_total).toBe(5);
 
 		expect((await runOperation({ resource: 'customer', operation: 'archive', customerId: byId(customer.id) }))[0]).toMatchObject({ archived: true });
 		expect((await runOperation({ resource: 'customer', operation: 'restore', customerId: byId(customer.id) }))[0]).toMatchObject({ archived: false });

@@ -18,6 +18,7 @@ export const PAISR_SCOPES = [
 	'customers.read',
 	'customers.write',
 	'payments.read',
+	'payments.write',
 	'metrics.read',
 	'webhooks.read',
 	'webhooks.write',
@@ -133,6 +134,9 @@ export interface PaisrPayment {
 	initiated_at: string;
 	approved_at: string | null;
 	settled_at: string | null;
+	/** What was refunded so far (major units); the payment is `refunded` once it is the whole sub_total. */
+	refunded_total?: number;
+	reversed_at?: string | null;
 }
 
 export interface PaisrWebhook {
@@ -306,6 +310,10 @@ export class PaisrEmulator extends EmulatorServer {
 		return this.invoices.map((invoice) => structuredClone(invoice));
 	}
 
+	listPayments(): PaisrPayment[] {
+		return this.payments.map((payment) => structuredClone(payment));
+	}
+
 	listCustomers(): PaisrCustomer[] {
 		return this.customers.map((customer) => structuredClone(customer));
 	}
@@ -407,6 +415,12 @@ export class PaisrEmulator extends EmulatorServer {
 				return business('payments.read', () => {
 					const payment = this.payments.find((candidate) => candidate.id === id);
 					return payment ? data(structuredClone(payment)) : failure(404, 'Payment not found');
+				});
+			}
+			if (segments.length === 3 && sub === 'refund' && method === 'POST') {
+				return business('payments.write', () => {
+					const payment = this.payments.find((candidate) => candidate.id === id);
+					return payment ? this.refundRoute(payment, body()) : failure(404, 'Payment not found');
 				});
 			}
 			return undefined;
@@ -641,6 +655,27 @@ export class PaisrEmulator extends EmulatorServer {
 	private nextId(prefix: string): string {
 		this.sequence++;
 		return `${prefix}_${this.sequence.toString(36).padStart(6, '0')}`;
+	}
+
+	/** Refunds: full or partial, with a note, of a settled (or approved) payment only; each refund moves money, so none is undone here. */
+	private refundRoute(payment: PaisrPayment, body: Record<string, unknown> | undefined): ApiResponse {
+		if (!body) return failure(400, 'The request body must be a JSON object.');
+		if (body.type !== 'full' && body.type !== 'partial') return failure(422, 'The selected type is invalid.');
+		if (typeof body.note !== 'string' || body.note.trim() === '') return failure(422, 'The note field is required.');
+		if (payment.status !== 'settled' && payment.status !== 'approved') return failure(422, `Only settled payments can be refunded; this one is ${payment.status}.`);
+		const refundable = Math.round((payment.amount.sub_total - (payment.refunded_total ?? 0)) * 100) / 100;
+		let amount = refundable;
+		if (body.type === 'partial') {
+			if (typeof body.amount !== 'number' || !Number.isFinite(body.amount) || body.amount <= 0) return failure(422, 'The amount field must be a number greater than 0.');
+			if (body.amount > refundable) return failure(422, `The amount may not be greater than ${refundable}.`);
+			amount = body.amount;
+		}
+		payment.refunded_total = Math.round(((payment.refunded_total ?? 0) + amount) * 100) / 100;
+		if (payment.refunded_total >= payment.amount.sub_total) {
+			payment.status = 'refunded';
+			payment.reversed_at = this.now();
+		}
+		return done('Refund initiated successfully');
 	}
 
 	private seed(options: { customers?: number; invoices?: number; payments?: number; seed?: number }): void {

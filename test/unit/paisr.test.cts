@@ -367,6 +367,36 @@ describe('Customer and Payment', () => {
 		expect(bad.error?.message).toBe('The Payment field is not an ID: "pmt_1/refund"');
 	});
 
+	test('Payment → Refund: nothing is sent until Confirm Refund is on; full, then partial; Paisr\'s refusal shown; a lost answer is not repeated', async () => {
+		const invoice = emulator.addInvoice({ customer_id: customer().id, status: 'paid' });
+		const payment = emulator.addPayment({ invoice_id: invoice.id, status: 'settled' });
+		const refund = (parameters: Record<string, unknown>) => run2('payment', { operation: 'refund', paymentId: { mode: 'id', value: payment.id }, note: 'Order cancelled', ...parameters });
+		const refunds = () => api().filter((request) => request.path.endsWith('/refund'));
+
+		const unconfirmed = await refund({ refundType: 'full' });
+		expect(unconfirmed.error?.message).toBe('Confirm Refund: is off, so nothing was sent');
+		expect(await refund({ refundType: 'full', confirm: true, note: ' ' })).toMatchObject({ error: { message: 'Note: is empty' } });
+		expect(await refund({ refundType: 'partial', amount: 0, confirm: true })).toMatchObject({ error: { message: 'Amount: must be a number of at least 0.01, not 0' } });
+		expect(refunds()).toHaveLength(0);
+
+		const subTotal = payment.amount.sub_total;
+		const tooMuch = await refund({ refundType: 'partial', amount: subTotal + 1, confirm: true });
+		expect(tooMuch.error?.message).toBe(`Paisr rejected the request: The amount may not be greater than ${subTotal}.`);
+		const part = await refund({ refundType: 'partial', amount: 10, confirm: true });
+		expect(part.items[0].json).toEqual({ id: payment.id, refund: 'partial', amount: 10, note: 'Order cancelled', message: 'Refund initiated successfully' });
+		expect(refunds().at(-1)!.body).toEqual({ type: 'partial', amount: 10, note: 'Order cancelled' });
+		const rest = await refund({ refundType: 'full', confirm: true });
+		expect(rest.error).toBeUndefined();
+		expect(emulator.listPayments().find((one) => one.id === payment.id)).toMatchObject({ status: 'refunded', refunded_total: subTotal });
+
+		const other = emulator.addPayment({ invoice_id: invoice.id, status: 'settled' });
+		emulator.injectFaults(1, { drop: 'after' }, (request) => request.method === 'POST' && request.path.endsWith('/refund'));
+		const before = refunds().length;
+		const lost = await run2('payment', { operation: 'refund', paymentId: { mode: 'id', value: other.id }, refundType: 'full', note: 'x', confirm: true });
+		expect(lost.error?.message).toMatch(/may have been made/);
+		expect(refunds().length - before).toBe(1);
+	});
+
 	test('list search: customers by name or email, invoices by number, payments by invoice', async () => {
 		const customers = await searchPaisrList(credential, 'searchCustomers', 'billing2');
 		expect(customers.results).toEqual([{ name: expect.stringContaining('billing2@customer.example'), value: emulator.listCustomers()[1].id }]);

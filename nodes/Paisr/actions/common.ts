@@ -33,6 +33,16 @@ export const invoiceIdLocator: INodeProperties = {
 	modes: [listMode('searchInvoices', 'Select an invoice…'), idMode('inv_123456', 'invoice')],
 };
 
+export const paymentLocator: INodeProperties = {
+	displayName: 'Payment',
+	name: 'paymentId',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The payment: picked from the list, or by its Paisr ID (pmt_…)',
+	modes: [listMode('searchPayments', 'Select a payment…'), idMode('pmt_123456', 'payment')],
+};
+
 const customerListMode = listMode('searchCustomers', 'Select a customer…');
 
 export const customerIdLocator: INodeProperties = {
