@@ -112,6 +112,10 @@ describe('Paisr in a real n8n', () => {
 		).toMatchObject({ id: payment.id, refund: 'partial', amount: 5, message: 'Refund initiated successfully' });
 		expect(emulator.listPayments().find((one) => one.id === payment.id)?.refunded_total).toBe(5);
 
+		const upserted = await runOperation({ resource: 'customer', operation: 'upsert', email: String(customer.email).toUpperCase(), additionalFields: { name: 'Upserted' } });
+		expect(upserted[0]).toMatchObject({ id: customer.id, name: 'Upserted' });
+		expect((await runOperation({ resource: 'customer', operation: 'upsert', email: 'brand.new@customer.example' }))[0]).toMatchObject({ email: 'brand.new@customer.example' });
+		expect(emulator.listCustomers().filter((one) => one.email === 'brand.new@customer.example')).toHaveLength(1);
 		expect((await runOperation({ resource: 'customer', operation: 'archive', customerId: byId(customer.id) }))[0]).toMatchObject({ archived: true });
 		expect((await runOperation({ resource: 'customer', operation: 'restore', customerId: byId(customer.id) }))[0]).toMatchObject({ archived: false });
 	});

@@ -367,6 +367,34 @@ describe('Customer and Payment', () => {
 		expect(bad.error?.message).toBe('The Payment field is not an ID: "pmt_1/refund"');
 	});
 
+	test('Customer → Create or Update: matched by email (any case) in the one list Paisr has; one match is updated, none is created, several are an error naming them', async () => {
+		const upsert = (email: string, additionalFields: IDataObject = {}) => run2('customer', { operation: 'upsert', email, additionalFields });
+		const existing = emulator.listCustomers()[0];
+		const count = emulator.listCustomers().length;
+
+		const updated = await upsert(` ${existing.email.toUpperCase()} `, { name: 'Renamed By Email' });
+		expect(updated.items[0].json).toMatchObject({ id: existing.id, name: 'Renamed By Email' });
+		expect(api().map((request) => `${request.method} ${request.path}`)).toEqual(['GET /v2/customers', `PUT /v2/customers/${existing.id}`, `GET /v2/customers/${existing.id}`]);
+		expect(emulator.listCustomers()).toHaveLength(count);
+
+		const unchanged = await upsert(existing.email);
+		expect(unchanged.items[0].json.id).toBe(existing.id);
+		expect(api().filter((request) => request.method !== 'GET')).toHaveLength(1);
+
+		const created = await upsert('new.customer@example.com', { name: 'New Customer' });
+		expect(created.items[0].json).toMatchObject({ email: 'new.customer@example.com', name: 'New Customer' });
+		expect(emulator.listCustomers()).toHaveLength(count + 1);
+		expect((await upsert('new.customer@example.com')).items[0].json.id).toBe(created.items[0].json.id);
+		expect(emulator.listCustomers()).toHaveLength(count + 1);
+
+		const twin = emulator.addCustomer({ email: existing.email });
+		const sent = api().length;
+		const ambiguous = await upsert(existing.email, { name: 'Which one' });
+		expect(ambiguous.error?.message).toBe(`Email: matches 2 Paisr customers: ${existing.id}, ${twin.id}`);
+		expect(api().slice(sent).map((request) => request.method)).toEqual(['GET']);
+		expect((await upsert('not-an-email')).error?.message).toBe('Email: is not an email address: "not-an-email"');
+	});
+
 	test('Payment → Refund: nothing is sent until Confirm Refund is on; full, then partial; Paisr\'s refusal shown; a lost answer is not repeated', async () => {
 		const invoice = emulator.addInvoice({ customer_id: customer().id, status: 'paid' });
 		const payment = emulator.addPayment({ invoice_id: invoice.id, status: 'settled' });

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { InputProblem, optionalText } from '../../../shared/actions/input';
+import { InputProblem } from '../../../shared/actions/input';
 import type { PaisrClient } from '../../transport';
 import { resourcePath } from '../../transport';
 import { one, optionsCollection } from '../common';
-import { customerFields, readCustomerFields } from './fields';
+import { customerFields, readCustomerFields, readEmail } from './fields';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', required: true, default: '', description: 'Where Paisr sends this customer\'s invoices' },
@@ -18,8 +18,7 @@ export const description = updateDisplayOptions({ show: { resource: ['customer']
 /** Paisr answers a create with the id only: the output is the customer read back. */
 export async function execute(this: IExecuteFunctions, client: PaisrClient, itemIndex: number): Promise<INodeExecutionData[]> {
 	const problem: InputProblem = new InputProblem(this.getNode(), itemIndex);
-	const email = optionalText(this.getNodeParameter('email', itemIndex, ''));
-	if (email === undefined || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) problem.fail('Email', email === undefined ? 'is empty' : `is not an email address: "${email.slice(0, 80)}"`);
+	const email = readEmail(this.getNodeParameter('email', itemIndex, ''), problem);
 	const body = { email, ...readCustomerFields(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject, problem) };
 	const created = await client.data(
 		{ method: 'POST', path: '/customers', body, itemIndex, effectIfAnswerLost: `The customer ${email} may have been created; Get Many customers to see` },

@@ -6,8 +6,9 @@ import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as restore from './restore.operation';
 import * as update from './update.operation';
+import * as upsert from './upsert.operation';
 
-export const operations = { archive, create, get, getAll, restore, update };
+export const operations = { archive, create, get, getAll, restore, update, upsert };
 
 export const description: INodeProperties[] = [
 	{
@@ -19,6 +20,7 @@ export const description: INodeProperties[] = [
 		options: [
 			{ name: 'Archive', value: 'archive', description: 'Archive a customer (Restore brings it back)', action: 'Archive a customer' },
 			{ name: 'Create', value: 'create', description: 'Create a customer', action: 'Create a customer' },
+			{ name: 'Create or Update', value: 'upsert', description: 'Create a customer, or update the one with this email', action: 'Create or update a customer' },
 			{ name: 'Get', value: 'get', description: 'Get a customer', action: 'Get a customer' },
 			{ name: 'Get Many', value: 'getAll', description: 'List every customer', action: 'Get many customers' },
 			{ name: 'Restore', value: 'restore', description: 'Bring an archived customer back', action: 'Restore a customer' },
@@ -32,4 +34,5 @@ export const description: INodeProperties[] = [
 	...getAll.description,
 	...restore.description,
 	...update.description,
+	...upsert.description,
 ];

@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { InputProblem, optionalText } from '../../../shared/actions/input';
+import { InputProblem } from '../../../shared/actions/input';
 import type { PaisrClient } from '../../transport';
 import { resourcePath } from '../../transport';
 import { customerIdLocator, one, optionsCollection, readId } from '../common';
-import { customerFields, readCustomerFields } from './fields';
+import { customerFields, readCustomerFields, readEmail } from './fields';
 
 const properties: INodeProperties[] = [
 	customerIdLocator,
@@ -28,11 +28,7 @@ export async function execute(this: IExecuteFunctions, client: PaisrClient, item
 	const id = readId(this, 'customerId', 'Customer', itemIndex);
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const body = readCustomerFields(fields, problem);
-	if (fields.email !== undefined) {
-		const email = optionalText(fields.email);
-		if (email === undefined || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) problem.fail('Email', email === undefined ? 'is empty' : `is not an email address: "${email.slice(0, 80)}"`);
-		body.email = email;
-	}
+	if (fields.email !== undefined) body.email = readEmail(fields.email, problem);
 	if (Object.keys(body).length === 0) problem.fail('Update Fields', 'has nothing to change');
 	await client.request({ method: 'PUT', path: resourcePath('customers', id), body, itemIndex, effectIfAnswerLost: `Customer ${id} may have been changed` });
 	return one(await client.data({ method: 'GET', path: resourcePath('customers', id), itemIndex }, 'customer'), itemIndex);
