@@ -123,6 +123,9 @@ describe('Alternative Payments in a real n8n', () => {
 		const customer = (await runOperation({ resource: 'customer', operation: 'create', name: 'Granite Dental', email: 'ap@granite.example' })).outputs.Operation[0][0];
 		expect(customer).toMatchObject({ name: 'Granite Dental' });
 		expect((await runOperation({ resource: 'customer', operation: 'get', customerId: byId(customer.id) })).outputs.Operation[0]).toEqual([expect.objectContaining({ id: customer.id })]);
+		expect((await runOperation({ resource: 'customer', operation: 'findOrCreate', name: 'granite dental', email: 'AP@granite.example' })).outputs.Operation[0]).toEqual([expect.objectContaining({ id: customer.id })]);
+		const made = (await runOperation({ resource: 'customer', operation: 'findOrCreate', name: 'Basalt Clinic', email: 'billing@basalt.example' })).outputs.Operation[0][0];
+		expect((await runOperation({ resource: 'customer', operation: 'findOrCreate', name: 'Basalt Clinic' })).outputs.Operation[0][0].id).toBe(made.id);
 		const found = (await runOperation({ resource: 'customer', operation: 'getAll', returnAll: true, filters: { companyName: 'granite' } })).outputs.Operation[0];
 		expect(found.map((item) => item.id)).toEqual([customer.id]);
 

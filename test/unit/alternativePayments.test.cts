@@ -303,6 +303,29 @@ describe('Customer and Payment', () => {
 		expect(used.error?.message).toBe('Alternative Payments rejected the request: This external id is already used');
 	});
 
+	test('Customer → Find or Create: by company name on the server, exact name and then email here; one match returned as it is, none created once, several an error naming them', async () => {
+		const findOrCreate = (name: string, email = '', additionalFields: IDataObject = {}) => customerRun({ operation: 'findOrCreate', name, email, additionalFields });
+		const granite = emulator.addCustomer({ name: 'Granite Dental', company_name: 'Granite Dental', email: 'ap@granite.example' });
+		emulator.addCustomer({ name: 'Granite Dental Group', company_name: 'Granite Dental Group', email: 'ap@group.example' });
+		const count = emulator.listCustomers().length;
+
+		const found = await findOrCreate('granite dental');
+		expect(found.items.map((item) => item.json.id)).toEqual([granite.id]);
+		expect(apiRequests().map((request) => [request.method, request.query.company_name])).toEqual([['GET', 'granite dental']]);
+
+		const created = await findOrCreate('Basalt Clinic', 'billing@basalt.example', { externalId: 'crm-9' });
+		expect(created.items[0].json).toMatchObject({ name: 'Basalt Clinic', email: 'billing@basalt.example', external_id: 'crm-9' });
+		expect((await findOrCreate('Basalt Clinic', 'BILLING@basalt.example')).items[0].json.id).toBe(created.items[0].json.id);
+		expect(emulator.listCustomers()).toHaveLength(count + 1);
+
+		const twin = emulator.addCustomer({ name: 'Granite Dental', company_name: 'Granite Dental', email: 'other@granite.example' });
+		expect((await findOrCreate('Granite Dental')).error?.message).toBe(`Name: matches 2 Alternative Payments customers: ${granite.id}, ${twin.id}`);
+		expect((await findOrCreate('Granite Dental', 'other@granite.example')).items[0].json.id).toBe(twin.id);
+		const noEmail = await findOrCreate('Nobody Here');
+		expect(noEmail.error?.message).toBe('Email: is empty, and no customer has this name, so one cannot be created');
+		expect(apiRequests().filter((request) => request.method === 'POST')).toHaveLength(1);
+	});
+
 	test('Payment → Get Many with filters sent to the server', async () => {
 		const invoice = emulator.addInvoice();
 		const other = emulator.addInvoice();

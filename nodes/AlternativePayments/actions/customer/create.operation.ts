@@ -33,18 +33,27 @@ export async function execute(this: IExecuteFunctions, client: AlternativePaymen
 	const problem: InputProblem = new InputProblem(this.getNode(), itemIndex);
 	const name = optionalText(this.getNodeParameter('name', itemIndex, ''));
 	if (!name) problem.fail('Name', 'is required');
-	const emailRaw = this.getNodeParameter('email', itemIndex, '');
-	const email = optionalText(emailRaw);
-	if (!email || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) problem.fail('Email', `is not an email address: ${shown(emailRaw)}`);
+	const email = readEmail(this.getNodeParameter('email', itemIndex, ''), problem);
 	const externalId = optionalText((this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject).externalId);
-	const body = { name, email, ...(externalId ? { external_id: externalId } : {}) };
+	return [{ json: await createCustomer(client, { name, email, externalId }, itemIndex), pairedItem: { item: itemIndex } }];
+}
+
+/** An email address, checked. */
+export function readEmail(raw: unknown, problem: InputProblem): string {
+	const email = optionalText(raw);
+	if (!email || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) problem.fail('Email', `is not an email address: ${shown(raw)}`);
+	return email;
+}
+
+/** POST /customers, never repeated after a lost answer; the created customer as the API gives it. */
+export async function createCustomer(client: AlternativePaymentsClient, customer: { name: string; email: string; externalId?: string }, itemIndex: number): Promise<IDataObject> {
+	const { name, email, externalId } = customer;
 	const request = {
 		method: 'POST' as const,
 		path: '/customers',
-		body,
+		body: { name, email, ...(externalId ? { external_id: externalId } : {}) },
 		itemIndex,
 		effectIfAnswerLost: `The customer ${name} (${email}) may have been created; find it with Get Many and Company Name to see`,
 	};
-	const customer = client.expectShape(await client.request(request), isApiObject, 'created customer (an object with an id)', request);
-	return [{ json: customer as IDataObject, pairedItem: { item: itemIndex } }];
+	return client.expectShape(await client.request(request), isApiObject, 'created customer (an object with an id)', request) as IDataObject;
 }
