@@ -20,7 +20,7 @@ export const description: INodeProperties[] = [
 		options: [
 			{ name: 'Archive', value: 'archive', description: 'Archive a customer (Restore brings it back)', action: 'Archive a customer' },
 			{ name: 'Create', value: 'create', description: 'Create a customer', action: 'Create a customer' },
-			{ name: 'Create or Update', value: 'upsert', description: 'Create a customer, or update the one with this email', action: 'Create or update a customer' },
+			{ name: 'Create or Update', value: 'upsert', description: 'Create a new record, or update the current one if it already exists (upsert)', action: 'Create or update a customer' },
 			{ name: 'Get', value: 'get', description: 'Get a customer', action: 'Get a customer' },
 			{ name: 'Get Many', value: 'getAll', description: 'List every customer', action: 'Get many customers' },
 			{ name: 'Restore', value: 'restore', description: 'Bring an archived customer back', action: 'Restore a customer' },
