@@ -91,6 +91,13 @@ describe('Get Many', () => {
 		// A date alone is the start of that day there; a zone written in the value wins.
 		await run({ operation: 'getAll', returnAll: true, filters: { createdAfter: '2025-07-01', createdBefore: '2025-07-02T09:00:00-04:00' } }, { timezone: 'Europe/Amsterdam' });
 		expect(apiRequests().at(-1)!.query).toMatchObject({ created_at_start: '2025-06-30T22:00:00Z', created_at_end: '2025-07-02T12:59:59Z' });
+		// A due date is a day without a time: the day as written, whatever the zone.
+		const dueLastDay = emulator.addInvoice({ due_date: '2025-03-31' });
+		const dueNextDay = emulator.addInvoice({ due_date: '2025-04-01' });
+		const due = await run({ operation: 'getAll', returnAll: true, filters: { dueAfter: '2025-03-31', dueBefore: '2025-04-01' } }, { timezone: 'America/New_York' });
+		expect(apiRequests().at(-1)!.query).toMatchObject({ due_date_start: '2025-03-31T00:00:00Z', due_date_end: '2025-03-31T23:59:59Z' });
+		expect(due.items.map((item) => item.json.id)).toContain(dueLastDay.id);
+		expect(due.items.map((item) => item.json.id)).not.toContain(dueNextDay.id);
 		const backwards = await run({ operation: 'getAll', returnAll: true, filters: { dueAfter: '2025-03-10', dueBefore: '2025-03-10' } });
 		expect(backwards.error?.message).toBe('The Due After filter is not before Due Before');
 	});

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodePr
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readLimit, returnAllAndLimit } from '../../shared/actions/options';
-import { filterInstantMs } from '../../shared/calendarDate';
+import { filterInstantMs, toCalendarDate } from '../../shared/calendarDate';
 import type { AlternativePaymentsClient } from '../transport';
 import { listAll } from '../transport/pagination';
 import { optionsCollection } from './common';
@@ -15,6 +15,8 @@ export interface ListFilter {
 	param: string;
 	kind: 'text' | 'from' | 'to';
 	description: string;
+	/** A date without a time on the API's side (due_date): the day is taken as written, at its UTC start, as the API stores it. */
+	calendarDay?: boolean;
 }
 
 /** Get Many of one resource: Return All / Limit, its filters (sent to the API), and the options. */
@@ -41,12 +43,16 @@ export function listProperties(filters: ListFilter[]): INodeProperties[] {
 
 /**
  * A filter date as RFC 3339, which the API wants, meaning what it means on every provider (README:
- * Date filters): the instant picked, in the workflow's time zone when it has none; After is at or
- * after it, Before is before it (the API's end is inclusive, so one second earlier is sent).
+ * Date filters): the instant picked, in the workflow's time zone when it has none, or for a due
+ * date the day as written; After is at or after it, Before is before it (the API's end is
+ * inclusive, so one second earlier is sent).
  */
-function rfc3339(node: INode, value: unknown, label: string, end: boolean, timeZone: string, itemIndex: number): string | undefined {
+function rfc3339(node: INode, value: unknown, filter: ListFilter, timeZone: string, itemIndex: number): string | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
-	const ms = filterInstantMs(value, timeZone);
+	const label = filter.displayName;
+	const end = filter.kind === 'to';
+	const day = filter.calendarDay ? toCalendarDate(value) : undefined;
+	const ms = filter.calendarDay ? (day === undefined ? undefined : Date.parse(`${day}T00:00:00Z`)) : filterInstantMs(value, timeZone);
 	if (ms === undefined) {
 		throw new NodeOperationError(node, `The ${label} filter is not a date: "${String(value).slice(0, 60)}"`, {
 			description: 'Use a date such as 2025-01-31, a date-time such as 2025-01-31T09:00:00 (in the workflow time zone) or with its zone (…Z, …+02:00), or pick one in the date field.',
@@ -66,7 +72,7 @@ export function readListFilters(node: INode, filters: ListFilter[], raw: IDataOb
 			if (text !== '') query[filter.param] = text;
 			continue;
 		}
-		const date = rfc3339(node, value, filter.displayName, filter.kind === 'to', timeZone, itemIndex);
+		const date = rfc3339(node, value, filter, timeZone, itemIndex);
 		if (date !== undefined) query[filter.param] = date;
 	}
 	for (const from of filters.filter((filter) => filter.kind === 'from')) {
