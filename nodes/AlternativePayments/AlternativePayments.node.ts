@@ -5,7 +5,7 @@ import * as customer from './actions/customer';
 import * as invoice from './actions/invoice';
 import * as payment from './actions/payment';
 import { router } from './actions/router';
-import { searchCustomers } from './methods/listSearch';
+import { searchCustomers, searchInvoices } from './methods/listSearch';
 
 export class AlternativePayments implements INodeType {
 	description: INodeTypeDescription = {
@@ -41,7 +41,7 @@ export class AlternativePayments implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchCustomers } };
+	methods = { listSearch: { searchCustomers, searchInvoices } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -582,7 +582,12 @@ export async function searchInvoiceList(credential: TestCredential, filter?: str
 }
 
 /** The editor's "From List" search of the Alternative Payments Customer locator, as n8n's server runs it. */
-export async function searchCustomerList(oauth2: StoredOAuth2Credential, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+export async function searchCustomerList(
+	oauth2: StoredOAuth2Credential,
+	filter?: string,
+	paginationToken?: string,
+	method: 'searchCustomers' | 'searchInvoices' = 'searchCustomers',
+): Promise<INodeListSearchResult> {
 	const node: INode = {
 		id: 'node-under-test',
 		name: 'Alternative Payments',
@@ -594,7 +599,7 @@ export async function searchCustomerList(oauth2: StoredOAuth2Credential, filter?
 	};
 	const workflow = new Workflow({ id: 'wf-list-search', nodes: [node], connections: {}, active: false, nodeTypes, settings: { executionOrder: 'v1' } });
 	const context = new LoadOptionsContext(workflow, node, additionalData(undefined, oauth2), 'parameters.customerId');
-	return await new AlternativePayments().methods.listSearch.searchCustomers.call(context, filter, paginationToken);
+	return await new AlternativePayments().methods.listSearch[method].call(context, filter, paginationToken);
 }
 
 /** The editor's "From List" search of a Paisr locator (searchCustomers or searchInvoices), as n8n's server runs it. */

@@ -217,6 +217,21 @@ describe('Create', () => {
 		expect(second.paginationToken).toBeUndefined();
 		expect(apiRequests().map((request) => request.query.company_name)).toEqual(['granite', 'granite']);
 	});
+
+	test('the Invoice list shows invoices 50 at a time, and the one whose number is typed (the server filters); its value runs Get', async () => {
+		const invoices = Array.from({ length: 60 }, () => emulator.addInvoice());
+		const first = await searchCustomerList(credential, undefined, undefined, 'searchInvoices');
+		expect(first.results).toHaveLength(50);
+		const second = await searchCustomerList(credential, undefined, first.paginationToken, 'searchInvoices');
+		expect(second.results).toHaveLength(10);
+		expect(new Set([...first.results, ...second.results].map((result) => result.value))).toEqual(new Set(invoices.map((invoice) => invoice.id)));
+		const wanted = invoices[42];
+		const typed = await searchCustomerList(credential, ` ${wanted.invoice_number} `, undefined, 'searchInvoices');
+		expect(typed.results).toEqual([{ name: expect.stringContaining(`#${wanted.invoice_number} · `), value: wanted.id }]);
+		expect(apiRequests().at(-1)!.query.invoice_number).toBe(wanted.invoice_number);
+		const got = await run({ operation: 'get', invoiceId: { __rl: true, mode: 'list', value: typed.results[0].value } });
+		expect(got.items[0].json.id).toBe(wanted.id);
+	});
 });
 
 describe('Archive, Restore, Get Payment Link, Get PDF', () => {

@@ -24,10 +24,10 @@ export const invoiceIdLocator: INodeProperties = {
 	displayName: 'Invoice',
 	name: 'invoiceId',
 	type: 'resourceLocator',
-	default: { mode: 'id', value: '' },
+	default: { mode: 'list', value: '' },
 	required: true,
-	description: 'The invoice to work on, by its Alternative Payments ID (not its invoice number)',
-	modes: [idMode('inv_2b7f…', 'invoice')],
+	description: 'The invoice to work on: picked from the list (type its number to find it), or by its Alternative Payments ID (not its invoice number)',
+	modes: [listMode('searchInvoices', 'Select an invoice, or type its number…'), idMode('inv_2b7f…', 'invoice')],
 };
 
 /** Reads an id from the locator; refuses what cannot be an id before any request. */

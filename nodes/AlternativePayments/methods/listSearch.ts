@@ -19,3 +19,17 @@ export async function searchCustomers(this: ILoadOptionsFunctions, filter?: stri
 	const next = page.hasNextPage && page.endCursor && page.endCursor !== paginationToken ? page.endCursor : undefined;
 	return { results, ...(next ? { paginationToken: next } : {}) };
 }
+
+/** Invoices for the "From List" mode: in the API's order a page at a time, or the one whose number is typed (the API's exact invoice_number filter). */
+export async function searchInvoices(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const client = new AlternativePaymentsClient(this, LIST_SEARCH_SETTINGS);
+	const term = filter?.trim() ?? '';
+	const qs = { limit: SEARCH_PAGE_SIZE, ...(term ? { invoice_number: term } : {}), ...(paginationToken ? { after: paginationToken } : {}) };
+	const page = await readListPage(client, '/invoices', qs, 'invoices');
+	const results = page.items.map((invoice) => ({
+		name: `#${String(invoice.invoice_number ?? invoice.id)} · ${String(invoice.total ?? '')} USD · due ${String(invoice.due_date ?? '').slice(0, 10)} · ${String(invoice.status ?? '')}`,
+		value: String(invoice.id),
+	}));
+	const next = page.hasNextPage && page.endCursor && page.endCursor !== paginationToken ? page.endCursor : undefined;
+	return { results, ...(next ? { paginationToken: next } : {}) };
+}
