@@ -79,7 +79,8 @@ export async function readOverdue(
 		answers.push({ records: open(overdue), complete: true, ids: checks });
 	}
 
-	const next: OverdueProgress = { ...progress, lastYesterday: yesterday, activatedAt: progress.activatedAt ?? nowMs };
+	const activatedAt = progress.activatedAt ?? nowMs;
+	const next: OverdueProgress = { ...progress, lastYesterday: yesterday, activatedAt };
 	const due = progress.reading !== undefined || progress.lastReadingAt === undefined || nowMs - progress.lastReadingAt >= reconcileMs;
 	if (due) {
 		const reading = progress.reading ?? { dueThrough: dayOf(today - (RECENT_DAYS + 1) * DAY), present: [] };
@@ -92,7 +93,6 @@ export async function readOverdue(
 		// it is recorded, not emitted. The rest is new: an invoice made since with an old due date. (The
 		// first reading takes an invoice without a readable created_at as backlog.)
 		const firstReading = progress.lastReadingAt === undefined;
-		const activatedAt = next.activatedAt!;
 		const activationDay = dayOf(activatedAt);
 		const isBacklog = (record: (typeof records)[number]) => {
 			const createdAt = Date.parse(String(record.raw.created_at ?? ''));

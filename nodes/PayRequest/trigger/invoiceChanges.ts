@@ -127,9 +127,12 @@ export function readChangeState(stored: unknown): ChangeState | undefined {
 	};
 }
 
+/** The usable ids of a page's invoices, in the page's order. */
+const idsOn = (items: InvoicePage['items']) => items.map((item) => idOf(item?.id)).filter((id): id is number => id !== undefined);
+
 /** The order one page's ids show: undefined when it shows none (fewer than two ids). */
 function pageOrder(items: InvoicePage['items']): ListOrder | undefined {
-	const ids = items.map((item) => idOf(item?.id)).filter((id): id is number => id !== undefined);
+	const ids = idsOn(items);
 	if (ids.length < 2) return undefined;
 	if (ids.every((id, index) => index === 0 || id > ids[index - 1])) return 'ascending';
 	if (ids.every((id, index) => index === 0 || id < ids[index - 1])) return 'descending';
@@ -317,7 +320,6 @@ class ChangePoll {
 		visit: (page: InvoicePage, pageNumber: number) => void,
 	): Promise<{ reachedMark: boolean; resumePage?: number; resumeBelow?: number }> {
 		const { state } = this;
-		const idsOn = (page: InvoicePage) => page.items.map((item) => idOf(item?.id)).filter((id): id is number => id !== undefined);
 		const atMark = (page: InvoicePage) => page.items.some((item) => (idOf(item?.id) ?? Infinity) <= state.settled);
 		if (state.order === 'unknown') return await this.walkUnordered(start, visit);
 		let order = state.order;
@@ -335,7 +337,7 @@ class ChangePoll {
 			if (!this.pages.has(pageNumber) && !this.budgetLeft) return { reachedMark: false, resumePage: pageNumber, resumeBelow: catchingUp ? readBelow : lowest };
 			const page = await this.page(pageNumber);
 			visit(page, pageNumber);
-			const ids = idsOn(page);
+			const ids = idsOn(page.items);
 			if (catchingUp && readBelow !== undefined) {
 				const newer = newerPage(order, pageNumber);
 				const pastNewest = newer < 1 || newer > state.lastPage;
@@ -479,7 +481,7 @@ class ChangePoll {
 			passed.add(pageNumber);
 			const page = this.pages.get(pageNumber);
 			if (!page) return pageNumber;
-			const ids = page.items.map((item) => idOf(item?.id)).filter((one): one is number => one !== undefined);
+			const ids = idsOn(page.items);
 			if (ids.length === 0 || this.state.order === 'unknown') return undefined;
 			if (id > Math.min(...ids) && id < Math.max(...ids)) return undefined;
 			const older = id < Math.min(...ids);

@@ -128,3 +128,13 @@ export function readItemMoney(
 	if (value < field.minimum) problem.fail(field.label, field.minimum === 0 ? `must not be negative, not ${value}` : `must be at least ${field.minimum}, not ${value}`);
 	return Math.round(value * 100) / 100;
 }
+
+/** An email address as the providers take one: something@somewhere.tld, no spaces. */
+export const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** A required email address, checked before anything is sent. */
+export function readEmail(value: unknown, problem: InputProblem): string {
+	const email = optionalText(value);
+	if (email === undefined || !EMAIL_PATTERN.test(email)) problem.fail('Email', email === undefined ? 'is empty' : `is not an email address: "${email.slice(0, 80)}"`);
+	return email;
+}

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeExecutionData, INodeProperties, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { alphabetical } from '../actions/options';
 import type { TransportSettings } from '../http/types';
 import type { OverdueAnswerScope, OverdueEvent, OverdueOptions, OverdueRecord, OverdueState } from './overdueBookkeeping';
 import { markGone, parseEscalationDays, readOverdueState, reconcileOverdue } from './overdueBookkeeping';
@@ -91,7 +92,7 @@ export function overdueTriggerOptions(provider: string, ownFilters: INodePropert
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: options.sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: alphabetical(options),
 	};
 }
 

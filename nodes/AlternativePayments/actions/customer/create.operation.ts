@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { InputProblem, optionalText, shown } from '../../../shared/actions/input';
+import { InputProblem, optionalText, readEmail } from '../../../shared/actions/input';
 import type { AlternativePaymentsClient } from '../../transport';
 import { isApiObject, optionsCollection } from '../common';
 
@@ -36,13 +36,6 @@ export async function execute(this: IExecuteFunctions, client: AlternativePaymen
 	const email = readEmail(this.getNodeParameter('email', itemIndex, ''), problem);
 	const externalId = optionalText((this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject).externalId);
 	return [{ json: await createCustomer(client, { name, email, externalId }, itemIndex), pairedItem: { item: itemIndex } }];
-}
-
-/** An email address, checked. */
-export function readEmail(raw: unknown, problem: InputProblem): string {
-	const email = optionalText(raw);
-	if (!email || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) problem.fail('Email', `is not an email address: ${shown(raw)}`);
-	return email;
 }
 
 /** POST /customers, never repeated after a lost answer; the created customer as the API gives it. */

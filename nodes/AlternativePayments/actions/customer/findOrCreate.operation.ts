@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { InputProblem, optionalText } from '../../../shared/actions/input';
+import { InputProblem, optionalText, readEmail } from '../../../shared/actions/input';
 import type { AlternativePaymentsClient } from '../../transport';
 import { listAll } from '../../transport/pagination';
 import { optionsCollection } from '../common';
-import { createCustomer, readEmail } from './create.operation';
+import { createCustomer } from './create.operation';
 
 const properties: INodeProperties[] = [
 	{

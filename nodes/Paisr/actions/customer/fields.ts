@@ -102,9 +102,3 @@ export function readCustomerFields(fields: IDataObject, problem: InputProblem): 
 	return body;
 }
 
-/** A customer's email address, checked; `label` is the field the user filled in. */
-export function readEmail(value: unknown, problem: InputProblem, label = 'Email'): string {
-	const email = optionalText(value);
-	if (email === undefined || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) problem.fail(label, email === undefined ? 'is empty' : `is not an email address: "${email.slice(0, 80)}"`);
-	return email;
-}

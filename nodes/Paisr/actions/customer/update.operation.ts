@@ -1,11 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { InputProblem } from '../../../shared/actions/input';
+import { InputProblem, readEmail } from '../../../shared/actions/input';
+import { alphabetical } from '../../../shared/actions/options';
 import type { PaisrClient } from '../../transport';
 import { resourcePath } from '../../transport';
 import { customerIdLocator, one, optionsCollection, readId } from '../common';
-import { customerFields, readCustomerFields, readEmail } from './fields';
+import { customerFields, readCustomerFields } from './fields';
 
 const properties: INodeProperties[] = [
 	customerIdLocator,
@@ -15,7 +16,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		options: [...customerFields, { displayName: 'Email', name: 'email', type: 'string' as const, placeholder: 'name@email.com', default: '' }].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: alphabetical<INodeProperties>([...customerFields, { displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' }]),
 	},
 	optionsCollection(),
 ];

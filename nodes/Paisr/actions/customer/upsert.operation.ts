@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { InputProblem } from '../../../shared/actions/input';
+import { InputProblem, readEmail } from '../../../shared/actions/input';
 import type { PaisrClient } from '../../transport';
 import { resourcePath } from '../../transport';
 import { one, optionsCollection } from '../common';
-import { customerFields, readCustomerFields, readEmail } from './fields';
+import { customerFields, readCustomerFields } from './fields';
 
 const properties: INodeProperties[] = [
 	{

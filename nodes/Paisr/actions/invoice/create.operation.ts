@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { InputProblem, optionalText } from '../../../shared/actions/input';
+import { EMAIL_PATTERN, InputProblem, optionalText } from '../../../shared/actions/input';
 import { ID_PATTERN } from '../../../shared/actions/locator';
 import type { PaisrClient } from '../../transport';
 import { resourcePath } from '../../transport';
@@ -62,7 +62,7 @@ export function readCreateInvoice(context: IExecuteFunctions, itemIndex: number)
 	const mode = typeof locator === 'object' && locator !== null ? locator.mode : 'id';
 	const customerText = optionalText(typeof locator === 'object' && locator !== null ? locator.value : locator);
 	if (customerText === undefined) problem.fail('Customer', 'is empty', 'Pick a customer, or give its ID (cus_…) or email address.');
-	const isEmail = /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(customerText);
+	const isEmail = EMAIL_PATTERN.test(customerText);
 	if (mode === 'email' ? !isEmail : !isEmail && !ID_PATTERN.test(customerText)) {
 		problem.fail('Customer', `is neither a customer ID nor an email address: ${JSON.stringify(customerText.slice(0, 80))}`);
 	}
