@@ -319,6 +319,7 @@ describe('Customer and Payment', () => {
 	test('Customer → Create: a bad email is refused before any request; a used external id is the API\'s 400 in its words', async () => {
 		const bad = await customerRun({ operation: 'create', name: 'X', email: 'not-an-email' });
 		expect(bad.error?.message).toBe('Email: is not an email address: "not-an-email"');
+		expect((await customerRun({ operation: 'create', name: 'X', email: '  ' })).error?.message).toBe('Email: is empty');
 		expect(emulator.requests).toEqual([]);
 		emulator.addCustomer({ external_id: 'crm-1' });
 		const used = await customerRun({ operation: 'create', name: 'Y', email: 'y@y.example', additionalFields: { externalId: 'crm-1' } });
