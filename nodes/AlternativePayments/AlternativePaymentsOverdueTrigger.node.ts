@@ -2,6 +2,8 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { FIRST_POLL_NOTICE, optionList, overdueTriggerOptions, pollOverdue, readOverdueTriggerOptions } from '../shared/overdue/overduePoll';
+import { simplifyProperty, triggerSimplifies } from '../shared/simplify';
+import { triggerSimplifier } from './actions/simplify';
 import { AlternativePaymentsClient } from './transport';
 import { PAGE_SIZE, readListPage } from './transport/pagination';
 import type { OverdueProgress } from './trigger/overdueReading';
@@ -28,6 +30,7 @@ export class AlternativePaymentsOverdueTrigger implements INodeType {
 		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-invoicing#overdue-triggers',
 		properties: [
 			FIRST_POLL_NOTICE,
+			simplifyProperty,
 			overdueTriggerOptions('Alternative Payments', [
 				{
 					displayName: 'Closed Statuses',
@@ -79,6 +82,6 @@ export class AlternativePaymentsOverdueTrigger implements INodeType {
 			// Written only once every request succeeded; n8n saves it with the bookkeeping.
 			staticData[PROGRESS_KEY] = read.progress as unknown as IDataObject;
 			return read.answers;
-		});
+		}, triggerSimplifies(this) ? triggerSimplifier(client, isOpen) : undefined);
 	}
 }

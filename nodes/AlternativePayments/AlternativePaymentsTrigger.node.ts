@@ -2,9 +2,11 @@ import { createHash, randomBytes } from 'crypto';
 import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { deliveryScope, isRepeatedDelivery } from '../shared/webhooks/deliveries';
+import { simplifyProperty, triggerSimplifies } from '../shared/simplify';
+import { DETAILS_TRANSPORT, deliveryScope, isRepeatedDelivery } from '../shared/webhooks/deliveries';
 import { removeRegistration } from '../shared/webhooks/registration';
 import { sameSecret } from '../shared/webhooks/signature';
+import { simplifyDelivery } from './actions/simplify';
 import { AlternativePaymentsClient, resourcePath } from './transport';
 import { listAll } from './transport/pagination';
 
@@ -71,6 +73,7 @@ export class AlternativePaymentsTrigger implements INodeType {
 				default: [],
 				description: 'The events to listen to. Each gets its own subscription in Alternative Payments while the workflow is active.',
 			},
+			simplifyProperty,
 		],
 	};
 
@@ -147,7 +150,9 @@ export class AlternativePaymentsTrigger implements INodeType {
 			response.status(200).json({ received: true });
 			return { noWebhookResponse: true };
 		}
-		return { workflowData: [[{ json: { ...body, ...(topic ? { topic } : {}) } }]] };
+		if (!triggerSimplifies(this)) return { workflowData: [[{ json: { ...body, ...(topic ? { topic } : {}) } }]] };
+		// An invoice's customer is read within the bounds of a webhook answer (DETAILS_TRANSPORT), else left null.
+		return { workflowData: [[{ json: await simplifyDelivery(new AlternativePaymentsClient(this, DETAILS_TRANSPORT), topic, body, new Date()) }]] };
 	}
 }
 

@@ -5,6 +5,8 @@ import { ID_PATTERN } from '../shared/actions/locator';
 import { asNodeError, isNotFound } from '../shared/http/errorChain';
 import { DETAILS_TRANSPORT, deliveryScope, detailsErrorText, isRepeatedDelivery } from '../shared/webhooks/deliveries';
 import { removeRegistration } from '../shared/webhooks/registration';
+import { eventName, simplifyProperty, triggerSimplifies } from '../shared/simplify';
+import { simplifyRecord } from './actions/simplify';
 import { PaisrClient, resourcePath } from './transport';
 import { verifyDelivery } from './trigger/signature';
 
@@ -91,6 +93,7 @@ export class PaisrTrigger implements INodeType {
 				default: [],
 				description: 'The events to listen to. One Paisr webhook carries them all while the workflow is active.',
 			},
+			simplifyProperty,
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -195,16 +198,22 @@ export class PaisrTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		}
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const resource = /^(invoice|customer)\.(?!removed$)/.exec(event)?.[1];
-		if (options.fetchDetails === false || !resource || !ID_PATTERN.test(id)) return { workflowData: [[{ json: body }]] };
+		const resource = /^(invoice|customer)\.(?!removed$)/.exec(event)?.[1] as 'invoice' | 'customer' | undefined;
+		// Simplify: the record's compact shape when it was read, else its id; with the event as every provider's trigger spells it.
+		const emit = (details?: IDataObject, detailsError?: string) => {
+			const extra = detailsError === undefined ? {} : { detailsError };
+			if (!triggerSimplifies(this)) return { workflowData: [[{ json: { ...body, ...(details && resource ? { [resource]: details } : {}), ...extra } }]] };
+			const simple = details && resource ? simplifyRecord(resource, details, new Date()) : { id: id === '' ? null : id, provider: 'paisr' };
+			return { workflowData: [[{ json: { ...simple, event: eventName(event), ...extra } }]] };
+		};
+		if (options.fetchDetails === false || !resource || !ID_PATTERN.test(id)) return emit();
 		try {
-			const details = await new PaisrClient(this, DETAILS_TRANSPORT).data({ method: 'GET', path: resourcePath(`${resource}s`, id) }, resource);
-			return { workflowData: [[{ json: { ...body, [resource]: details } }]] };
+			return emit(await new PaisrClient(this, DETAILS_TRANSPORT).data({ method: 'GET', path: resourcePath(`${resource}s`, id) }, resource));
 		} catch (error) {
 			// Gone since the event (deleted right after it was made): the event still happened.
-			if (isNotFound(error)) return { workflowData: [[{ json: body }]] };
+			if (isNotFound(error)) return emit();
 			// Paisr waits for the answer: the event goes out now, with why its details are missing.
-			return { workflowData: [[{ json: { ...body, detailsError: detailsErrorText(error) } }]] };
+			return emit(undefined, detailsErrorText(error));
 		}
 	}
 }

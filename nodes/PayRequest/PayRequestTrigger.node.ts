@@ -3,10 +3,13 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { isObjectArray } from './actions/invoice/common';
 import { statusOptions } from './actions/invoice/filters';
+import { simplifyInvoice } from './actions/invoice/simplify';
 import { PayRequestClient } from './transport';
 import { changeOptions, pollChanges } from './trigger/changePoll';
 import { payRequestOverdueRecord } from './trigger/overdueRecord';
 import { FIRST_POLL_NOTICE, overdueTriggerOptions, pollOverdue, readOverdueTriggerOptions } from '../shared/overdue/overduePoll';
+import type { InvoiceSimplifier } from '../shared/simplify';
+import { simplifyProperty, triggerSimplifies } from '../shared/simplify';
 
 export class PayRequestTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -66,6 +69,7 @@ export class PayRequestTrigger implements INodeType {
 				default: '',
 				displayOptions: { show: { event: ['invoicePaid'] } },
 			},
+			simplifyProperty,
 			changeOptions,
 			{
 				...overdueTriggerOptions('PayRequest', [
@@ -88,13 +92,14 @@ export class PayRequestTrigger implements INodeType {
 		const options = readOverdueTriggerOptions(this);
 		const client = new PayRequestClient(this, options.transport);
 		const event = this.getNodeParameter('event', 'invoiceOverdue') as string;
-		if (event === 'invoiceCreated' || event === 'invoicePaid') return await pollChanges(this, client, event);
+		const simplify: InvoiceSimplifier | undefined = triggerSimplifies(this) ? async (invoices, now) => invoices.map((invoice) => simplifyInvoice(invoice, now)) : undefined;
+		if (event === 'invoiceCreated' || event === 'invoicePaid') return await pollChanges(this, client, event, simplify);
 		return await pollOverdue(this, 'PayRequest', options, async () => {
 			// One request: the overdue endpoint lists every overdue invoice, without paging.
 			const request = { method: 'GET' as const, path: '/v1/invoices/overdue' };
 			const envelope = await client.request(request);
 			const fetched = client.expectShape(envelope.data, isObjectArray, 'list of invoices in data', request);
 			return { records: fetched.map(payRequestOverdueRecord), complete: true };
-		});
+		}, simplify);
 	}
 }

@@ -102,11 +102,13 @@ describe('PayRequest tools behind n8n’s MCP Server Trigger', () => {
 		emulator.clearRequests();
 		const result = (await client!.callTool({ name: GET_OVERDUE_TOOL, arguments: {} })) as ToolResult;
 		const invoices = toolJson(result) as Array<Record<string, any>>;
-		expect(invoices.map((invoice) => invoice.id)).toEqual([1001, 1002]);
-		expect(invoices.map((invoice) => [invoice.days_overdue, invoice.customer?.id])).toEqual([
-			[19, 501],
-			[9, 502],
+		// Simplify is on in the example: the agent gets the compact fields, not PayRequest's whole invoice.
+		expect(invoices.map((invoice) => invoice.id)).toEqual(['1001', '1002']);
+		expect(invoices.map((invoice) => [invoice.daysOverdue, invoice.customer?.id, invoice.provider])).toEqual([
+			[19, '501', 'payRequest'],
+			[9, '502', 'payRequest'],
 		]);
+		expect(invoices.every((invoice) => invoice.invoice_items === undefined && typeof invoice.amountTotal === 'number')).toBe(true);
 		expect(emulator.requests.map((request) => [request.method, request.path, request.status])).toEqual([['GET', OVERDUE_PATH, 200]]);
 		expect(emulator.reminders).toEqual([]);
 	});

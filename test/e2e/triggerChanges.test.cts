@@ -49,7 +49,7 @@ describe('PayRequest Trigger: Invoice Created and Invoice Paid in a real n8n', (
 						typeVersion: 1,
 						position: [0, 0],
 						// A schedule that cannot fire during the test: activation drives the polls.
-						parameters: { pollTimes: { item: [{ mode: 'custom', cronExpression: '0 0 0 1 1 *' }] }, event, options: {} },
+						parameters: { pollTimes: { item: [{ mode: 'custom', cronExpression: '0 0 0 1 1 *' }] }, event, simple: false, options: {} },
 						credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: SANDBOX_CREDENTIAL_NAME } },
 					},
 				],

@@ -70,7 +70,7 @@ describe.each(modes)('every polling trigger across an n8n restart after a quiet 
 						typeVersion: 1,
 						position: [0, 0],
 						// Once a minute, at a fixed second: n8n's scheduler drives the polls.
-						parameters: { pollTimes: { item: [{ mode: 'custom', cronExpression: `${second} * * * * *` }] }, ...parameters, options: {} },
+						parameters: { pollTimes: { item: [{ mode: 'custom', cronExpression: `${second} * * * * *` }] }, ...parameters, simple: false, options: {} },
 						credentials: { [credentialType]: { id: credential.id, name: credentialName } },
 					},
 				],

@@ -403,7 +403,7 @@ export class PaisrEmulator extends EmulatorServer {
 				return customer ? run(customer) : failure(404, 'Customer not found');
 			};
 			if (segments.length !== 2) return undefined;
-			if (method === 'GET') return business('customers.read', withCustomer(false, (customer) => data(customerReply(customer))));
+			if (method === 'GET') return business('customers.read', withCustomer(false, (customer) => data({ ...customerReply(customer), session: this.portalSession() })));
 			if (method === 'PUT') return business('customers.write', withCustomer(false, (customer) => this.updateCustomerRoute(customer, body())));
 			if (method === 'DELETE') return business('customers.write', withCustomer(false, (customer) => ((customer.archived = true), done('Customer archived successfully'))));
 			if (method === 'PATCH') return business('customers.write', withCustomer(true, (customer) => ((customer.archived = false), done('Customer restored successfully'))));
@@ -650,6 +650,12 @@ export class PaisrEmulator extends EmulatorServer {
 				? { line_items: invoice.items.map((item) => ({ id: item.id, description: item.description, quantity: item.quantity, total: { unit: item.unit_price, calculated: roundToCents(item.quantity * item.unit_price) }, created_at: item.created_at })) }
 				: {}),
 		};
+	}
+
+	/** A customer-portal link as one customer's answer carries it: new each time, lasting as checkout sessions do (the list carries none). */
+	private portalSession(): { url: string; expires_in: string } {
+		const origin = this.listeningUrl ? this.listeningUrl.replace(/\/v2$/, '') : 'https://portal.checkout.paisr.tech';
+		return { url: `${origin}/portal/${randomBytes(12).toString('base64url')}`, expires_in: `${Math.round(this.sessionLifetimeMs / 60_000)} minutes` };
 	}
 
 	private nextId(prefix: string): string {

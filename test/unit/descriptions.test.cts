@@ -110,6 +110,43 @@ describe('one vocabulary across the three providers', () => {
 	});
 });
 
+describe('Simplify', () => {
+	const simplify = (node: INodeType) => node.description.properties.filter((property) => property.name === 'simple');
+
+	test('every Get, Get Many and Get Overdue of every resource has Simplify, on by default', () => {
+		const missing: string[] = [];
+		const checked: string[] = [];
+		for (const node of actionNodes) {
+			const operations = node.description.properties.filter((property) => property.name === 'operation');
+			for (const field of operations) {
+				const resources = (field.displayOptions?.show?.resource ?? []) as string[];
+				for (const option of field.options as INodePropertyOptions[]) {
+					if (!['get', 'getAll', 'getOverdue'].includes(String(option.value))) continue;
+					checked.push(`${node.description.displayName} ${resources.join('/')} ${String(option.value)}`);
+					const shown = simplify(node).some(
+						(property) =>
+							property.type === 'boolean' &&
+							property.default === true &&
+							((property.displayOptions?.show?.operation ?? []) as string[]).includes(String(option.value)) &&
+							resources.every((resource) => ((property.displayOptions?.show?.resource ?? []) as string[]).includes(resource)),
+					);
+					if (!shown) missing.push(`${node.description.displayName}: ${resources.join('/')} → ${option.name}`);
+				}
+			}
+		}
+		expect(missing).toEqual([]);
+		// PayRequest: invoice Get, Get Many, Get Overdue; Alternative Payments: invoice and customer Get and Get Many, payment Get Many; Paisr: Get and Get Many of all three.
+		expect(checked).toHaveLength(14);
+	});
+
+	test('every trigger has Simplify, on by default, for every event', () => {
+		const triggers = allNodes.filter((node) => !actionNodes.includes(node));
+		expect(triggers.map((node) => [node.description.displayName, simplify(node).map((property) => [property.type, property.default, property.displayOptions ?? 'always'])])).toEqual(
+			triggers.map((node) => [node.description.displayName, [['boolean', true, 'always']]]),
+		);
+	});
+});
+
 describe('notices and error texts fit what the node has', () => {
 	test('a notice that mentions Emit Existing shows only where the Emit Existing option shows', () => {
 		for (const node of allNodes) {

@@ -3,9 +3,11 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { readLimit, returnAllAndLimit } from '../../shared/actions/options';
 import { filterInstantMs, toCalendarDate } from '../../shared/calendarDate';
+import { readSimplify, simplifyProperty } from '../../shared/simplify';
 import type { AlternativePaymentsClient } from '../transport';
 import { listAll } from '../transport/pagination';
 import { optionsCollection } from './common';
+import type { Simplifier } from './simplify';
 
 /** One server-side filter of a list: a text sent as it is, or the start or end of a date range. */
 export interface ListFilter {
@@ -23,6 +25,7 @@ export interface ListFilter {
 export function listProperties(filters: ListFilter[]): INodeProperties[] {
 	return [
 		...returnAllAndLimit,
+		simplifyProperty,
 		{
 			displayName: 'Filters',
 			name: 'filters',
@@ -88,10 +91,11 @@ export async function executeList(
 	context: IExecuteFunctions,
 	client: AlternativePaymentsClient,
 	itemIndex: number,
-	list: { path: string; what: string; filters: ListFilter[] },
+	list: { path: string; what: string; filters: ListFilter[]; simplify: Simplifier },
 ): Promise<INodeExecutionData[]> {
 	const limit = readLimit(context, itemIndex);
 	const query = readListFilters(context.getNode(), list.filters, context.getNodeParameter('filters', itemIndex, {}) as IDataObject, context.getTimezone(), itemIndex);
-	const found = await listAll(client, list.path, query, { limit, itemIndex, what: list.what });
-	return found.map((json) => ({ json: json as IDataObject, pairedItem: { item: itemIndex } }));
+	const found = (await listAll(client, list.path, query, { limit, itemIndex, what: list.what })) as IDataObject[];
+	const records = readSimplify(context, itemIndex) ? await list.simplify(client, found, itemIndex) : found;
+	return records.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 }

@@ -2,6 +2,7 @@ import type { IDataObject, INodeExecutionData, INodeProperties, IPollFunctions }
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isPlainObject } from '../../shared/actions/shapes';
+import type { InvoiceSimplifier } from '../../shared/simplify';
 import type { PayRequestClient } from '../transport';
 import { listInvoicePage } from '../transport/pagination';
 import type { ChangeEvent, ChangeReader } from './invoiceChanges';
@@ -56,13 +57,13 @@ export const changeOptions: INodeProperties = {
  * One poll for Invoice Created or Invoice Paid (see invoiceChanges.ts): the state is written back
  * only once the poll succeeded, so a poll that failed on the way keeps the state it started with.
  */
-export async function pollChanges(context: IPollFunctions, client: PayRequestClient, event: ChangeEvent): Promise<INodeExecutionData[][] | null> {
+export async function pollChanges(context: IPollFunctions, client: PayRequestClient, event: ChangeEvent, simplify?: InvoiceSimplifier): Promise<INodeExecutionData[][] | null> {
 	const reconcileRaw = (context.getNodeParameter('options', {}) as IDataObject).reconcileMinutes;
 	const reconcileMinutes = reconcileRaw === undefined || reconcileRaw === '' ? 60 : Number(reconcileRaw);
 	if (!Number.isFinite(reconcileMinutes) || reconcileMinutes < 5) {
 		throw new NodeOperationError(context.getNode(), `Reconcile Every (Minutes): must be a number of at least 5, not "${String(reconcileRaw)}"`);
 	}
-	if (context.getMode() === 'manual') return await sample(context, client, event);
+	if (context.getMode() === 'manual') return await sample(context, client, event, simplify);
 
 	const staticData = context.getWorkflowStaticData('node');
 	const reader: ChangeReader = {
@@ -80,22 +81,25 @@ export async function pollChanges(context: IPollFunctions, client: PayRequestCli
 		reconcileMs: reconcileMinutes * 60_000,
 		pageBudget: MAX_PAGES_PER_POLL,
 	});
+	const items = await changeItems(events, event, simplify);
 	staticData[STATE_KEY] = next as unknown as IDataObject;
-	return events.length === 0 ? null : [events.map((invoice) => changeItem(invoice, event))];
+	return items.length === 0 ? null : [items];
 }
 
 /** Fetch Test Event: from the first page, the newest invoice (created) or a paid one (paid); the saved state is left alone. */
-async function sample(context: IPollFunctions, client: PayRequestClient, event: ChangeEvent): Promise<INodeExecutionData[][]> {
+async function sample(context: IPollFunctions, client: PayRequestClient, event: ChangeEvent, simplify: InvoiceSimplifier | undefined): Promise<INodeExecutionData[][]> {
 	const { items } = await listInvoicePage(client, 1);
 	const candidates = items.filter((invoice) => event === 'invoiceCreated' || String(invoice.status).toLowerCase() === 'paid');
 	const newest = candidates.sort((a, b) => Number(b.id) - Number(a.id))[0];
 	if (!newest) {
 		throw new NodeOperationError(context.getNode(), `No ${event === 'invoicePaid' ? 'paid ' : ''}invoice on PayRequest's first page to show as a sample`);
 	}
-	return [[changeItem(newest, event)]];
+	return [await changeItems([newest], event, simplify)];
 }
 
-/** What the trigger emits: PayRequest's invoice as it came, and the event. */
-function changeItem(invoice: unknown, event: ChangeEvent): INodeExecutionData {
-	return { json: { ...(invoice as IDataObject), event } };
+/** What the trigger emits: PayRequest's invoice as it came, or its compact shape (Simplify), and the event. */
+async function changeItems(invoices: unknown[], event: ChangeEvent, simplify: InvoiceSimplifier | undefined): Promise<INodeExecutionData[]> {
+	const records = invoices as Array<Record<string, unknown>>;
+	const shown = simplify ? await simplify(records, new Date()) : (records as IDataObject[]);
+	return shown.map((json) => ({ json: { ...json, event } }));
 }

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { alphabetical } from '../actions/options';
 import type { TransportSettings } from '../http/types';
+import type { InvoiceSimplifier } from '../simplify';
 import type { OverdueAnswerScope, OverdueEvent, OverdueOptions, OverdueRecord, OverdueState } from './overdueBookkeeping';
 import { markGone, parseEscalationDays, readOverdueState, reconcileOverdue } from './overdueBookkeeping';
 
@@ -57,7 +58,7 @@ export function overdueTriggerOptions(provider: string, ownFilters: INodePropert
 			type: 'string',
 			default: '',
 			placeholder: '7, 14, 30',
-			description: 'Emit the invoice again each time it passes one of these numbers of days overdue, each once, with escalation_days set to the mark',
+			description: 'Emit the invoice again each time it passes one of these numbers of days overdue, each once, with escalationDays (escalation_days when not simplified) set to the mark',
 		},
 		{
 			displayName: 'Max Wait',
@@ -140,17 +141,26 @@ export function readOverdueTriggerOptions(context: IPollFunctions): OverdueTrigg
 	};
 }
 
-/** What the trigger emits for an event: the provider's invoice as it came, the event, and the mark an escalation passed. */
-export function overdueItem(event: OverdueEvent, extra: IDataObject = {}): INodeExecutionData {
+/**
+ * What the trigger emits for an event: the provider's invoice as it came, or its compact shape
+ * (Simplify), with the event and the mark an escalation passed.
+ */
+export function overdueItem(event: OverdueEvent, extra: IDataObject = {}, simple?: IDataObject): INodeExecutionData {
+	const mark = event.escalationDays;
 	return {
 		json: {
-			...(event.record.raw as IDataObject),
-			...(event.escalationDays !== undefined ? { escalation_days: event.escalationDays } : {}),
+			...(simple ?? (event.record.raw as IDataObject)),
+			...(mark === undefined ? {} : simple ? { escalationDays: mark } : { escalation_days: mark }),
 			...extra,
 			// `event` tells the two kinds apart in one workflow (a Switch on it, for example).
 			event: event.kind === 'escalation' ? 'invoiceEscalated' : 'invoiceOverdue',
 		},
 	};
+}
+
+async function overdueItems(events: OverdueEvent[], extra: IDataObject, simplify: InvoiceSimplifier | undefined): Promise<INodeExecutionData[]> {
+	const simple = simplify ? await simplify(events.map((event) => event.record.raw), new Date()) : undefined;
+	return events.map((event, index) => overdueItem(event, extra, simple?.[index]));
 }
 
 /**
@@ -165,6 +175,7 @@ export async function pollOverdue(
 	provider: string,
 	options: OverdueTriggerOptions,
 	fetchOverdue: (previous: OverdueState) => Promise<OverdueAnswer | OverdueAnswer[]>,
+	simplify?: InvoiceSimplifier,
 ): Promise<INodeExecutionData[][] | null> {
 	const staticData = context.getWorkflowStaticData('node');
 	const manual = context.getMode() === 'manual';
@@ -187,7 +198,7 @@ export async function pollOverdue(
 				description: 'There is nothing to show as a sample. Check the filters in Options, or wait until an invoice is overdue.',
 			});
 		}
-		return [[overdueItem(sample, extra)]];
+		return [await overdueItems([sample], extra, simplify)];
 	}
 	let state = previous;
 	const events: OverdueEvent[] = [];
@@ -198,9 +209,10 @@ export async function pollOverdue(
 		state = result.next;
 		if (answer.endsReading) state = markGone(state, answer.endsReading.present, answer.endsReading.dueThrough, now);
 	}
+	// The items are made before the state is written: nothing that fails on the way loses an event.
+	const items = await overdueItems(events, extra, simplify);
 	staticData[STATE_KEY] = state as unknown as IDataObject;
-	if (events.length === 0) return null;
-	return [events.map((event) => overdueItem(event, extra))];
+	return items.length === 0 ? null : [items];
 }
 
 /** The sample is the most overdue invoice: by the provider's days overdue, else by the earliest due date. */

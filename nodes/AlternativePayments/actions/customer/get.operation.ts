@@ -1,11 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readSimplify, simplifyProperty } from '../../../shared/simplify';
 import type { AlternativePaymentsClient } from '../../transport';
 import { resourcePath } from '../../transport';
 import { customerIdLocator, isApiObject, optionsCollection, readId } from '../common';
+import { simplifyCustomers } from '../simplify';
 
-const properties: INodeProperties[] = [customerIdLocator, optionsCollection()];
+const properties: INodeProperties[] = [customerIdLocator, simplifyProperty, optionsCollection()];
 
 export const description = updateDisplayOptions({ show: { resource: ['customer'], operation: ['get'] } }, properties);
 
@@ -13,5 +15,6 @@ export async function execute(this: IExecuteFunctions, client: AlternativePaymen
 	const id = readId(this, 'customerId', 'Customer', itemIndex);
 	const request = { method: 'GET' as const, path: resourcePath('customers', id), itemIndex };
 	const customer = client.expectShape(await client.request(request), isApiObject, 'customer', request);
-	return [{ json: customer as IDataObject, pairedItem: { item: itemIndex } }];
+	const [json] = readSimplify(this, itemIndex) ? await simplifyCustomers(client, [customer as IDataObject], itemIndex) : [customer as IDataObject];
+	return [{ json, pairedItem: { item: itemIndex } }];
 }

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { AlternativePaymentsClient } from '../../transport';
 import type { ListFilter } from '../list';
 import { executeList, listProperties } from '../list';
+import { simplifyCustomers } from '../simplify';
 
 const FILTERS: ListFilter[] = [
 	{ displayName: 'Company Name', name: 'companyName', param: 'company_name', kind: 'text', description: 'Keep only customers whose company name contains this' },
@@ -14,5 +15,5 @@ const FILTERS: ListFilter[] = [
 export const description = updateDisplayOptions({ show: { resource: ['customer'], operation: ['getAll'] } }, listProperties(FILTERS));
 
 export async function execute(this: IExecuteFunctions, client: AlternativePaymentsClient, itemIndex: number): Promise<INodeExecutionData[]> {
-	return await executeList(this, client, itemIndex, { path: '/customers', what: 'customers', filters: FILTERS });
+	return await executeList(this, client, itemIndex, { path: '/customers', what: 'customers', filters: FILTERS, simplify: simplifyCustomers });
 }

@@ -1,11 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readSimplify, simplifyProperty } from '../../../shared/simplify';
 import type { AlternativePaymentsClient } from '../../transport';
 import { resourcePath } from '../../transport';
 import { invoiceIdLocator, optionsCollection, readId } from '../common';
+import { simplifyInvoices } from '../simplify';
 
-const properties: INodeProperties[] = [invoiceIdLocator, optionsCollection()];
+const properties: INodeProperties[] = [invoiceIdLocator, simplifyProperty, optionsCollection()];
 
 export const description = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['get'] } }, properties);
 
@@ -16,5 +18,6 @@ export async function execute(this: IExecuteFunctions, client: AlternativePaymen
 	const id = readId(this, 'invoiceId', 'Invoice', itemIndex);
 	const request = { method: 'GET' as const, path: resourcePath('invoices', id), itemIndex };
 	const invoice = client.expectShape(await client.request(request), isInvoice, 'invoice', request);
-	return [{ json: invoice, pairedItem: { item: itemIndex } }];
+	const [json] = readSimplify(this, itemIndex) ? await simplifyInvoices(client, [invoice as IDataObject], itemIndex) : [invoice as IDataObject];
+	return [{ json, pairedItem: { item: itemIndex } }];
 }

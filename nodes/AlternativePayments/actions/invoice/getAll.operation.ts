@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { AlternativePaymentsClient } from '../../transport';
 import type { ListFilter } from '../list';
 import { executeList, listProperties } from '../list';
+import { simplifyInvoices } from '../simplify';
 
 const FILTERS: ListFilter[] = [
 	{ displayName: 'Created After', name: 'createdAfter', param: 'created_at_start', kind: 'from', description: 'Keep only invoices created on or after this moment' },
@@ -24,5 +25,5 @@ const FILTERS: ListFilter[] = [
 export const description = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['getAll'] } }, listProperties(FILTERS));
 
 export async function execute(this: IExecuteFunctions, client: AlternativePaymentsClient, itemIndex: number): Promise<INodeExecutionData[]> {
-	return await executeList(this, client, itemIndex, { path: '/invoices', what: 'invoices', filters: FILTERS });
+	return await executeList(this, client, itemIndex, { path: '/invoices', what: 'invoices', filters: FILTERS, simplify: simplifyInvoices });
 }

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { AlternativePaymentsClient } from '../../transport';
 import type { ListFilter } from '../list';
 import { executeList, listProperties } from '../list';
+import { simplifyPayments } from '../simplify';
 
 // The API publishes no lists of statuses, types or methods: they are free text, as Alternative Payments names them.
 const FILTERS: ListFilter[] = [
@@ -19,5 +20,5 @@ const FILTERS: ListFilter[] = [
 export const description = updateDisplayOptions({ show: { resource: ['payment'], operation: ['getAll'] } }, listProperties(FILTERS));
 
 export async function execute(this: IExecuteFunctions, client: AlternativePaymentsClient, itemIndex: number): Promise<INodeExecutionData[]> {
-	return await executeList(this, client, itemIndex, { path: '/payments', what: 'payments', filters: FILTERS });
+	return await executeList(this, client, itemIndex, { path: '/payments', what: 'payments', filters: FILTERS, simplify: simplifyPayments });
 }

@@ -1,12 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { simplifyProperty } from '../../../shared/simplify';
 import { InputProblem } from '../../../shared/actions/input';
 import { alphabetical } from '../../../shared/actions/options';
 import type { PaisrClient } from '../../transport';
 import { MAX_LIST } from '../../transport';
 import { CURRENCY_OPTIONS, optionsCollection } from '../common';
 import { dateRangeFilters, INVOICE_RANGES, listLimit, readDateRanges, readListLimit, warnIfCut } from '../list';
+import { recordItems } from '../simplify';
 
 const filterOptions: INodeProperties[] = [
 	...dateRangeFilters(INVOICE_RANGES),
@@ -43,6 +45,7 @@ const filterOptions: INodeProperties[] = [
 
 const properties: INodeProperties[] = [
 	...listLimit,
+	simplifyProperty,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -78,5 +81,5 @@ export async function execute(this: IExecuteFunctions, client: PaisrClient, item
 	const invoices = await client.list({ method: 'GET', path: '/invoices', qs, itemIndex }, 'invoices');
 	warnIfCut(this, invoices.length, 'invoices', itemIndex);
 	const kept = invoices.filter(ranges.keep);
-	return (limit === undefined ? kept : kept.slice(0, limit)).map((json) => ({ json, pairedItem: { item: itemIndex } }));
+	return recordItems(this, 'invoice', limit === undefined ? kept : kept.slice(0, limit), itemIndex);
 }

@@ -1,14 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { simplifyProperty } from '../../../shared/simplify';
 import { InputProblem } from '../../../shared/actions/input';
 import type { PaisrClient } from '../../transport';
 import { MAX_LIST } from '../../transport';
 import { CURRENCY_OPTIONS, optionsCollection } from '../common';
 import { listLimit, readListLimit, warnIfCut } from '../list';
+import { recordItems } from '../simplify';
 
 const properties: INodeProperties[] = [
 	...listLimit,
+	simplifyProperty,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -52,5 +55,5 @@ export async function execute(this: IExecuteFunctions, client: PaisrClient, item
 	}
 	const payments = await client.list({ method: 'GET', path: '/payments', qs, itemIndex }, 'payments');
 	warnIfCut(this, payments.length, 'payments', itemIndex);
-	return payments.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+	return recordItems(this, 'payment', payments, itemIndex);
 }

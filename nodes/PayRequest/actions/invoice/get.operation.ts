@@ -3,10 +3,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { PayRequestClient } from '../../transport';
 import { invoicePath } from '../../transport';
+import { readSimplify, simplifyProperty } from '../../../shared/simplify';
 import { invoiceIdLocator, isPlainObject, readInvoiceId, optionsCollection } from './common';
+import { simplifyInvoice } from './simplify';
 
 const properties: INodeProperties[] = [
 	invoiceIdLocator,
+	simplifyProperty,
 	optionsCollection(),
 ];
 
@@ -17,5 +20,5 @@ export async function execute(this: IExecuteFunctions, client: PayRequestClient,
 	const request = { method: 'GET' as const, path: invoicePath(invoiceId), itemIndex };
 	const envelope = await client.request(request);
 	const invoice = client.expectShape(envelope.data, isPlainObject, 'invoice in data', request);
-	return [{ json: invoice as IDataObject, pairedItem: { item: itemIndex } }];
+	return [{ json: readSimplify(this, itemIndex) ? simplifyInvoice(invoice, new Date()) : (invoice as IDataObject), pairedItem: { item: itemIndex } }];
 }

@@ -2,15 +2,18 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readLimit, returnAllAndLimit } from '../../../shared/actions/options';
+import { readSimplify, simplifyProperty } from '../../../shared/simplify';
 import type { PayRequestClient } from '../../transport';
 import { listInvoices } from '../../transport/pagination';
 import { positiveNumberOption, readOptions, optionsCollection } from './common';
 import { hasFilters, matchesInvoiceFilters, readInvoiceFilters, statusOptions } from './filters';
+import { simplifyInvoice } from './simplify';
 
 export const DEFAULT_MAX_CONCURRENCY = 4;
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit,
+	simplifyProperty,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -100,5 +103,7 @@ export async function execute(this: IExecuteFunctions, client: PayRequestClient,
 		maxConcurrency,
 		itemIndex,
 	});
-	return invoices.map((invoice) => ({ json: invoice as IDataObject, pairedItem: { item: itemIndex } }));
+	const simple = readSimplify(this, itemIndex);
+	const now = new Date();
+	return invoices.map((invoice) => ({ json: simple ? simplifyInvoice(invoice as IDataObject, now) : (invoice as IDataObject), pairedItem: { item: itemIndex } }));
 }

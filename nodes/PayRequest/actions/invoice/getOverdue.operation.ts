@@ -2,12 +2,15 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readLimit, returnAllAndLimit } from '../../../shared/actions/options';
+import { readSimplify, simplifyProperty } from '../../../shared/simplify';
 import type { PayRequestClient } from '../../transport';
 import { isObjectArray, positiveNumberOption, readOptions, optionsCollection } from './common';
+import { simplifyInvoice } from './simplify';
 
 const properties: INodeProperties[] = [
 	// PayRequest answers the whole overdue list at once: Limit keeps the first (most overdue) ones.
 	...returnAllAndLimit,
+	simplifyProperty,
 	optionsCollection([
 		{
 			displayName: 'Min Days Overdue',
@@ -29,5 +32,10 @@ export async function execute(this: IExecuteFunctions, client: PayRequestClient,
 	const envelope = await client.request(request);
 	const invoices = client.expectShape(envelope.data, isObjectArray, 'list of invoices in data', request);
 	const kept = invoices.filter((invoice) => minDaysOverdue === 0 || Number(invoice.days_overdue) >= minDaysOverdue);
-	return (limit === undefined ? kept : kept.slice(0, limit)).map((invoice) => ({ json: invoice as IDataObject, pairedItem: { item: itemIndex } }));
+	const simple = readSimplify(this, itemIndex);
+	const now = new Date();
+	return (limit === undefined ? kept : kept.slice(0, limit)).map((invoice) => ({
+		json: simple ? simplifyInvoice(invoice as IDataObject, now) : (invoice as IDataObject),
+		pairedItem: { item: itemIndex },
+	}));
 }

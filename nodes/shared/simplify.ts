@@ -1,0 +1,133 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
+
+import { toCalendarDate } from './calendarDate';
+
+/**
+ * Simplify: the same compact fields, in the same names, whichever provider answered, so that one
+ * workflow (or an AI agent) reads every provider alike. A field the provider does not state or
+ * imply is null, never left out: an expression on it gives null rather than failing.
+ */
+
+export type ProviderKey = 'payRequest' | 'alternativePayments' | 'paisr';
+
+export interface SimpleCustomerRef extends IDataObject {
+	id: string | null;
+	name: string | null;
+	email: string | null;
+}
+
+export interface SimpleInvoice extends IDataObject {
+	id: string;
+	number: string | null;
+	status: string | null;
+	currency: string | null;
+	amountNet: number | null;
+	amountTax: number | null;
+	amountTotal: number | null;
+	dueDate: string | null;
+	daysOverdue: number | null;
+	customer: SimpleCustomerRef;
+	paymentLink: string | null;
+	provider: ProviderKey;
+}
+
+export interface SimpleCustomer extends IDataObject {
+	id: string;
+	name: string | null;
+	email: string | null;
+	portalLink: string | null;
+	provider: ProviderKey;
+}
+
+export interface SimplePayment extends IDataObject {
+	id: string;
+	status: string | null;
+	currency: string | null;
+	amount: number | null;
+	invoiceId: string | null;
+	customerId: string | null;
+	createdAt: string | null;
+	provider: ProviderKey;
+}
+
+/** The Simplify switch, as n8n's own nodes have it (Gmail, Notion, HubSpot). */
+export const simplifyProperty: INodeProperties = {
+	displayName: 'Simplify',
+	name: 'simple',
+	type: 'boolean',
+	default: true,
+	description: 'Whether to return a simplified version of the response instead of the raw data',
+	hint: 'The same fields for every provider (README: Simplify): id, number, status, amounts, due date, customer, payment link',
+};
+
+/** Whether this item asks for the compact shape (on unless turned off). */
+export function readSimplify(context: IExecuteFunctions, itemIndex: number): boolean {
+	return context.getNodeParameter('simple', itemIndex, true) !== false;
+}
+
+/** Whether a trigger emits the compact shape (on unless turned off). */
+export function triggerSimplifies(context: IPollFunctions | IWebhookFunctions): boolean {
+	return context.getNodeParameter('simple', true) !== false;
+}
+
+/** Makes a trigger's invoices compact. It may read more (a customer's name) but never fails: a poll's events must not be lost to it. */
+export type InvoiceSimplifier = (invoices: Array<Record<string, unknown>>, now: Date) => Promise<IDataObject[]>;
+
+/** A text field, or null for anything else (numbers, as ids often are, become text). */
+export function textOrNull(value: unknown): string | null {
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	if (typeof value !== 'string') return null;
+	const text = value.trim();
+	return text === '' ? null : text;
+}
+
+/** An amount in major units, rounded to cents; numbers or numeric strings (Laravel sends both), else null. */
+export function moneyOrNull(value: unknown): number | null {
+	const parsed = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+	return Number.isFinite(parsed) ? roundToCents(parsed) : null;
+}
+
+export function roundToCents(value: number): number {
+	return Math.round((value + Number.EPSILON) * 100) / 100;
+}
+
+/** The due date as a calendar day (YYYY-MM-DD, the date part as written), or null. */
+export function dueDateOrNull(value: unknown): string | null {
+	return toCalendarDate(value) ?? null;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+/** Whole UTC days from a due date (YYYY-MM-DD) to `now`, as the overdue triggers count them. */
+export function wholeDaysSince(dueDate: string, now: Date): number {
+	const [year, month, day] = dueDate.split('-').map(Number);
+	const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+	return Math.round((today - Date.UTC(year, month - 1, day)) / MS_PER_DAY);
+}
+
+/** Days an unpaid invoice due on a day is past it; null when it is not overdue (not open, no due date, or not yet past). */
+export function daysOverdueOrNull(dueDate: string | null, open: boolean, now: Date): number | null {
+	if (!open || dueDate === null) return null;
+	const days = wholeDaysSince(dueDate, now);
+	return days > 0 ? days : null;
+}
+
+/**
+ * A trigger event in one spelling for every provider: camelCase, as the PayRequest Trigger names
+ * its events ("invoice_paid" and "invoice.paid" are both "invoicePaid").
+ */
+export function eventName(value: unknown): string | null {
+	const text = textOrNull(value);
+	if (text === null) return null;
+	return text.replace(/[._\s-]+([a-zA-Z0-9])/g, (_, next: string) => next.toUpperCase());
+}
+
+/** An object field of an answer, or an empty object. */
+export function objectOrEmpty(value: unknown): Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** The customer reference of a simplified invoice. */
+export function customerRef(id: unknown, name: unknown, email: unknown): SimpleCustomerRef {
+	return { id: textOrNull(id), name: textOrNull(name), email: textOrNull(email) };
+}
