@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 
+import { roundToCents, toNumber } from './actions/input';
+import { isPlainObject } from './actions/shapes';
 import { toCalendarDate } from './calendarDate';
 
 /**
@@ -83,12 +85,8 @@ export function textOrNull(value: unknown): string | null {
 
 /** An amount in major units, rounded to cents; numbers or numeric strings (Laravel sends both), else null. */
 export function moneyOrNull(value: unknown): number | null {
-	const parsed = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-	return Number.isFinite(parsed) ? roundToCents(parsed) : null;
-}
-
-export function roundToCents(value: number): number {
-	return Math.round((value + Number.EPSILON) * 100) / 100;
+	const parsed = toNumber(value);
+	return parsed === undefined ? null : roundToCents(parsed);
 }
 
 /** The due date as a calendar day (YYYY-MM-DD, the date part as written), or null. */
@@ -124,7 +122,7 @@ export function eventName(value: unknown): string | null {
 
 /** An object field of an answer, or an empty object. */
 export function objectOrEmpty(value: unknown): Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+	return isPlainObject(value) ? value : {};
 }
 
 /** The customer reference of a simplified invoice. */

@@ -1,9 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { roundToCents } from '../../shared/actions/input';
 import { asNodeError, isNotFound } from '../../shared/http/errorChain';
 import { optionList } from '../../shared/overdue/overduePoll';
 import type { InvoiceSimplifier, SimpleCustomer, SimpleInvoice, SimplePayment } from '../../shared/simplify';
-import { customerRef, daysOverdueOrNull, dueDateOrNull, eventName, moneyOrNull, objectOrEmpty, roundToCents, textOrNull } from '../../shared/simplify';
+import { customerRef, daysOverdueOrNull, dueDateOrNull, eventName, moneyOrNull, objectOrEmpty, textOrNull } from '../../shared/simplify';
 import type { AlternativePaymentsClient } from '../transport';
 import { resourcePath } from '../transport';
 import { DEFAULT_CLOSED_STATUSES, openInvoices } from '../trigger/overdueRecord';

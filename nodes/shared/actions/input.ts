@@ -126,6 +126,11 @@ export function readItemMoney(
 	const value = toNumber(valueRaw);
 	if (value === undefined) problem.fail(field.label, `is not a number: ${shown(valueRaw)}`, `An amount in major units, such as ${field.example}.`);
 	if (value < field.minimum) problem.fail(field.label, field.minimum === 0 ? `must not be negative, not ${value}` : `must be at least ${field.minimum}, not ${value}`);
+	return roundToCents(value);
+}
+
+/** An amount rounded to cents, as the providers take and give them. */
+export function roundToCents(value: number): number {
 	return Math.round(value * 100) / 100;
 }
 

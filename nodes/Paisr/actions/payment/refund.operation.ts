@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { InputProblem, optionalText, shown, toNumber } from '../../../shared/actions/input';
+import { InputProblem, optionalText, roundToCents, shown, toNumber } from '../../../shared/actions/input';
 import type { PaisrClient } from '../../transport';
 import { resourcePath } from '../../transport';
 import { actionResult, optionsCollection, paymentLocator, readId } from '../common';
@@ -65,7 +65,7 @@ export async function execute(this: IExecuteFunctions, client: PaisrClient, item
 		const raw = this.getNodeParameter('amount', itemIndex, undefined);
 		const value = toNumber(raw);
 		if (value === undefined || value < 0.01) problem.fail('Amount', `must be a number of at least 0.01, not ${shown(raw)}`);
-		amount = Math.round(value * 100) / 100;
+		amount = roundToCents(value);
 	}
 	const note = optionalText(this.getNodeParameter('note', itemIndex, ''));
 	if (note === undefined) problem.fail('Note', 'is empty', 'Paisr requires a reason for every refund.');

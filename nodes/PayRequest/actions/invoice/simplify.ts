@@ -1,5 +1,6 @@
+import { roundToCents } from '../../../shared/actions/input';
 import type { SimpleInvoice } from '../../../shared/simplify';
-import { customerRef, daysOverdueOrNull, dueDateOrNull, moneyOrNull, objectOrEmpty, roundToCents, textOrNull } from '../../../shared/simplify';
+import { customerRef, daysOverdueOrNull, dueDateOrNull, moneyOrNull, objectOrEmpty, textOrNull } from '../../../shared/simplify';
 
 /** Statuses in which an invoice is not owed (any other, unknown ones included, counts as unpaid). */
 const NOT_OWED = new Set(['paid', 'cancelled', 'draft']);
