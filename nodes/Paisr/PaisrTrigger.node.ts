@@ -2,7 +2,7 @@ import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWeb
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { ID_PATTERN } from '../shared/actions/locator';
-import { asNodeError, isNotFound } from '../shared/http/errorChain';
+import { asNodeError, errorText, isNotFound } from '../shared/http/errorChain';
 import { DETAILS_TRANSPORT, deliveryScope, detailsErrorText, isRepeatedDelivery } from '../shared/webhooks/deliveries';
 import { removeRegistration } from '../shared/webhooks/registration';
 import { eventName, simplifyProperty, triggerSimplifies } from '../shared/simplify';
@@ -159,6 +159,15 @@ export class PaisrTrigger implements INodeType {
 				const secret = await client.data({ method: 'GET', path: resourcePath('webhooks', webhookId, 'secret') }, 'webhook secret (data.secret)', false);
 				if (typeof secret.secret !== 'string' || secret.secret === '') throw new NodeOperationError(this.getNode(), `Paisr gave no signing secret for webhook ${webhookId}`);
 				data.registration = { webhookId, endpoint, secret: secret.secret, events };
+				// Listen for Test Event: Paisr sends a test delivery at once, so the editor need not wait
+				// for a real event. Listening works without it, so a failure is only logged.
+				if (this.getMode() === 'manual') {
+					try {
+						await client.request({ method: 'POST', path: resourcePath('webhooks', webhookId, 'test'), effectIfAnswerLost: 'Paisr may send a test event' });
+					} catch (error) {
+						this.logger.warn(`Paisr Trigger could not ask Paisr for a test event: ${errorText(error)}`, { workflowId: this.getWorkflow().id, node: this.getNode().name });
+					}
+				}
 				return true;
 			},
 

@@ -207,6 +207,9 @@ export class PaisrEmulator extends EmulatorServer {
 	private readonly invoices: PaisrInvoice[] = [];
 	private readonly payments: PaisrPayment[] = [];
 	private readonly webhooks: PaisrWebhook[] = [];
+
+	/** Tests set this to make "Test" on a webhook fail as a server error. */
+	webhookTestsFail = false;
 	private clockMs: number;
 	private sequence = 0;
 	private nextSid = 600_001;
@@ -332,25 +335,42 @@ export class PaisrEmulator extends EmulatorServer {
 	}
 
 	/**
+	 * A test event, as the dashboard's "Test" sends one: its first event type, for the docs' example
+	 * id (a resource that does not exist), signed like any delivery and sent after the answer, with
+	 * Paisr's retries (an endpoint not ready yet gets it on a later attempt).
+	 */
+	private testWebhookRoute(webhook: PaisrWebhook): ApiResponse {
+		if (this.webhookTestsFail) return failure(500, 'Server Error');
+		const event = webhook.triggers[0]?.type ?? 'invoice.paid';
+		const exampleId = `${{ invoice: 'inv', customer: 'cus', payment: 'pmt' }[event.split('.')[0]] ?? 'evt'}_123456`;
+		setImmediate(() => void this.deliverTo(webhook, event, exampleId, {}, { retries: 5, backoffMs: 300 }));
+		return done('Test event sent');
+	}
+
+	/**
 	 * Sends an event to every active webhook that has its trigger, signed as Paisr signs them:
 	 * HMAC-SHA256 of `timestamp + "." + body` in lowercase hex. Resolves with what each endpoint answered.
 	 */
 	async deliver(event: string, id: string, tampering: DeliveryTampering = {}, retries: DeliveryRetries = {}): Promise<PaisrDelivery[]> {
 		const sent: PaisrDelivery[] = [];
 		for (const webhook of this.webhooks.filter((candidate) => candidate.active && candidate.triggers.some((trigger) => trigger.type === event))) {
-			const signedBody = JSON.stringify({ id, event });
-			const timestamp = String(Math.floor(Date.now() / 1000) + (tampering.timestampOffsetSeconds ?? 0));
-			const signature = createHmac('sha256', tampering.secret ?? webhook.secret).update(`${timestamp}.${signedBody}`).digest('hex');
-			const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'PCB Events', 'X-PCB-Timestamp': timestamp };
-			if (!tampering.omitSignature) headers['X-PCB-Signature'] = signature;
-			const body = tampering.body ?? signedBody;
-			// Paisr sends a delivery that was not answered in time again, the same body, timestamp and signature.
-			const attempts = await deliverWithRetries(webhook.endpoint, headers, body, retries);
-			const delivery = { webhookId: webhook.id, url: webhook.endpoint, status: attempts[attempts.length - 1], attempts, headers, body };
-			this.deliveries.push(delivery);
-			sent.push(delivery);
+			sent.push(await this.deliverTo(webhook, event, id, tampering, retries));
 		}
 		return sent;
+	}
+
+	private async deliverTo(webhook: PaisrWebhook, event: string, id: string, tampering: DeliveryTampering, retries: DeliveryRetries): Promise<PaisrDelivery> {
+		const signedBody = JSON.stringify({ id, event });
+		const timestamp = String(Math.floor(Date.now() / 1000) + (tampering.timestampOffsetSeconds ?? 0));
+		const signature = createHmac('sha256', tampering.secret ?? webhook.secret).update(`${timestamp}.${signedBody}`).digest('hex');
+		const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'PCB Events', 'X-PCB-Timestamp': timestamp };
+		if (!tampering.omitSignature) headers['X-PCB-Signature'] = signature;
+		const body = tampering.body ?? signedBody;
+		// Paisr sends a delivery that was not answered in time again, the same body, timestamp and signature.
+		const attempts = await deliverWithRetries(webhook.endpoint, headers, body, retries);
+		const delivery = { webhookId: webhook.id, url: webhook.endpoint, status: attempts[attempts.length - 1], attempts, headers, body };
+		this.deliveries.push(delivery);
+		return delivery;
 	}
 
 	// ---- HTTP ----
@@ -436,6 +456,7 @@ export class PaisrEmulator extends EmulatorServer {
 				return hooks('webhooks.write', withWebhook((found) => (this.webhooks.splice(this.webhooks.indexOf(found), 1), done('Webhook deleted successfully'))));
 			}
 			if (sub === 'secret' && segments.length === 3 && method === 'GET') return hooks('webhooks.read', withWebhook((found) => data({ secret: found.secret })));
+			if (sub === 'test' && segments.length === 3 && method === 'POST') return hooks('webhooks.write', withWebhook((found) => this.testWebhookRoute(found)));
 			return undefined;
 		}
 		return undefined;

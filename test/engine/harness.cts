@@ -719,9 +719,12 @@ export class WebhookTriggerWorkflow {
 		return { httpMethod: 'POST', node: this.node.name, path: 'webhook', webhookDescription: description, workflowId: this.workflow.id!, workflowExecuteAdditionalData: this.data() };
 	}
 
-	/** One of the node's set-up methods, as n8n calls it on activation or deactivation. */
-	async hook(method: 'checkExists' | 'create' | 'delete'): Promise<boolean> {
-		const context = new HookContext(this.workflow, this.node, this.data(), 'trigger', 'activate', this.webhookData() as never);
+	/**
+	 * One of the node's set-up methods, as n8n calls it on activation or deactivation; mode 'manual'
+	 * as the editor's Listen for Test Event does (n8n's test webhooks: mode and activation 'manual').
+	 */
+	async hook(method: 'checkExists' | 'create' | 'delete', mode: 'trigger' | 'manual' = 'trigger'): Promise<boolean> {
+		const context = new HookContext(this.workflow, this.node, this.data(), mode, mode === 'manual' ? 'manual' : 'activate', this.webhookData() as never);
 		const type = nodeTypes.getByNameAndVersion(this.node.type);
 		try {
 			return await type.webhookMethods!.default![method].call(context);

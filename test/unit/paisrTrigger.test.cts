@@ -240,3 +240,39 @@ describe('answered at once, one execution per event, refusals logged', () => {
 		for (const line of warnings) expect(JSON.stringify(line)).not.toContain(invoice.id);
 	});
 });
+
+describe('Listen for Test Event', () => {
+	const testCalls = () => emulator.requests.filter((request) => /^\/v2\/webhooks\/[^/]+\/test$/.test(request.path));
+	const until = async (what: string, probe: () => boolean) => {
+		for (let waited = 0; !probe(); waited += 20) {
+			if (waited > 5_000) throw new Error(`no ${what} within 5 s`);
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		}
+	};
+
+	test('listening in the editor asks Paisr for a test event, which arrives signed and is emitted at once; an activated workflow asks for none', async () => {
+		await start({ events: ['invoice.paid'] });
+		await trigger.hook('create', 'manual');
+		expect(testCalls().map((request) => [request.method, request.status])).toEqual([['POST', 200]]);
+		await until('test delivery', () => trigger.deliveries.length > 0);
+		// The docs' example id names no invoice: Fetch Details finds none, and the event is emitted as it came.
+		expect(trigger.deliveries.map((delivery) => [delivery.status, delivery.items.map((item) => item.json)])).toEqual([[200, [{ id: 'inv_123456', event: 'invoice.paid' }]]]);
+
+		await trigger.hook('delete', 'manual');
+		await trigger.hook('create');
+		expect(testCalls()).toHaveLength(1);
+	});
+
+	test('a test request Paisr refuses is logged at warning level; listening goes on and real events still come', async () => {
+		const lines = installRecordingLogger();
+		await start({ events: ['invoice.paid'] });
+		emulator.webhookTestsFail = true;
+		const before = lines.length;
+		expect(await trigger.hook('create', 'manual')).toBe(true);
+		expect(lines.slice(before).filter((line) => line.level === 'warn').map((line) => line.message)).toEqual([expect.stringMatching(/^Paisr Trigger could not ask Paisr for a test event: /)]);
+		const invoice = emulator.addInvoice({ status: 'paid' });
+		const [delivery] = await emulator.deliver('invoice.paid', invoice.id);
+		expect(delivery.status).toBe(200);
+		expect(trigger.deliveries.flatMap((one) => one.items).map((item) => item.json.id)).toEqual([invoice.id]);
+	});
+});
