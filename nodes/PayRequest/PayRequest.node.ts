@@ -3,7 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as invoice from './actions/invoice';
 import { router } from './actions/router';
-import { searchInvoices } from './methods/listSearch';
+import { searchCustomers, searchInvoices } from './methods/listSearch';
 
 export class PayRequest implements INodeType {
 	description: INodeTypeDescription = {
@@ -43,7 +43,7 @@ export class PayRequest implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchInvoices } };
+	methods = { listSearch: { searchCustomers, searchInvoices } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

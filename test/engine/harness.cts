@@ -574,20 +574,24 @@ async function judgeCredentialTest(type: string, { items, error }: NodeRun): Pro
  * The editor's "From List" search of the Invoice locator, as n8n's server runs it: the node's
  * listSearch method called with a LoadOptionsContext for the parameter.
  */
-export async function searchInvoiceList(credential: TestCredential, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+export async function searchInvoiceList(
+	credential: TestCredential,
+	filter?: string,
+	paginationToken?: string,
+	method: 'searchInvoices' | 'searchCustomers' = 'searchInvoices',
+): Promise<INodeListSearchResult> {
 	const node: INode = {
 		id: 'node-under-test',
 		name: NODE_NAME,
 		type: NODE_TYPE,
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: { resource: 'invoice', operation: 'get' },
+		parameters: { resource: 'invoice', operation: method === 'searchInvoices' ? 'get' : 'create' },
 		credentials: { payRequestApi: { id: 'cred-1', name: 'PayRequest test' } },
 	};
 	const workflow = new Workflow({ id: 'wf-list-search', nodes: [node], connections: {}, active: false, nodeTypes, settings: { executionOrder: 'v1' } });
-	const context = new LoadOptionsContext(workflow, node, additionalData(credential), 'parameters.invoiceId');
-	const search = new PayRequest().methods.listSearch.searchInvoices;
-	return await search.call(context, filter, paginationToken);
+	const context = new LoadOptionsContext(workflow, node, additionalData(credential), method === 'searchInvoices' ? 'parameters.invoiceId' : 'parameters.customerId');
+	return await new PayRequest().methods.listSearch[method].call(context, filter, paginationToken);
 }
 
 /** The editor's "From List" search of the Alternative Payments Customer locator, as n8n's server runs it. */

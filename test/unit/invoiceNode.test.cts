@@ -209,6 +209,32 @@ describe('Get Statistics and Get Overdue', () => {
 describe('Create', () => {
 	const customerId = () => String(fixture.emulator.customers()[0].id);
 
+	test('Customer from the list (the customers on invoices, each once a scroll, searched by name or email) or by ID: either sends the customer_id', async () => {
+		addInvoices(fixture.emulator, 30);
+		const customers = fixture.emulator.customers();
+		const listed = await searchInvoiceList(fixture.credential, undefined, undefined, 'searchCustomers');
+		expect(listed.results.map((result) => result.value).sort()).toEqual(customers.map((customer) => String(customer.id)).sort());
+		const [first] = customers;
+		expect(listed.results.find((result) => result.value === String(first.id))?.name).toBe(`${first.company ?? first.name} · ${first.email}`);
+		const searched = await searchInvoiceList(fixture.credential, first.email.toUpperCase(), undefined, 'searchCustomers');
+		expect(searched.results.map((result) => result.value)).toEqual([String(first.id)]);
+
+		for (const mode of ['list', 'id']) {
+			const { error } = await runNode({
+				credential: fixture.credential,
+				parameters: { resource: 'invoice', operation: 'create', customerId: { __rl: true, mode, value: String(first.id) }, date: '2025-03-01', dueDate: '2025-03-15', items: { item: [{ description: 'Work', quantity: 1, unitPrice: 10 }] } },
+			});
+			expect(error).toBeUndefined();
+		}
+		const posts = invoiceRequests().filter((request) => request.method === 'POST');
+		expect(posts.map((request) => (request.body as { customer_id: number }).customer_id)).toEqual([first.id, first.id]);
+
+		// An empty Customer typed in the editor is n8n's own "required" error; one from an expression is the node's.
+		const empty = await runNode({ credential: fixture.credential, parameters: { resource: 'invoice', operation: 'create', customerId: { __rl: true, mode: 'id', value: '={{ "" }}' }, date: '2025-03-01', dueDate: '2025-03-15', items: { item: [{ description: 'Work', quantity: 1, unitPrice: 10 }] } } });
+		expect(empty.error?.message).toMatch(/^Customer: is not a customer ID/);
+		expect(invoiceRequests().filter((request) => request.method === 'POST')).toHaveLength(2);
+	});
+
 	test('from fixed-collection items: the body as PayRequest receives it, output the created invoice', async () => {
 		const { items, error } = await runNode({
 			credential: fixture.credential,

@@ -54,3 +54,35 @@ export async function searchInvoices(
 	}
 	return { results, paginationToken: String(page) };
 }
+
+/**
+ * Customers for Create's "From List" mode. PayRequest has no customer list, so they are the
+ * customers named on invoices: a few pages of invoices a scroll, each customer once per scroll
+ * (one billed on many pages may show again further down).
+ */
+export async function searchCustomers(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const client = new PayRequestClient(this, LIST_SEARCH_SETTINGS);
+	const term = filter?.trim().toLowerCase() ?? '';
+	let page = Math.max(1, Number(paginationToken) || 1);
+	const found = new Map<string, INodeListSearchItems>();
+	for (let read = 0; read < SEARCH_MAX_PAGES; read++) {
+		const { items: invoices, lastPage } = await listInvoicePage(client, page, SEARCH_PAGE_SIZE);
+		for (const invoice of invoices) {
+			const customer = (invoice.customer ?? {}) as Record<string, unknown>;
+			const id = customer.id === undefined || customer.id === null ? '' : String(customer.id);
+			if (id === '' || found.has(id)) continue;
+			const fields = [id, customer.name, customer.company, customer.email].filter((field) => field !== undefined && field !== null && field !== '');
+			if (term && !fields.some((field) => String(field).toLowerCase().includes(term))) continue;
+			const label = String(customer.company || customer.name || `customer ${id}`);
+			found.set(id, { name: customer.email ? `${label} · ${String(customer.email)}` : label, value: id });
+		}
+		const isLast = lastPage === undefined ? invoices.length < SEARCH_PAGE_SIZE : page >= lastPage;
+		if (isLast || invoices.length === 0) return { results: [...found.values()] };
+		page++;
+	}
+	return { results: [...found.values()], paginationToken: String(page) };
+}

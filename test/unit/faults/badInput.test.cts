@@ -46,11 +46,11 @@ const stats = { resource: 'invoice', operation: 'getStats' };
 
 const badInputs: BadInput[] = [
 	// Create: customer, dates
-	{ label: 'customer id that is a word', parameters: create({ customerId: 'acme' }), message: /^Customer ID: is not a customer ID: "acme"/ },
-	{ label: 'customer id 0', parameters: create({ customerId: '0' }), message: /^Customer ID: is not a customer ID: "0"/ },
-	{ label: 'customer id with a path in it', parameters: create({ customerId: '501/../502' }), message: /^Customer ID: is not a customer ID: "501\/\.\.\/502"/ },
-	{ label: 'customer id past 2^53', parameters: create({ customerId: '90071992547409931' }), message: /^Customer ID: is not a customer ID/ },
-	{ label: 'customer id from an expression as an object', parameters: create({ customerId: '={{ { id: 501 } }}' }), message: /^Customer ID: is not a customer ID: an object/ },
+	{ label: 'customer id that is a word', parameters: create({ customerId: 'acme' }), message: /^Customer: is not a customer ID: "acme"/ },
+	{ label: 'customer id 0', parameters: create({ customerId: '0' }), message: /^Customer: is not a customer ID: "0"/ },
+	{ label: 'customer id with a path in it', parameters: create({ customerId: '501/../502' }), message: /^Customer: is not a customer ID: "501\/\.\.\/502"/ },
+	{ label: 'customer id past 2^53', parameters: create({ customerId: '90071992547409931' }), message: /^Customer: is not a customer ID/ },
+	{ label: 'customer id from an expression as an object', parameters: create({ customerId: '={{ { id: 501 } }}' }), message: /^Customer: is not a customer ID: an object/ },
 	{ label: 'invoice date that does not exist', parameters: create({ date: '2025-02-30' }), message: /^Invoice Date: is not a date: "2025-02-30"/ },
 	{ label: 'invoice date in words', parameters: create({ date: 'tomorrow' }), message: /^Invoice Date: is not a date: "tomorrow"/ },
 	{ label: 'invoice date day-first', parameters: create({ date: '31/01/2025' }), message: /^Invoice Date: is not a date: "31\/01\/2025"/ },

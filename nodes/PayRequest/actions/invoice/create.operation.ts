@@ -3,17 +3,32 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputProblem, optionalText, pick, readCalendarDate, readRawLineItems, shown, toNumber } from '../../../shared/actions/input';
 import type { PayRequestClient } from '../../transport';
-import { isInvoiceObject, optionsCollection } from './common';
+import { isInvoiceObject, isPlainObject, optionsCollection } from './common';
 
 const properties: INodeProperties[] = [
 	{
-		displayName: 'Customer ID',
+		displayName: 'Customer',
 		name: 'customerId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
-		default: '',
-		placeholder: '567',
-		description: 'ID of an existing PayRequest customer to bill',
+		default: { mode: 'list', value: '' },
+		description: 'The existing PayRequest customer to bill. PayRequest has no customer list: From List shows the customers on your invoices.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a customer…',
+				typeOptions: { searchListMethod: 'searchCustomers', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '567',
+				validation: [{ type: 'regex', properties: { regex: '^[1-9][0-9]{0,15}$', errorMessage: 'A customer ID is a whole number, such as 567' } }],
+			},
+		],
 	},
 	{
 		displayName: 'Invoice Date',
@@ -169,10 +184,12 @@ const LINE_ITEM_FIELDS = {
 /** Builds the create body from the node's parameters, refusing bad input before any request. */
 export function readCreateInvoiceBody(context: IExecuteFunctions, itemIndex: number): CreateInvoiceBody {
 	const problem: InputProblem = new InputProblem(context.getNode(), itemIndex);
-	const customerRaw = context.getNodeParameter('customerId', itemIndex, '') as unknown;
+	// The locator's value; a plain value too (an ID mapped before Customer was a locator).
+	const given = context.getNodeParameter('customerId', itemIndex, '') as unknown;
+	const customerRaw = isPlainObject(given) && ('__rl' in given || 'mode' in given) ? given.value : given;
 	const customerText = typeof customerRaw === 'number' ? String(customerRaw) : typeof customerRaw === 'string' ? customerRaw.trim() : '';
 	if (!/^[1-9][0-9]{0,15}$/.test(customerText) || !Number.isSafeInteger(Number(customerText))) {
-		problem.fail('Customer ID', `is not a customer ID: ${shown(customerRaw)}`, 'A customer ID is a whole number, such as 567.');
+		problem.fail('Customer', `is not a customer ID: ${shown(customerRaw)}`, 'Pick the customer from the list, or give its ID, a whole number such as 567.');
 	}
 	const date = readCalendarDate(context, 'date', 'Invoice Date', itemIndex, problem);
 	const dueDate = readCalendarDate(context, 'dueDate', 'Due Date', itemIndex, problem);
