@@ -182,7 +182,7 @@ describe('Get Statistics and Get Overdue', () => {
 
 		const filtered = await runNode({
 			credential: fixture.credential,
-			parameters: { resource: 'invoice', operation: 'getOverdue', options: { minDaysOverdue: 10 } },
+			parameters: { resource: 'invoice', operation: 'getOverdue', filters: { minDaysOverdue: 10 } },
 		});
 		expect(filtered.items.map((item) => item.json.id)).toEqual([longOverdue.id]);
 	});

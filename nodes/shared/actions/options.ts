@@ -53,7 +53,7 @@ export function optionsCollection(provider: ProviderWording, operationOptions: I
 	};
 }
 
-/** A number option of one item, checked: an error naming the option and the item otherwise. */
+/** A number option (or filter) of one item, checked: an error naming it otherwise. */
 export function positiveNumberOption(
 	context: IExecuteFunctions,
 	options: IDataObject,
@@ -62,12 +62,13 @@ export function positiveNumberOption(
 	fallback: number,
 	minimum: number,
 	itemIndex: number,
+	kind: 'option' | 'filter' = 'option',
 ): number {
 	const value = options[name];
 	if (value === undefined || value === null || value === '') return fallback;
 	const number = typeof value === 'number' ? value : Number(value);
 	if (!Number.isFinite(number) || number < minimum) {
-		throw new NodeOperationError(context.getNode(), `The ${label} option must be a number of at least ${minimum}`, {
+		throw new NodeOperationError(context.getNode(), `The ${label} ${kind} must be a number of at least ${minimum}`, {
 			itemIndex,
 		});
 	}

@@ -111,7 +111,7 @@ const badInputs: BadInput[] = [
 	{ label: 'timeout 0', parameters: { ...stats, options: { timeout: 0 } }, message: /^The Timeout option must be a number of at least 1/ },
 	{ label: 'timeout from an expression as a word', parameters: { ...stats, options: { timeout: '={{ "long" }}' } }, message: /^The Timeout option must be a number of at least 1/ },
 	{ label: 'negative max wait', parameters: { ...stats, options: { maxWaitSeconds: -1 } }, message: /^The Max Wait option must be a number of at least 0/ },
-	{ label: 'negative min days overdue', parameters: { resource: 'invoice', operation: 'getOverdue', options: { minDaysOverdue: -1 } }, message: /^The Min Days Overdue option must be a number of at least 0/ },
+	{ label: 'negative min days overdue', parameters: { resource: 'invoice', operation: 'getOverdue', filters: { minDaysOverdue: -1 } }, message: /^The Min Days Overdue filter must be a number of at least 0/ },
 	// The credential
 	{ label: 'base URL with ftp', parameters: stats, credential: (c) => ({ ...c, baseUrl: 'ftp://payrequest.app/api' }), message: /^The Base URL in the PayRequest API credential is not an http\(s\) address.*"ftp:\/\/payrequest\.app\/api"/ },
 	{ label: 'base URL without a scheme', parameters: stats, credential: (c) => ({ ...c, baseUrl: 'payrequest.app/api' }), message: /^The Base URL in the PayRequest API credential is not an http\(s\) address/ },

@@ -4,30 +4,39 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { readLimit, returnAllAndLimit } from '../../../shared/actions/options';
 import { readSimplify, simplifyProperty } from '../../../shared/simplify';
 import type { PayRequestClient } from '../../transport';
-import { isObjectArray, positiveNumberOption, readOptions, optionsCollection } from './common';
+import { isObjectArray, positiveNumberOption, optionsCollection } from './common';
 import { simplifyInvoice } from './simplify';
 
 const properties: INodeProperties[] = [
 	// PayRequest answers the whole overdue list at once: Limit keeps the first (most overdue) ones.
 	...returnAllAndLimit,
 	simplifyProperty,
-	optionsCollection([
-		{
-			displayName: 'Min Days Overdue',
-			name: 'minDaysOverdue',
-			type: 'number',
-			typeOptions: { minValue: 0 },
-			default: 0,
-			description: 'Keep only invoices at least this many days past their due date',
-		},
-	]),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Min Days Overdue',
+				name: 'minDaysOverdue',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description: 'Keep only invoices at least this many days past their due date',
+			},
+		],
+	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['getOverdue'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, client: PayRequestClient, itemIndex: number): Promise<INodeExecutionData[]> {
 	const limit = readLimit(this, itemIndex);
-	const minDaysOverdue = positiveNumberOption(this, readOptions(this, itemIndex), 'minDaysOverdue', 'Min Days Overdue', 0, 0, itemIndex);
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const minDaysOverdue = positiveNumberOption(this, filters, 'minDaysOverdue', 'Min Days Overdue', 0, 0, itemIndex, 'filter');
 	const request = { method: 'GET' as const, path: '/v1/invoices/overdue', itemIndex };
 	const envelope = await client.request(request);
 	const invoices = client.expectShape(envelope.data, isObjectArray, 'list of invoices in data', request);
