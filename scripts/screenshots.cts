@@ -66,11 +66,13 @@ function createWorkflowForToday(today: string): Record<string, any> {
 	return workflow;
 }
 
-/** The Get Many example with a filter set, so its panel shows one. */
+/** The Get Many example with a filter set, so its panel shows one, and Simplify on. */
 function getManyWorkflowWithFilters(): Record<string, any> {
 	const workflow = readWorkflow('get-many-limit.json');
 	const getMany = workflow.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-invoicing.payRequest');
 	getMany.parameters.filters = { status: ['pending', 'sent'], dueDateTo: '2025-02-28T00:00:00' };
+	// Simplify on, as a new node has it (the example turns it off to show PayRequest's own objects).
+	getMany.parameters.simple = true;
 	return workflow;
 }
 
@@ -79,6 +81,7 @@ function triggerWorkflowWithOptions(): Record<string, any> {
 	const workflow = readWorkflow('overdue-trigger.json');
 	const trigger = workflow.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-invoicing.payRequestTrigger');
 	trigger.parameters.options = { minDaysOverdue: 3, escalationDays: '7, 14, 30', minAmount: 50, emitExisting: false };
+	trigger.parameters.simple = true;
 	return workflow;
 }
 

@@ -1,7 +1,7 @@
 // Every operation of the PayRequest node, run in a real n8n through the example workflows of
 // test/e2e/workflows/, each checked against the emulator's state and the requests it saw.
 import { PayRequestEmulator, type RecordedRequest } from '../emulator/PayRequestEmulator.cjs';
-import { CREDENTIAL_TYPE, FIXED_ITEMS_INVOICE, importWorkflow, readWorkflow, SANDBOX_CREDENTIAL_NAME, startN8nWithPackage, stopAndListLeftovers } from './harness/e2e.cjs';
+import { CREDENTIAL_TYPE, fixedItemsInvoice, importWorkflow, readWorkflow, SANDBOX_CREDENTIAL_NAME, startN8nWithPackage, stopAndListLeftovers } from './harness/e2e.cjs';
 import type { N8nInstance, WorkflowRunResult } from './harness/n8nInstance.cjs';
 
 jest.setTimeout(120_000);
@@ -161,7 +161,7 @@ describe('PayRequest node operations in a real n8n', () => {
 		const run = await runExample('create-invoice.json');
 		expect(run.errors).toEqual([]);
 		const [created] = run.outputs['Create invoice'][0];
-		expect(created).toMatchObject(FIXED_ITEMS_INVOICE);
+		expect(created).toMatchObject(fixedItemsInvoice());
 		expect(run.outputs['Create invoice'][0]).toHaveLength(1);
 
 		expect(emulator.requests.map(requestLine)).toEqual(['POST /api/v1/invoices 201']);

@@ -4,7 +4,7 @@
 // start exactly one execution per newly overdue invoice across the whole instance.
 import { PaisrEmulator } from '../emulator/PaisrEmulator.cjs';
 import { PayRequestEmulator, type RecordedRequest } from '../emulator/PayRequestEmulator.cjs';
-import { allExecutions, CREDENTIAL_TYPE, expectExecutionCount, FIXED_ITEMS_INVOICE, harnessLog, importWorkflow, nodeItems, readWorkflow, waitFor } from '../e2e/harness/e2e.cjs';
+import { allExecutions, CREDENTIAL_TYPE, expectExecutionCount, fixedItemsInvoice, harnessLog, importWorkflow, nodeItems, readWorkflow, waitFor } from '../e2e/harness/e2e.cjs';
 import type { N8nInstance, WorkflowRunResult } from '../e2e/harness/n8nInstance.cjs';
 import { e2eSetup } from '../e2e/harness/packedPackage.cjs';
 import { QueueModeCluster } from './harness/queueModeCluster.cjs';
@@ -139,7 +139,7 @@ describe('n8n in queue mode: PostgreSQL, Redis, one main and two workers', () =>
 			expect(run.errors).toEqual([]);
 			expect(run.outputs['Create invoice'][0]).toHaveLength(1);
 			const [created] = run.outputs['Create invoice'][0];
-			expect(created).toMatchObject(FIXED_ITEMS_INVOICE);
+			expect(created).toMatchObject(fixedItemsInvoice());
 			expect(ledger.requests.map(requestLine)).toEqual(['POST /api/v1/invoices 201']);
 			const stored = ledger.listInvoices().filter((invoice) => invoice.reference === 'PO-2025-0042');
 			expect(stored.map((invoice) => [invoice.id, invoice.customer_id, invoice.amount])).toEqual([[created.id, 501, 1700]]);

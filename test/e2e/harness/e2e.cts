@@ -111,8 +111,11 @@ export function nodeItems(execution: any, nodeName: string): Array<Record<string
 	return (summarizeExecution(execution).outputs[nodeName]?.[0] ?? []) as Array<Record<string, any>>;
 }
 
-/** What create-invoice.json creates, as PayRequest returns it. */
-export const FIXED_ITEMS_INVOICE = {
+/**
+ * What create-invoice.json creates, as PayRequest returns it. A function: it uses jest's `expect`,
+ * which scripts that import this harness (npm run screenshots) do not have.
+ */
+export const fixedItemsInvoice = () => ({
 	customer: expect.objectContaining({ id: 501 }),
 	status: 'pending',
 	date: '2025-03-01',
@@ -124,4 +127,4 @@ export const FIXED_ITEMS_INVOICE = {
 		{ description: 'Consulting Services', quantity: 8, unit_price: 150, tax_rate: 21, total: 1200 },
 		{ description: 'Software License', quantity: 1, unit_price: 500, tax_rate: 21, total: 500 },
 	],
-};
+});
