@@ -2,7 +2,7 @@ import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunction
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { FIRST_POLL_NOTICE, overdueTriggerOptions, pollOverdue, readOverdueTriggerOptions } from '../shared/overdue/overduePoll';
-import { simplifyProperty, triggerSimplifies } from '../shared/simplify';
+import { eachInvoice, simplifyProperty, triggerSimplifies } from '../shared/simplify';
 import { simplifyInvoice } from './actions/simplify';
 import { MAX_LIST, PaisrClient } from './transport';
 import { isPastDue, paisrOverdueRecord } from './trigger/overdueRecord';
@@ -44,6 +44,6 @@ export class PaisrOverdueTrigger implements INodeType {
 			const now = new Date();
 			const complete = unpaid.length < MAX_LIST;
 			return { records: unpaid.filter((invoice) => isPastDue(invoice, now)).map(paisrOverdueRecord), complete, cutOff: !complete };
-		}, triggerSimplifies(this) ? async (invoices, now) => invoices.map((invoice) => simplifyInvoice(invoice, now)) : undefined);
+		}, triggerSimplifies(this) ? eachInvoice(simplifyInvoice) : undefined);
 	}
 }

@@ -9,7 +9,7 @@ import { changeOptions, pollChanges } from './trigger/changePoll';
 import { payRequestOverdueRecord } from './trigger/overdueRecord';
 import { FIRST_POLL_NOTICE, overdueTriggerOptions, pollOverdue, readOverdueTriggerOptions } from '../shared/overdue/overduePoll';
 import type { InvoiceSimplifier } from '../shared/simplify';
-import { simplifyProperty, triggerSimplifies } from '../shared/simplify';
+import { eachInvoice, simplifyProperty, triggerSimplifies } from '../shared/simplify';
 
 export class PayRequestTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -92,7 +92,7 @@ export class PayRequestTrigger implements INodeType {
 		const options = readOverdueTriggerOptions(this);
 		const client = new PayRequestClient(this, options.transport);
 		const event = this.getNodeParameter('event', 'invoiceOverdue') as string;
-		const simplify: InvoiceSimplifier | undefined = triggerSimplifies(this) ? async (invoices, now) => invoices.map((invoice) => simplifyInvoice(invoice, now)) : undefined;
+		const simplify: InvoiceSimplifier | undefined = triggerSimplifies(this) ? eachInvoice(simplifyInvoice) : undefined;
 		if (event === 'invoiceCreated' || event === 'invoicePaid') return await pollChanges(this, client, event, simplify);
 		return await pollOverdue(this, 'PayRequest', options, async () => {
 			// One request: the overdue endpoint lists every overdue invoice, without paging.

@@ -75,6 +75,11 @@ export function triggerSimplifies(context: IPollFunctions | IWebhookFunctions): 
 /** Makes a trigger's invoices compact. It may read more (a customer's name) but never fails: a poll's events must not be lost to it. */
 export type InvoiceSimplifier = (invoices: Array<Record<string, unknown>>, now: Date) => Promise<IDataObject[]>;
 
+/** A trigger's simplifier from a provider's mapping of one invoice (one that reads nothing more). */
+export function eachInvoice(simplify: (invoice: Record<string, unknown>, now: Date) => IDataObject): InvoiceSimplifier {
+	return async (invoices, now) => invoices.map((invoice) => simplify(invoice, now));
+}
+
 /** A text field, or null for anything else (numbers, as ids often are, become text). */
 export function textOrNull(value: unknown): string | null {
 	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
