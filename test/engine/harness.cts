@@ -40,6 +40,7 @@ import { Paisr } from '../../nodes/Paisr/Paisr.node';
 import { PaisrOverdueTrigger } from '../../nodes/Paisr/PaisrOverdueTrigger.node';
 import { PaisrTrigger } from '../../nodes/Paisr/PaisrTrigger.node';
 import { PayRequest } from '../../nodes/PayRequest/PayRequest.node';
+import { forgetUnsavedPollStates } from '../../nodes/shared/pollState';
 
 export const NODE_TYPE = 'CUSTOM.payRequest';
 export const ALTERNATIVE_PAYMENTS_TYPE = 'CUSTOM.alternativePayments';
@@ -436,10 +437,14 @@ function persistStaticData(workflow: Workflow): void {
  *   workflow's static data) and after a poll that emits (the poller's emit saves it first); never
  *   after a poll that emits nothing or fails. What those polls changed lives only in memory.
  * - 'durable': n8n 2.41's durable poll cursors (N8N_POLLER_DURABLE_CURSORS_ENABLED with the
- *   scheduler flags): after every poll that ends, committed with the execution it starts.
+ *   scheduler flags): after every scheduled poll that ends, committed with the execution it
+ *   starts. The activation poll runs as a test poll: n8n keeps what it wrote only when it emits.
+ *   After a restart there is no activation poll (the scheduler's jobs are still there).
  * - 'memory': never restarted; every change is kept (what tests of one run see).
  */
 export type SaveRule = 'n8n' | 'durable' | 'memory';
+
+let pollingWorkflows = 0;
 
 /**
  * A polling trigger node activated in one workflow whose static data persists between polls,
@@ -456,8 +461,11 @@ export class PollingWorkflow {
 	/** The static data as n8n's database holds it. */
 	private saved: IDataObject = {};
 
-	/** The next poll is the one that activation runs (n8n saves after it). */
+	/** The next poll is the one that activation runs. */
 	private activating = true;
+
+	/** n8n has saved some state of the node. */
+	hasSaved = false;
 
 	saveRule: SaveRule = 'memory';
 
@@ -484,7 +492,8 @@ export class PollingWorkflow {
 			},
 		};
 		this.workflow = new Workflow({
-			id: 'wf-poll-test',
+			// Each its own: the process remembers a node's state by workflow and node until n8n saves it.
+			id: `wf-poll-test-${++pollingWorkflows}`,
 			nodes: [this.node],
 			connections: {},
 			active: true,
@@ -516,19 +525,31 @@ export class PollingWorkflow {
 		if (mode !== 'manual') {
 			const emitted = outcome.items.length > 0;
 			const failed = outcome.error !== undefined;
-			const saves = this.saveRule === 'memory' || (this.saveRule === 'durable' ? !failed : (this.activating && !failed) || emitted);
-			if (saves) this.saved = staticDataAsStored(this.workflow);
+			const saves = this.saveRule === 'memory' || (this.saveRule === 'durable' ? !failed && (!this.activating || emitted) : (this.activating && !failed) || emitted);
+			if (saves) {
+				this.saved = staticDataAsStored(this.workflow);
+				this.hasSaved = true;
+			} else if (this.saveRule === 'durable') this.loadSaved(); // Each poll starts from the cursor n8n committed.
 			// An activation whose poll fails is refused by n8n: the next poll is still the activation poll.
 			if (!failed) this.activating = false;
 		}
 		return outcome;
 	}
 
-	/** n8n restarts: the static data is what was last saved, and the next poll is an activation poll. */
+	/**
+	 * n8n restarts: the static data is what was last saved, the process's memory is gone, and the
+	 * next poll is an activation poll (not under durable cursors: the scheduler's jobs remain).
+	 */
 	restart(): void {
+		this.loadSaved();
+		forgetUnsavedPollStates();
+		this.activating = this.saveRule !== 'durable';
+	}
+
+	/** The static data as n8n last saved it. */
+	private loadSaved(): void {
 		for (const key of Object.keys(this.workflow.staticData)) delete this.workflow.staticData[key];
 		Object.assign(this.workflow.staticData, JSON.parse(JSON.stringify(this.saved)) as IDataObject);
-		this.activating = true;
 	}
 
 	/** What n8n keeps between polls: the static data as JSON. */

@@ -1,7 +1,8 @@
 // The bookkeeping of Invoice Created and Invoice Paid (nodes/PayRequest/trigger/invoiceChanges.ts)
 // against an in-memory PayRequest list, oldest or newest first, with n8n's save rule: the state is
 // saved after the activation poll and after polls that emit (or after every poll, as durable poll
-// cursors do), and a restart at any poll boundary goes back to what was saved.
+// cursors do, with the activation poll's state in the process's memory until the first save: see
+// nodes/shared/pollState.ts), and a restart at any poll boundary goes back to what was saved.
 import fc from 'fast-check';
 
 import type { ChangeEvent, ChangeReader, ChangeState, InvoicePage } from '../../nodes/PayRequest/trigger/invoiceChanges';

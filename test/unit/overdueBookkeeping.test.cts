@@ -986,7 +986,8 @@ describe.each(PROVIDERS.flatMap((provider) => (['n8n', 'durable'] as const).map(
 	'property: n8n restarts at random poll boundaries, $name, save rule $rule',
 	({ provider, rule }) => {
 		// The state a poll starts from is what n8n last saved (after the activation poll and after polls
-		// that emit; durable cursors: after every poll), not always the last poll's.
+		// that emit; durable cursors: after every poll, the activation poll's through the process's memory,
+		// nodes/shared/pollState.ts), not always the last poll's.
 		type Step =
 			| { kind: 'becomeOverdue'; id: number; daysAgo: number }
 			| { kind: 'pay'; id: number }

@@ -163,6 +163,27 @@ describe.each(orders)('Invoice Paid, list %s', (order) => {
 	});
 });
 
+describe.each(orders)('durable poll cursors, list %s', (order) => {
+	beforeEach(() => fixture.emulator.setListOrder(order));
+
+	test("n8n drops the quiet activation poll's state; the process remembers it: an invoice created, and one paid, before the first scheduled poll are each emitted once", async () => {
+		const invoices = addInvoices(fixture.emulator, 250);
+		const created = trigger('invoiceCreated', {}, 'durable');
+		const paid = trigger('invoicePaid', {}, 'durable');
+		for (const workflow of [created, paid]) expect((await poll(workflow)).items).toEqual([]);
+		expect([created.hasSaved, paid.hasSaved]).toEqual([false, false]);
+		const fresh = newInvoice();
+		const target = invoices.filter((invoice) => invoice.status !== 'paid')[100];
+		fixture.emulator.markPaid(target.id);
+		expect((await poll(created)).ids).toEqual([fresh.id]);
+		expect((await poll(paid)).ids).toEqual([target.id]);
+		for (const workflow of [created, paid]) {
+			expect(workflow.hasSaved).toBe(true);
+			expect((await poll(workflow)).items).toEqual([]);
+		}
+	});
+});
+
 describe.each(orders)('Invoice Paid when every page holds unpaid invoices, list %s', (order) => {
 	beforeEach(() => fixture.emulator.setListOrder(order));
 

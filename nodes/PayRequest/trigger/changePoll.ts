@@ -2,6 +2,7 @@ import type { IDataObject, INodeExecutionData, INodeProperties, IPollFunctions }
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isPlainObject } from '../../shared/actions/shapes';
+import { withPollState } from '../../shared/pollState';
 import type { InvoiceSimplifier } from '../../shared/simplify';
 import type { PayRequestClient } from '../transport';
 import { listInvoicePage } from '../transport/pagination';
@@ -65,7 +66,6 @@ export async function pollChanges(context: IPollFunctions, client: PayRequestCli
 	}
 	if (context.getMode() === 'manual') return await sample(context, client, event, simplify);
 
-	const staticData = context.getWorkflowStaticData('node');
 	const reader: ChangeReader = {
 		page: async (pageNumber) => await listInvoicePage(client, pageNumber),
 		paidCount: async () => {
@@ -75,15 +75,17 @@ export async function pollChanges(context: IPollFunctions, client: PayRequestCli
 			return Number.isSafeInteger(paid) ? paid : undefined;
 		},
 	};
-	const { events, next } = await pollInvoiceChanges(readChangeState(staticData[STATE_KEY]), reader, {
-		event,
-		nowMs: Date.now(),
-		reconcileMs: reconcileMinutes * 60_000,
-		pageBudget: MAX_PAGES_PER_POLL,
+	return await withPollState(context, async (staticData) => {
+		const { events, next } = await pollInvoiceChanges(readChangeState(staticData[STATE_KEY]), reader, {
+			event,
+			nowMs: Date.now(),
+			reconcileMs: reconcileMinutes * 60_000,
+			pageBudget: MAX_PAGES_PER_POLL,
+		});
+		const items = await changeItems(events, event, simplify);
+		staticData[STATE_KEY] = next as unknown as IDataObject;
+		return items.length === 0 ? null : [items];
 	});
-	const items = await changeItems(events, event, simplify);
-	staticData[STATE_KEY] = next as unknown as IDataObject;
-	return items.length === 0 ? null : [items];
 }
 
 /** Fetch Test Event: from the first page, the newest invoice (created) or a paid one (paid); the saved state is left alone. */

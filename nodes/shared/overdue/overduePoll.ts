@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { alphabetical } from '../actions/options';
 import type { TransportSettings } from '../http/types';
+import { withPollState } from '../pollState';
 import type { InvoiceSimplifier } from '../simplify';
 import type { OverdueAnswerScope, OverdueEvent, OverdueOptions, OverdueRecord, OverdueState } from './overdueBookkeeping';
 import { markGone, parseEscalationDays, readOverdueState, reconcileOverdue } from './overdueBookkeeping';
@@ -177,21 +178,10 @@ export async function pollOverdue(
 	fetchOverdue: (previous: OverdueState) => Promise<OverdueAnswer | OverdueAnswer[]>,
 	simplify?: InvoiceSimplifier,
 ): Promise<INodeExecutionData[][] | null> {
-	const staticData = context.getWorkflowStaticData('node');
-	const manual = context.getMode() === 'manual';
-	const previous = readOverdueState(manual ? undefined : staticData[STATE_KEY]);
-	const fetched = await fetchOverdue(previous);
-	const answers = Array.isArray(fetched) ? fetched : [fetched];
-	const now = new Date();
-	const cutOff = answers.some((answer) => answer.cutOff === true);
-	// Where the answer may be cut off, every item says so: n8n gives a poll no execution hints.
-	const extra: IDataObject = cutOff ? { listMayBeCutOff: true } : {};
-	if (cutOff) {
-		context.logger.warn(`${provider} returned the most one answer holds: invoices missing from it are kept as they were, not taken as paid`);
-	}
-	if (manual) {
+	if (context.getMode() === 'manual') {
+		const { answers, extra } = await fetchAnswers(context, provider, readOverdueState(undefined), fetchOverdue);
 		const records = answers.flatMap((answer) => answer.records);
-		const { events } = reconcileOverdue(readOverdueState(undefined), records, { ...options, emitExisting: true }, now);
+		const { events } = reconcileOverdue(readOverdueState(undefined), records, { ...options, emitExisting: true }, new Date());
 		const sample = events.sort((a, b) => daysOf(b.record) - daysOf(a.record))[0];
 		if (!sample) {
 			throw new NodeOperationError(context.getNode(), `No overdue invoice in ${provider} matches this trigger right now`, {
@@ -200,19 +190,39 @@ export async function pollOverdue(
 		}
 		return [await overdueItems([sample], extra, simplify)];
 	}
-	let state = previous;
-	const events: OverdueEvent[] = [];
-	for (const answer of answers) {
-		const scope: OverdueAnswerScope = { complete: answer.complete, dueFrom: answer.dueFrom, ids: answer.ids, backlog: answer.backlog };
-		const result = reconcileOverdue(state, answer.records, options, now, scope);
-		events.push(...result.events);
-		state = result.next;
-		if (answer.endsReading) state = markGone(state, answer.endsReading.present, answer.endsReading.dueThrough, now);
+	return await withPollState(context, async (staticData) => {
+		let state = readOverdueState(staticData[STATE_KEY]);
+		const { answers, extra } = await fetchAnswers(context, provider, state, fetchOverdue);
+		const now = new Date();
+		const events: OverdueEvent[] = [];
+		for (const answer of answers) {
+			const scope: OverdueAnswerScope = { complete: answer.complete, dueFrom: answer.dueFrom, ids: answer.ids, backlog: answer.backlog };
+			const result = reconcileOverdue(state, answer.records, options, now, scope);
+			events.push(...result.events);
+			state = result.next;
+			if (answer.endsReading) state = markGone(state, answer.endsReading.present, answer.endsReading.dueThrough, now);
+		}
+		// The items are made before the state is written: nothing that fails on the way loses an event.
+		const items = await overdueItems(events, extra, simplify);
+		staticData[STATE_KEY] = state as unknown as IDataObject;
+		return items.length === 0 ? null : [items];
+	});
+}
+
+/** The provider's answers, and what every item then carries (where an answer may be cut off, every item says so: n8n gives a poll no execution hints). */
+async function fetchAnswers(
+	context: IPollFunctions,
+	provider: string,
+	previous: OverdueState,
+	fetchOverdue: (previous: OverdueState) => Promise<OverdueAnswer | OverdueAnswer[]>,
+): Promise<{ answers: OverdueAnswer[]; extra: IDataObject }> {
+	const fetched = await fetchOverdue(previous);
+	const answers = Array.isArray(fetched) ? fetched : [fetched];
+	const cutOff = answers.some((answer) => answer.cutOff === true);
+	if (cutOff) {
+		context.logger.warn(`${provider} returned the most one answer holds: invoices missing from it are kept as they were, not taken as paid`);
 	}
-	// The items are made before the state is written: nothing that fails on the way loses an event.
-	const items = await overdueItems(events, extra, simplify);
-	staticData[STATE_KEY] = state as unknown as IDataObject;
-	return items.length === 0 ? null : [items];
+	return { answers, extra: cutOff ? { listMayBeCutOff: true } : {} };
 }
 
 /** The sample is the most overdue invoice: by the provider's days overdue, else by the earliest due date. */

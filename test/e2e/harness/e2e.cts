@@ -37,11 +37,23 @@ export function harnessLog(prefix: string): (line: string) => void {
 	return process.env.INVOICING_E2E_VERBOSE === '1' ? (line) => process.stdout.write(`[${prefix}] ${line}\n`) : () => {};
 }
 
-/** An n8n for one test file: installed from the packed tarball, started, with an owner and an API key. */
+/** n8n 2.41's durable poll cursors (read in its sources: all four are needed). */
+export const DURABLE_CURSORS = {
+	N8N_POLLER_DURABLE_CURSORS_ENABLED: 'true',
+	N8N_SCHEDULER_ENABLED: 'true',
+	N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true',
+	N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true',
+};
+
+/**
+ * An n8n for one test file: installed from the packed tarball, started, with an owner and an API
+ * key. E2E_DURABLE_CURSORS=1 starts every n8n of a run with durable poll cursors (n8n 2.41 and later).
+ */
 export async function startN8nWithPackage(prefix: string, env?: Record<string, string>): Promise<N8nInstance> {
 	const log = harnessLog(prefix);
 	const setup = await e2eSetup(log);
-	const n8n = new N8nInstance({ n8nDir: setup.n8nDir, nodeBin: setup.nodeBin, packageTarball: setup.tarball, log, env });
+	const allEnv = process.env.E2E_DURABLE_CURSORS === '1' ? { ...DURABLE_CURSORS, ...env } : env;
+	const n8n = new N8nInstance({ n8nDir: setup.n8nDir, nodeBin: setup.nodeBin, packageTarball: setup.tarball, log, env: allEnv });
 	try {
 		await n8n.start();
 		await n8n.setupOwner();
