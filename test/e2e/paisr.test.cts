@@ -1,7 +1,7 @@
 // Paisr in a real n8n, installed from the packed tarball: the token credential's Test, every operation
 // of the node, the example workflows, and the signed webhook trigger's whole lifecycle through n8n's
 // real webhook path (a signed delivery starts one execution; a tampered, a replayed and an unsigned
-// one start none).
+// one start none), and the editor's Listen for Test Event.
 
 import { PaisrEmulator } from '../emulator/PaisrEmulator.cjs';
 import { expectExecutionCount, n8nMessages, readWorkflow, startN8nWithPackage, stopAndListLeftovers, waitFor } from './harness/e2e.cjs';
@@ -152,6 +152,22 @@ describe('Paisr in a real n8n', () => {
 
 		await n8n.deactivate(id);
 		await waitFor('the webhook to go', () => (emulator.listWebhooks().length === 0 ? true : undefined));
+	});
+
+	it('Listen for Test Event: the trigger asks Paisr for a test event as it sets up, the listening run gets it, and the test webhook goes', async () => {
+		const { id } = await example('paisr-invoice-paid.json');
+		emulator.clearRequests();
+		await n8n.listenForTestEvent(id, 'Invoice paid');
+		const [execution] = await n8n.waitForExecutions(id, 1, 20_000);
+		expect(execution.mode).toBe('manual');
+		const emitted = execution.data.resultData.runData['Invoice paid'][0].data.main[0].map((item: { json: unknown }) => item.json);
+		// The test event names the docs' example invoice, which names no record: its id and event only.
+		expect(emitted).toEqual([{ id: 'inv_123456', event: 'invoice.paid' }]);
+		expect(emulator.requests.filter((request) => /^\/v2\/webhooks\/[^/]+\/test$/.test(request.path))).toHaveLength(1);
+		// After its one call n8n takes the test webhook down, and the trigger deletes it at Paisr.
+		await waitFor('the test webhook to go', () => (emulator.listWebhooks().length === 0 ? true : undefined));
+		const testDelivery = emulator.deliveries[emulator.deliveries.length - 1];
+		expect([testDelivery.url.includes('/webhook-test/'), testDelivery.status]).toEqual([true, 200]);
 	});
 
 	it('stops without leaving a process behind', async () => {

@@ -701,6 +701,16 @@ export class N8nInstance {
 	}
 
 	/**
+	 * The editor's "Listen for test event" on a webhook trigger (POST /rest/workflows/<id>/run from
+	 * that trigger): n8n sets up the test webhook (the node's create() in manual mode) and waits for one call.
+	 */
+	async listenForTestEvent(workflowId: string, triggerName: string): Promise<void> {
+		const stored = await this.getWorkflow(workflowId);
+		const started = await this.rest<{ waitingForWebhook?: boolean }>('POST', `/rest/workflows/${workflowId}/run`, this.flavour.manualRunBody(stored, triggerName));
+		if (started.waitingForWebhook !== true) throw new Error(`workflow ${workflowId} is not listening on "${triggerName}": ${JSON.stringify(started)}`);
+	}
+
+	/**
 	 * Runs a stored workflow once, the way the editor's "Execute workflow" button does
 	 * (POST /rest/workflows/<id>/run, then polls the saved execution). Starts from `startNode`,
 	 * default: the Manual Trigger (or the first node without incoming connections). A polling
