@@ -457,15 +457,16 @@ class ChangePoll {
 				progress = true;
 			}
 		}
+		const remaining = notLookedFor();
 		if (!this.budgetLeft) {
 			// The check goes on next poll: it looks first where this poll's pages say each invoice now is, so
 			// that a page read in this poll without it (the list moved) is not read again.
-			for (const [id, hint] of notLookedFor()) {
+			for (const [id, hint] of remaining) {
 				const pageNumber = this.pageToRead(id, hint);
 				if (pageNumber !== undefined) state.unpaid[String(id)][0] = pageNumber;
 			}
 		}
-		const complete = notLookedFor().length === 0 && state.resumePage === undefined;
+		const complete = remaining.length === 0 && state.resumePage === undefined;
 		// What no page showed stays recorded as unpaid (an answer may leave it out), for TRACK_DAYS.
 		for (const [id, [, seenAt]] of Object.entries(state.unpaid)) {
 			// Only a whole check proves anything about what it did not find.
