@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { roundToCents, toNumber } from './actions/input';
 import { isPlainObject } from './actions/shapes';
 import { toCalendarDate } from './calendarDate';
+import { centsOf, fromCents } from './money';
 
 /**
  * Simplify: the same compact fields, in the same names, whichever provider answered, so that one
@@ -90,8 +90,12 @@ export function textOrNull(value: unknown): string | null {
 
 /** An amount in major units, rounded to cents; numbers or numeric strings (Laravel sends both), else null. */
 export function moneyOrNull(value: unknown): number | null {
-	const parsed = toNumber(value);
-	return parsed === undefined ? null : roundToCents(parsed);
+	return centsOrNull(centsOf(value));
+}
+
+/** Whole cents as an output amount, or null when there are none. */
+export function centsOrNull(cents: number | undefined): number | null {
+	return cents === undefined ? null : fromCents(cents);
 }
 
 /** The due date as a calendar day (YYYY-MM-DD, the date part as written), or null. */

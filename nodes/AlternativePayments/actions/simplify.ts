@@ -1,16 +1,17 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { roundToCents } from '../../shared/actions/input';
-import { asNodeError, isNotFound } from '../../shared/http/errorChain';
+import { asNodeError, hasHttpStatus, isNotFound } from '../../shared/http/errorChain';
 import { optionList } from '../../shared/overdue/overduePoll';
+import { centsOf } from '../../shared/money';
 import type { InvoiceSimplifier, SimpleCustomer, SimpleInvoice, SimplePayment } from '../../shared/simplify';
-import { customerRef, daysOverdueOrNull, dueDateOrNull, eventName, moneyOrNull, objectOrEmpty, textOrNull } from '../../shared/simplify';
+import { centsOrNull, customerRef, daysOverdueOrNull, dueDateOrNull, eventName, moneyOrNull, objectOrEmpty, textOrNull } from '../../shared/simplify';
 import type { AlternativePaymentsClient } from '../transport';
 import { resourcePath } from '../transport';
+import { PAGE_SIZE, readListPage } from '../transport/pagination';
 import { DEFAULT_CLOSED_STATUSES, openInvoices } from '../trigger/overdueRecord';
 
 /** The customers simplified invoices name, by id: null for one Alternative Payments no longer has. */
-export type CustomerDirectory = Map<string, IDataObject | null>;
+export type CustomersById = Map<string, IDataObject | null>;
 
 const isDefaultOpen = openInvoices(optionList(DEFAULT_CLOSED_STATUSES));
 
@@ -19,20 +20,21 @@ const isDefaultOpen = openInvoices(optionList(DEFAULT_CLOSED_STATUSES));
  * (total less sub_total); its customer's name and email come from the directory, because the
  * invoice carries only the customer's id.
  */
-export function simplifyInvoice(invoice: Record<string, unknown>, customers: CustomerDirectory, now: Date, isOpen: (invoice: unknown) => boolean = isDefaultOpen): SimpleInvoice {
+export function simplifyInvoice(invoice: Record<string, unknown>, customers: CustomersById, now: Date, isOpen: (invoice: unknown) => boolean = isDefaultOpen): SimpleInvoice {
 	const customerId = textOrNull(invoice.customer_id);
 	const customer = objectOrEmpty(customerId === null ? undefined : customers.get(customerId));
-	const amountNet = moneyOrNull(invoice.sub_total);
-	const amountTotal = moneyOrNull(invoice.total);
+	const net = centsOf(invoice.sub_total);
+	const total = centsOf(invoice.total);
 	const dueDate = dueDateOrNull(invoice.due_date);
 	return {
 		id: String(invoice.id),
 		number: textOrNull(invoice.invoice_number),
 		status: textOrNull(invoice.status),
 		currency: textOrNull(invoice.currency),
-		amountNet,
-		amountTax: amountNet === null || amountTotal === null ? null : roundToCents(amountTotal - amountNet),
-		amountTotal,
+		amountNet: centsOrNull(net),
+		// In whole cents: the provider's total less its sub-total, with no float in between.
+		amountTax: net === undefined || total === undefined ? null : centsOrNull(total - net),
+		amountTotal: centsOrNull(total),
 		dueDate,
 		daysOverdue: daysOverdueOrNull(dueDate, isOpen(invoice), now),
 		customer: customerRef(customerId, customer.name ?? customer.company_name, customer.email),
@@ -65,23 +67,108 @@ export function simplifyPayment(payment: Record<string, unknown>): SimplePayment
 	};
 }
 
+/** Customers read one by one, at most, in one execution or poll: a Get, a webhook delivery, a quiet poll. */
+const BY_ID_READS = 10;
 /**
- * Reads each customer the invoices name, once (one request each): what Simplify costs on
- * Alternative Payments. A customer it no longer has is null; any other failure is thrown, unless
- * `tolerant` (a trigger, whose events must not be lost to a name): then that customer is null too.
+ * Customers a page when Simplify reads the customer list. The API documents only the default
+ * (100); a larger page is what keeps Simplify within a few requests of a list of invoices. A server
+ * that refuses it (400) is asked again with the default, and so on for the rest of the execution.
  */
-export async function readCustomers(client: AlternativePaymentsClient, invoices: Array<Record<string, unknown>>, itemIndex?: number, tolerant = false): Promise<CustomerDirectory> {
-	const directory: CustomerDirectory = new Map();
-	for (const id of new Set(invoices.map((invoice) => textOrNull(invoice.customer_id)))) {
-		if (id === null || directory.has(id)) continue;
+export const CUSTOMER_PAGE_SIZE = 500;
+
+/**
+ * The customers Simplify has read in one execution or poll (one client), shared by all its items
+ * and pages, so that its cost never grows with the invoices (README: Simplify). The first few
+ * customers it needs are read one by one; beyond that it reads the customer list a page at a time,
+ * each page once, until it has every customer asked for or the list ends. A customer the list does
+ * not show (archived, or made since) is null then, as is one Alternative Payments no longer has.
+ */
+class CustomerDirectory {
+	private readonly known: CustomersById = new Map();
+
+	private byIdLeft = BY_ID_READS;
+
+	private pageSize = CUSTOMER_PAGE_SIZE;
+
+	private after: string | undefined;
+
+	private listEnded = false;
+
+	constructor(private readonly client: AlternativePaymentsClient) {}
+
+	/**
+	 * The customers these invoices name. Any failure but a 404 is thrown, unless `tolerant` (a
+	 * trigger, whose events must not be lost to a name): then what could not be read is null.
+	 */
+	async lookUp(invoices: Array<Record<string, unknown>>, itemIndex: number | undefined, tolerant: boolean): Promise<CustomersById> {
+		const wanted = new Set<string>();
+		for (const invoice of invoices) {
+			const id = textOrNull(invoice.customer_id);
+			if (id !== null && !this.known.has(id)) wanted.add(id);
+		}
 		try {
-			directory.set(id, (await client.request({ method: 'GET', path: resourcePath('customers', id), itemIndex })) as IDataObject);
+			await this.read(wanted, itemIndex);
 		} catch (error) {
-			if (!tolerant && !isNotFound(error)) throw asNodeError(client.node, error, itemIndex);
-			directory.set(id, null);
+			if (!tolerant) throw asNodeError(this.client.node, error, itemIndex);
+			for (const id of wanted) if (!this.known.has(id)) this.known.set(id, null);
+		}
+		return this.known;
+	}
+
+	private async read(wanted: Set<string>, itemIndex: number | undefined): Promise<void> {
+		const missing = () => [...wanted].filter((id) => !this.known.has(id));
+		while (missing().length > 0) {
+			const left = missing();
+			if (left.length <= this.byIdLeft) {
+				for (const id of left) await this.readOne(id, itemIndex);
+				return;
+			}
+			if (this.listEnded) {
+				for (const id of left) this.known.set(id, null);
+				return;
+			}
+			await this.readNextListPage(itemIndex);
 		}
 	}
-	return directory;
+
+	private async readOne(id: string, itemIndex: number | undefined): Promise<void> {
+		this.byIdLeft--;
+		try {
+			this.known.set(id, (await this.client.request({ method: 'GET', path: resourcePath('customers', id), itemIndex })) as IDataObject);
+		} catch (error) {
+			if (!isNotFound(error)) throw asNodeError(this.client.node, error, itemIndex);
+			this.known.set(id, null);
+		}
+	}
+
+	private async readNextListPage(itemIndex: number | undefined): Promise<void> {
+		let page;
+		try {
+			page = await readListPage(this.client, '/customers', { limit: this.pageSize, ...(this.after ? { after: this.after } : {}) }, 'customers', itemIndex);
+		} catch (error) {
+			if (!hasHttpStatus(error, 400) || this.pageSize === PAGE_SIZE) throw asNodeError(this.client.node, error, itemIndex);
+			this.pageSize = PAGE_SIZE;
+			return;
+		}
+		for (const customer of page.items) {
+			const id = textOrNull(customer.id);
+			if (id !== null) this.known.set(id, customer as IDataObject);
+		}
+		if (!page.hasNextPage || page.endCursor === undefined || page.endCursor === this.after || page.items.length === 0) this.listEnded = true;
+		this.after = page.endCursor;
+	}
+}
+
+const directories = new WeakMap<AlternativePaymentsClient, CustomerDirectory>();
+
+/** The customers these invoices name, from the client's execution-wide directory (see CustomerDirectory). */
+export async function readCustomers(client: AlternativePaymentsClient, invoices: Array<Record<string, unknown>>, itemIndex?: number, tolerant = false): Promise<CustomersById> {
+	let directory = directories.get(client);
+	if (directory === undefined) {
+		directory = new CustomerDirectory(client);
+		directories.set(client, directory);
+	}
+	return await directory.lookUp(invoices, itemIndex, tolerant);
 }
 
 /** How one resource's records become compact ones (invoices read their customers first). */

@@ -1,6 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import { LIST_SEARCH_SETTINGS } from '../../shared/http/types';
+import { centsOf, formatCents } from '../../shared/money';
 import { PayRequestClient } from '../transport';
 import type { Invoice } from '../transport/pagination';
 import { listInvoicePage } from '../transport/pagination';
@@ -10,8 +11,8 @@ const SEARCH_PAGE_SIZE = 50;
 const SEARCH_MAX_PAGES = 5;
 
 function money(amount: unknown, currency: unknown): string {
-	const value = Number(amount);
-	const shown = Number.isFinite(value) ? value.toFixed(2) : String(amount ?? '');
+	const cents = centsOf(amount);
+	const shown = cents === undefined ? String(amount ?? '') : formatCents(cents);
 	return `${typeof currency === 'string' ? `${currency} ` : ''}${shown}`;
 }
 

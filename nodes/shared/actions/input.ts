@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { toCalendarDate } from '../calendarDate';
+import { centsOf, fromCents } from '../money';
 import { isPlainObject } from './shapes';
 
 /** Refuses one item's input before any request, naming the field and the item. */
@@ -129,9 +130,11 @@ export function readItemMoney(
 	return roundToCents(value);
 }
 
-/** An amount rounded to cents, as the providers take and give them. */
+/** An amount rounded to cents (half away from zero, on the decimal it prints as), as the providers take and give them. */
 export function roundToCents(value: number): number {
-	return Math.round(value * 100) / 100;
+	const cents = centsOf(value);
+	// Past what whole cents hold exactly (over 90 trillion) there is nothing left to round.
+	return cents === undefined ? value : fromCents(cents);
 }
 
 /** An email address as the providers take one: something@somewhere.tld, no spaces. */

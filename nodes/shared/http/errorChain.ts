@@ -68,7 +68,12 @@ export function asNodeError(node: INode, error: unknown, itemIndex?: number): No
 	return itemIndex === undefined ? new NodeOperationError(node, error as Error) : new NodeOperationError(node, error as Error, { itemIndex });
 }
 
+/** Whether the provider answered with this HTTP status. */
+export function hasHttpStatus(error: unknown, status: number): boolean {
+	return error instanceof NodeApiError && error.httpCode === String(status);
+}
+
 /** Whether the provider answered 404: the thing is not (or no longer) there. */
 export function isNotFound(error: unknown): boolean {
-	return error instanceof NodeApiError && error.httpCode === '404';
+	return hasHttpStatus(error, 404);
 }

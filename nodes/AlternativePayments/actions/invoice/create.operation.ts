@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputProblem, readCalendarDate, readItemDescription, readItemMoney, readRawLineItems, readWholeQuantity } from '../../../shared/actions/input';
+import { centsOf, formatCents } from '../../../shared/money';
 import type { AlternativePaymentsClient } from '../../transport';
 import { customerIdLocator, isApiObject, optionsCollection, readId } from '../common';
 
@@ -123,8 +124,9 @@ export function readCreateInvoiceBody(context: IExecuteFunctions, itemIndex: num
 }
 
 function describeInvoice(body: CreateInvoiceBody): string {
-	const total = body.line_items.reduce((sum, item) => sum + item.quantity * item.amount, 0);
-	return `The invoice (customer ${body.customer_id}, due ${body.due_date}, $${total.toFixed(2)}) may have been created; list the customer's invoices (Get Many with Customer ID) to see`;
+	// Whole cents: each amount is already rounded to cents, each quantity whole.
+	const total = body.line_items.reduce((sum, item) => sum + item.quantity * (centsOf(item.amount) ?? 0), 0);
+	return `The invoice (customer ${body.customer_id}, due ${body.due_date}, $${formatCents(total)}) may have been created; list the customer's invoices (Get Many with Customer ID) to see`;
 }
 
 export async function execute(this: IExecuteFunctions, client: AlternativePaymentsClient, itemIndex: number): Promise<INodeExecutionData[]> {

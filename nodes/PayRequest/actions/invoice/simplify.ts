@@ -1,25 +1,27 @@
-import { roundToCents } from '../../../shared/actions/input';
+import type { Decimal } from '../../../shared/money';
+import { centsOf, decimalOf, percent, product, roundedCents, sum } from '../../../shared/money';
 import type { SimpleInvoice } from '../../../shared/simplify';
-import { customerRef, daysOverdueOrNull, dueDateOrNull, moneyOrNull, objectOrEmpty, textOrNull } from '../../../shared/simplify';
+import { centsOrNull, customerRef, daysOverdueOrNull, dueDateOrNull, moneyOrNull, objectOrEmpty, textOrNull } from '../../../shared/simplify';
 
 /** Statuses in which an invoice is not owed (any other, unknown ones included, counts as unpaid). */
 const NOT_OWED = new Set(['paid', 'cancelled', 'draft']);
 
 /**
- * The tax PayRequest implies: its amount is before tax, and each line has a tax rate in percent.
- * Null when the answer has no lines to read it from.
+ * The tax PayRequest implies, in whole cents: its amount is before tax, and each line has a tax
+ * rate in percent. Each line's quantity × unit price × rate is summed exactly and the sum rounded
+ * once (half away from zero). Undefined when the answer has no lines to read it from.
  */
-function impliedTax(items: unknown): number | null {
-	if (!Array.isArray(items) || items.length === 0) return null;
-	let tax = 0;
+function impliedTaxCents(items: unknown): number | undefined {
+	if (!Array.isArray(items) || items.length === 0) return undefined;
+	const lines: Decimal[] = [];
 	for (const entry of items) {
 		const item = objectOrEmpty(entry);
-		const quantity = moneyOrNull(item.quantity);
-		const unitPrice = moneyOrNull(item.unit_price);
-		if (quantity === null || unitPrice === null) return null;
-		tax += (quantity * unitPrice * (moneyOrNull(item.tax_rate) ?? 0)) / 100;
+		const quantity = decimalOf(item.quantity);
+		const unitPrice = decimalOf(item.unit_price);
+		if (quantity === undefined || unitPrice === undefined) return undefined;
+		lines.push(product(quantity, unitPrice, percent(decimalOf(item.tax_rate) ?? { units: 0n, scale: 0 })));
 	}
-	return roundToCents(tax);
+	return roundedCents(sum(lines));
 }
 
 /** A PayRequest invoice in the compact shape every provider shares. */
@@ -27,8 +29,8 @@ export function simplifyInvoice(invoice: Record<string, unknown>, now: Date): Si
 	const customer = objectOrEmpty(invoice.customer);
 	const status = textOrNull(invoice.status);
 	const dueDate = dueDateOrNull(invoice.due_date);
-	const amountNet = moneyOrNull(invoice.amount);
-	const amountTax = impliedTax(invoice.invoice_items);
+	const net = centsOf(invoice.amount);
+	const tax = impliedTaxCents(invoice.invoice_items);
 	const reported = moneyOrNull(invoice.days_overdue);
 	const open = !NOT_OWED.has(String(status ?? '').toLowerCase());
 	return {
@@ -36,9 +38,10 @@ export function simplifyInvoice(invoice: Record<string, unknown>, now: Date): Si
 		number: textOrNull(invoice.invoice_number),
 		status,
 		currency: textOrNull(invoice.currency),
-		amountNet,
-		amountTax,
-		amountTotal: amountNet === null || amountTax === null ? null : roundToCents(amountNet + amountTax),
+		amountNet: centsOrNull(net),
+		amountTax: centsOrNull(tax),
+		// PayRequest states no total with tax: its own amount plus that tax, in whole cents.
+		amountTotal: net === undefined || tax === undefined ? null : centsOrNull(net + tax),
 		dueDate,
 		daysOverdue: reported !== null && open ? reported : daysOverdueOrNull(dueDate, open, now),
 		customer: customerRef(customer.id, customer.name, customer.email),
