@@ -19,6 +19,7 @@ const returnAll = require('./returnAll.cjs') as typeof import('./returnAll.cjs')
 const triggerPoll = require('./triggerPoll.cjs') as typeof import('./triggerPoll.cjs');
 const altPayments = require('./altPayments.cjs') as typeof import('./altPayments.cjs');
 const triggerCost = require('./triggerCost.cjs') as typeof import('./triggerCost.cjs');
+const simplifyCost = require('./simplifyCost.cjs') as typeof import('./simplifyCost.cjs');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 type ReturnAllReport = import('./returnAll.cjs').ReturnAllReport;
@@ -26,6 +27,7 @@ type RateLimitedReport = import('./returnAll.cjs').RateLimitedReport;
 type TriggerPollResult = import('./triggerPoll.cjs').TriggerPollResult;
 type AltPaymentsReport = import('./altPayments.cjs').AltPaymentsReport;
 type CostRow = import('./triggerCost.cjs').CostRow;
+type SimplifyCostReport = import('./simplifyCost.cjs').SimplifyCostReport;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const megabytes = (mb: number) => `${mb.toFixed(1)} MB`;
@@ -99,6 +101,27 @@ function altPaymentsSection(report: AltPaymentsReport): string[] {
 	];
 }
 
+function simplifyCostSection(report: SimplifyCostReport): string[] {
+	const lines = [
+		`## Simplify's cost on Alternative Payments: ${report.invoices.toLocaleString('en')} invoices naming ${report.customers.toLocaleString('en')} customers, 5 requests a second per key, ${report.latencyMs} ms latency (bench/simplifyCost.cts)`,
+		'',
+		"Through n8n-core's engine against the emulator at its documented rate limit; each run on an emulator of its own. Requests: API requests (n8n's token requests not counted); customer requests are Simplify's.",
+		'',
+		'| Case | Simplify | Wall time | Requests | Customer requests | 429 answers | Items | With customer |',
+		'| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+	];
+	const checks: string[] = [];
+	for (const { what, off, on } of report.cases) {
+		for (const run of [off, on]) {
+			lines.push(`| ${what} | ${run.simple ? 'on' : 'off'} | ${seconds(run.wallMs)} | ${run.requests} | ${run.customerRequests} | ${run.rateLimited} | ${run.items} | ${run.customersShown} |`);
+		}
+		const time = on.wallMs / off.wallMs;
+		const requests = on.requests / off.requests;
+		checks.push(`- ${what}: on / off = ${ratio(time)} in time, ${ratio(requests)} in requests; within 1.2×: ${verdict(time <= 1.2 && requests <= 1.2)}; every item with its customer: ${verdict(on.customersShown === on.items)}`);
+	}
+	return [...lines, '', ...checks, ''];
+}
+
 function triggerSection(result: TriggerPollResult): string[] {
 	return [
 		`## PayRequest Trigger: ${result.invoices.toLocaleString('en')} overdue invoices, no latency (bench/triggerPoll.cts)`,
@@ -151,6 +174,10 @@ async function main() {
 	const alternative = await altPayments.benchAltPayments();
 	show(altPaymentsSection(alternative));
 
+	console.log("Simplify's cost on Alternative Payments, 5,000 invoices naming 4,000 customers at 5 requests a second (about a minute)…\n");
+	const simplify = await simplifyCost.benchSimplifyCost();
+	show(simplifyCostSection(simplify));
+
 	console.log('PayRequest Trigger, 10,000 overdue invoices…\n');
 	const trigger = await triggerPoll.benchTriggerPoll();
 	show(triggerSection(trigger));
@@ -162,7 +189,7 @@ async function main() {
 	const resultsDir = path.join(repoRoot, 'bench', 'results');
 	mkdirSync(resultsDir, { recursive: true });
 	writeFileSync(path.join(resultsDir, `${date}.md`), `${lines.join('\n')}\n`);
-	writeFileSync(path.join(resultsDir, `${date}.json`), `${JSON.stringify({ machine: machineLines(), speed, limited, laravel, alternative, trigger, costs }, null, '\t')}\n`);
+	writeFileSync(path.join(resultsDir, `${date}.json`), `${JSON.stringify({ machine: machineLines(), speed, limited, laravel, alternative, simplify, trigger, costs }, null, '\t')}\n`);
 	console.log(`Written to bench/results/${date}.md`);
 }
 
