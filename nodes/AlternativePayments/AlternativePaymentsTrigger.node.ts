@@ -3,7 +3,7 @@ import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWeb
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { simplifyProperty, triggerSimplifies } from '../shared/simplify';
-import { DETAILS_TRANSPORT, deliveryScope, isRepeatedDelivery } from '../shared/webhooks/deliveries';
+import { DETAILS_TRANSPORT, isRepeatedDelivery, warnForgotten } from '../shared/webhooks/deliveries';
 import { removeRegistration } from '../shared/webhooks/registration';
 import { sameSecret } from '../shared/webhooks/signature';
 import { simplifyDelivery } from './actions/simplify';
@@ -146,7 +146,7 @@ export class AlternativePaymentsTrigger implements INodeType {
 		// A delivery sent again (not answered in time) is the same event: by its id and topic, or when it carries no id, by its bytes.
 		const request = this.getRequestObject() as { rawBody?: Buffer };
 		const eventId = typeof body.id === 'string' || typeof body.id === 'number' ? String(body.id) : createHash('sha256').update(request.rawBody ?? JSON.stringify(body)).digest('hex');
-		if (isRepeatedDelivery(staticData, deliveryScope(this), `${topic ?? ''} ${eventId}`, Date.now())) {
+		if (isRepeatedDelivery(this, staticData, `${topic ?? ''} ${eventId}`, Date.now(), warnForgotten(this, 'Alternative Payments Trigger'))) {
 			response.status(200).json({ received: true });
 			return { noWebhookResponse: true };
 		}

@@ -3,11 +3,12 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { ID_PATTERN } from '../shared/actions/locator';
 import { asNodeError, errorText, isNotFound } from '../shared/http/errorChain';
-import { DETAILS_TRANSPORT, deliveryScope, detailsErrorText, isRepeatedDelivery } from '../shared/webhooks/deliveries';
+import { DETAILS_TRANSPORT, detailsErrorText, isRepeatedDelivery, warnForgotten } from '../shared/webhooks/deliveries';
 import { removeRegistration } from '../shared/webhooks/registration';
 import { eventName, simplifyProperty, triggerSimplifies } from '../shared/simplify';
 import { simplifyRecord } from './actions/simplify';
 import { PaisrClient, resourcePath } from './transport';
+import { catchUp, eventKey } from './trigger/catchUp';
 import { verifyDelivery } from './trigger/signature';
 
 const EVENTS = [
@@ -39,7 +40,7 @@ const EVENTS = [
 const REFUSALS = {
 	'not registered': 'this trigger has no Paisr webhook or signing secret (activate the workflow again)',
 	unsigned: 'no X-PCB-Signature or X-PCB-Timestamp header',
-	stale: 'its timestamp is more than 5 minutes away from now (a replay, or a clock far off)',
+	stale: 'its timestamp is more than 72 hours old or more than 5 minutes ahead (Paisr stops retrying well before; a replay, or a clock far off)',
 	mismatch: 'its signature does not match the webhook secret (sent by someone else, or the body was changed)',
 } as const;
 
@@ -116,9 +117,14 @@ export class PaisrTrigger implements INodeType {
 
 	webhookMethods = {
 		default: {
-			/** True only when our webhook still exists in Paisr, points here and carries every selected event. */
+			/**
+			 * True only when our webhook still exists in Paisr, points here and carries every selected event.
+			 * n8n asks this first on every activation, at its own start too: the webhook kept through
+			 * downtime then catches up on what Paisr could not deliver meanwhile.
+			 */
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				const registration = readRegistration(this.getWorkflowStaticData('node'));
+				const data = this.getWorkflowStaticData('node');
+				const registration = readRegistration(data);
 				const endpoint = this.getNodeWebhookUrl('default') as string;
 				if (!registration || registration.endpoint !== endpoint) return false;
 				let webhook: IDataObject;
@@ -129,7 +135,9 @@ export class PaisrTrigger implements INodeType {
 					throw asNodeError(this.getNode(), error);
 				}
 				const triggers = Array.isArray(webhook.triggers) ? (webhook.triggers as IDataObject[]).map((trigger) => String(trigger.type)) : [];
-				return webhook.endpoint === endpoint && webhook.active !== false && selectedEvents(this).every((event) => triggers.includes(event));
+				const kept = webhook.endpoint === endpoint && webhook.active !== false && selectedEvents(this).every((event) => triggers.includes(event));
+				if (kept && this.getMode() !== 'manual') await catchUp(this, registration.webhookId, data);
+				return kept;
 			},
 
 			/** One webhook for all events; what an earlier activation left at this URL is removed first, so there is never a second. */
@@ -201,8 +209,9 @@ export class PaisrTrigger implements INodeType {
 		const body = this.getBodyData();
 		const event = typeof body.event === 'string' ? body.event : '';
 		const id = typeof body.id === 'string' ? body.id : '';
-		// Paisr delivers again what was not answered in time: the same event, resource and timestamp is one event.
-		if (isRepeatedDelivery(staticData, deliveryScope(this), `${event} ${id} ${String(headers['x-pcb-timestamp']).trim()}`, Date.now())) {
+		// Paisr delivers again what was not answered in time, with its first timestamp or stamped anew:
+		// the same event for the same resource is one event, whatever its timestamp.
+		if (isRepeatedDelivery(this, staticData, eventKey(event, id), Date.now(), warnForgotten(this, 'Paisr Trigger'))) {
 			response.status(200).json({ received: true });
 			return { noWebhookResponse: true };
 		}

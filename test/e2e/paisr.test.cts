@@ -120,17 +120,17 @@ describe('Paisr in a real n8n', () => {
 		expect((await runOperation({ resource: 'customer', operation: 'restore', customerId: byId(customer.id) }))[0]).toMatchObject({ archived: false });
 	});
 
-	it('the trigger: activation registers one signed webhook; a signed delivery starts one execution with the invoice; tampered, replayed and unsigned ones none; deactivation deletes it', async () => {
+	it('the trigger: activation registers one signed webhook; a signed delivery starts one execution with the invoice, a late one too; tampered, too old, unsigned and re-stamped ones none; deactivation deletes it', async () => {
 		const { id } = await example('paisr-invoice-paid.json');
 		await n8n.activate(id);
 		const [webhook] = await waitFor('the webhook', () => (emulator.listWebhooks().length === 1 ? emulator.listWebhooks() : undefined));
 		expect(webhook.endpoint.startsWith(n8n.url)).toBe(true);
 		expect(webhook.triggers.map((trigger) => trigger.type)).toEqual(['invoice.paid']);
 
-		const invoice = emulator.listInvoices().find((candidate) => candidate.status === 'unpaid')!;
-		emulator.markPaid(invoice.id);
+		const [invoice, slowOne, lateOne] = emulator.listInvoices().filter((candidate) => candidate.status === 'unpaid');
+		for (const one of [invoice, slowOne, lateOne]) emulator.markPaid(one.id);
 		expect((await emulator.deliver('invoice.paid', invoice.id, { body: `{"id":"${invoice.id}","event":"invoice.paid","x":1}` }))[0].status).toBe(401);
-		expect((await emulator.deliver('invoice.paid', invoice.id, { timestampOffsetSeconds: -600 }))[0].status).toBe(401);
+		expect((await emulator.deliver('invoice.paid', invoice.id, { timestampOffsetSeconds: -(72 * 3600 + 60) }))[0].status).toBe(401);
 		expect((await emulator.deliver('invoice.paid', invoice.id, { omitSignature: true }))[0].status).toBe(401);
 		expect((await emulator.deliver('invoice.paid', invoice.id))[0].status).toBe(200);
 		const executions = await n8n.waitForExecutions(id, 1, 15_000);
@@ -140,15 +140,46 @@ describe('Paisr in a real n8n', () => {
 
 		// Paisr slow to give the details (3 s an answer) and impatient (1 s, then again after 2.5 s): n8n
 		// answers once Fetch Details gives up (1.5 s), too late for the first attempt; the retry starts nothing.
-		// (A second later: an event is known by its event, invoice and timestamp, in seconds.)
-		await new Promise((resolve) => setTimeout(resolve, 1_100));
 		emulator.setLatency(3_000);
-		const [slow] = await emulator.deliver('invoice.paid', invoice.id, {}, { retries: 3, answerWithinMs: 1_000, backoffMs: 2_500 });
+		const [slow] = await emulator.deliver('invoice.paid', slowOne.id, {}, { retries: 3, answerWithinMs: 1_000, backoffMs: 2_500 });
 		emulator.setLatency(0);
 		expect(slow.attempts).toEqual([0, 200]);
 		const afterRetry = await expectExecutionCount(n8n, id, 2);
 		const late = afterRetry[1].data.resultData.runData['Invoice paid'][0].data.main[0].map((item: { json: unknown }) => item.json);
-		expect(late).toEqual([expect.objectContaining({ id: invoice.id, event: 'invoice.paid', detailsError: expect.any(String) })]);
+		expect(late).toEqual([expect.objectContaining({ id: slowOne.id, event: 'invoice.paid', detailsError: expect.any(String) })]);
+
+		// A delivery 10 minutes old (Paisr retrying after n8n was away) starts one execution; the first
+		// event sent again, stamped and signed anew, starts none.
+		expect((await emulator.deliver('invoice.paid', lateOne.id, { timestampOffsetSeconds: -600 }))[0].status).toBe(200);
+		expect((await emulator.deliver('invoice.paid', invoice.id))[0].status).toBe(200);
+		const all = await expectExecutionCount(n8n, id, 3);
+		expect(all[2].data.resultData.runData['Invoice paid'][0].data.main[0].map((item: { json: { id: unknown } }) => item.json.id)).toEqual([lateOne.id]);
+
+		await n8n.deactivate(id);
+		await waitFor('the webhook to go', () => (emulator.listWebhooks().length === 0 ? true : undefined));
+	});
+
+	it('after downtime: events Paisr could not deliver while n8n was stopped are asked for again as n8n starts, one execution each; a re-stamped retry of one delivered before starts none', async () => {
+		const { id } = await example('paisr-invoice-paid.json');
+		await n8n.activate(id);
+		await waitFor('the webhook', () => (emulator.listWebhooks().length === 1 ? true : undefined));
+		const [before, ...missed] = emulator.listInvoices().filter((candidate) => candidate.status === 'unpaid').slice(0, 3);
+		for (const one of [before, ...missed]) emulator.markPaid(one.id);
+		expect((await emulator.deliver('invoice.paid', before.id))[0].status).toBe(200);
+		await expectExecutionCount(n8n, id, 1);
+
+		await n8n.stop();
+		// Nobody there: every attempt fails, and Paisr gives up.
+		for (const one of missed) expect((await emulator.deliver('invoice.paid', one.id, {}, { retries: 2, backoffMs: 10 }))[0].attempts).toEqual([0, 0, 0]);
+		emulator.clearRequests();
+		await n8n.start();
+		const executions = await expectExecutionCount(n8n, id, 3);
+		const ids = executions.slice(1).map((execution) => execution.data.resultData.runData['Invoice paid'][0].data.main[0][0].json.id);
+		expect(ids.sort()).toEqual(missed.map((one) => one.id).sort());
+		expect(emulator.requests.filter((request) => request.method === 'POST' && /\/events\/wev_/.test(request.path))).toHaveLength(2);
+		// The process that took the first delivery is gone; Paisr's log says it was delivered.
+		expect((await emulator.deliver('invoice.paid', before.id))[0].status).toBe(200);
+		await expectExecutionCount(n8n, id, 3);
 
 		await n8n.deactivate(id);
 		await waitFor('the webhook to go', () => (emulator.listWebhooks().length === 0 ? true : undefined));

@@ -158,6 +158,24 @@ export interface PaisrDelivery {
 	body: string;
 }
 
+/**
+ * One event in a webhook's log, as `GET /webhooks/{id}/events` lists it (spec `WebhookEvent`):
+ * `pending` while Paisr still retries, `success` once an attempt got a 2xx, `failed` once the
+ * retries ran out; only a failed one can be retried by hand (`can_retry`).
+ */
+export interface PaisrWebhookEvent {
+	id: string;
+	webhookId: string;
+	body: { id: string; event: string };
+	type: string;
+	status: 'pending' | 'success' | 'failed';
+	can_retry: boolean;
+	retry_count: number;
+	last_retry_at: string | null;
+	next_retry_at: string | null;
+	created_at: string;
+}
+
 /** How a delivery may be spoiled, for tests of the receiving end. */
 export interface DeliveryTampering {
 	/** The body that is sent instead of the signed one. */
@@ -210,6 +228,9 @@ export class PaisrEmulator extends EmulatorServer {
 
 	/** Tests set this to make "Test" on a webhook fail as a server error. */
 	webhookTestsFail = false;
+	/** Tests set this while the receiving end is down: every attempt finds nobody there (status 0). */
+	endpointsDown = false;
+	private readonly webhookEvents: PaisrWebhookEvent[] = [];
 	private clockMs: number;
 	private sequence = 0;
 	private nextSid = 600_001;
@@ -325,6 +346,11 @@ export class PaisrEmulator extends EmulatorServer {
 		return this.webhooks.map((webhook) => structuredClone(webhook));
 	}
 
+	/** Every webhook's event log, oldest first. */
+	listWebhookEvents(): PaisrWebhookEvent[] {
+		return this.webhookEvents.map((event) => structuredClone(event));
+	}
+
 	/** Marks an invoice paid, as a payment arriving does. */
 	markPaid(id: string): void {
 		const invoice = this.invoices.find((candidate) => candidate.id === id);
@@ -360,17 +386,61 @@ export class PaisrEmulator extends EmulatorServer {
 	}
 
 	private async deliverTo(webhook: PaisrWebhook, event: string, id: string, tampering: DeliveryTampering, retries: DeliveryRetries): Promise<PaisrDelivery> {
+		const logged: PaisrWebhookEvent = {
+			id: this.nextId('wev'),
+			webhookId: webhook.id,
+			body: { id, event },
+			type: event,
+			status: 'pending',
+			can_retry: false,
+			retry_count: 0,
+			last_retry_at: null,
+			next_retry_at: null,
+			// Wall-clock time, a millisecond after the last event at least: the log's order is the order of events.
+			created_at: new Date(Math.max(Date.now(), Date.parse(this.webhookEvents[this.webhookEvents.length - 1]?.created_at ?? '1970-01-01T00:00:00Z') + 1)).toISOString(),
+		};
+		this.webhookEvents.push(logged);
+		// Paisr sends a delivery that was not answered in time again, the same body, timestamp and signature.
+		const delivery = await this.sendEvent(webhook, event, id, tampering, retries);
+		this.settle(logged, delivery.attempts);
+		return delivery;
+	}
+
+	/** One delivery with its retries: signed now (plus any offset), sent until a 2xx or the retries run out. */
+	private async sendEvent(webhook: PaisrWebhook, event: string, id: string, tampering: DeliveryTampering, retries: DeliveryRetries): Promise<PaisrDelivery> {
 		const signedBody = JSON.stringify({ id, event });
 		const timestamp = String(Math.floor(Date.now() / 1000) + (tampering.timestampOffsetSeconds ?? 0));
 		const signature = createHmac('sha256', tampering.secret ?? webhook.secret).update(`${timestamp}.${signedBody}`).digest('hex');
 		const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'PCB Events', 'X-PCB-Timestamp': timestamp };
 		if (!tampering.omitSignature) headers['X-PCB-Signature'] = signature;
 		const body = tampering.body ?? signedBody;
-		// Paisr sends a delivery that was not answered in time again, the same body, timestamp and signature.
-		const attempts = await deliverWithRetries(webhook.endpoint, headers, body, retries);
+		const attempts = this.endpointsDown ? Array.from({ length: (retries.retries ?? 0) + 1 }, () => 0) : await deliverWithRetries(webhook.endpoint, headers, body, retries);
 		const delivery = { webhookId: webhook.id, url: webhook.endpoint, status: attempts[attempts.length - 1], attempts, headers, body };
 		this.deliveries.push(delivery);
 		return delivery;
+	}
+
+	/** What the log says after a round of attempts: success on a 2xx, else failed (retries spent) and retryable by hand. */
+	private settle(logged: PaisrWebhookEvent, attempts: number[]): void {
+		const succeeded = attempts.some((status) => status >= 200 && status < 300);
+		logged.retry_count += attempts.length - 1;
+		if (attempts.length > 1) logged.last_retry_at = new Date().toISOString();
+		logged.status = succeeded ? 'success' : 'failed';
+		logged.can_retry = !succeeded;
+	}
+
+	/**
+	 * A retry by hand, as `POST /webhooks/{id}/events/{event_id}` asks: only a failed event; the
+	 * delivery goes out after the answer, the same body stamped and signed anew, once.
+	 */
+	private retryEventRoute(webhook: PaisrWebhook, eventId: string): ApiResponse {
+		const logged = this.webhookEvents.find((candidate) => candidate.id === eventId && candidate.webhookId === webhook.id);
+		if (!logged) return failure(404, 'Event not found');
+		if (!logged.can_retry) return failure(400, 'This event cannot be retried');
+		logged.can_retry = false;
+		logged.status = 'pending';
+		setImmediate(() => void this.sendEvent(webhook, logged.body.event, logged.body.id, {}, {}).then((delivery) => this.settle(logged, [0, ...delivery.attempts])));
+		return done('Event retried');
 	}
 
 	// ---- HTTP ----
@@ -457,6 +527,11 @@ export class PaisrEmulator extends EmulatorServer {
 			}
 			if (sub === 'secret' && segments.length === 3 && method === 'GET') return hooks('webhooks.read', withWebhook((found) => data({ secret: found.secret })));
 			if (sub === 'test' && segments.length === 3 && method === 'POST') return hooks('webhooks.write', withWebhook((found) => this.testWebhookRoute(found)));
+			if (sub === 'events' && segments.length === 3 && method === 'GET') {
+				// Newest first: the client must not depend on the order, which Paisr does not document.
+				return hooks('webhooks.read', withWebhook((found) => data({ events: this.webhookEvents.filter((event) => event.webhookId === found.id).reverse().map(({ webhookId: _webhook, ...event }) => structuredClone(event)) })));
+			}
+			if (sub === 'events' && segments.length === 4 && method === 'POST') return hooks('webhooks.write', withWebhook((found) => this.retryEventRoute(found, subId)));
 			return undefined;
 		}
 		return undefined;

@@ -695,8 +695,8 @@ export class WebhookTriggerWorkflow {
 		this.workflow = new Workflow({ id: `wf-webhook-test-${++webhookWorkflows}`, nodes: [this.node], connections: {}, active: true, nodeTypes, staticData: {}, settings: { executionOrder: 'v1' } });
 	}
 
-	/** Starts the server that stands for n8n's webhook endpoint. */
-	async listen(): Promise<void> {
+	/** Starts the server that stands for n8n's webhook endpoint (on a given port: the same URL after a restart). */
+	async listen(port = 0): Promise<void> {
 		this.server = http.createServer((request, response) => {
 			const chunks: Buffer[] = [];
 			request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -721,7 +721,7 @@ export class WebhookTriggerWorkflow {
 				});
 			});
 		});
-		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+		await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
 		this.baseUrl = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
 	}
 

@@ -3,6 +3,8 @@
  * n8n-core's HookContext against the emulator (real subscriptions), and deliveries that the
  * emulator really POSTs to the trigger's webhook URL, handed to webhook() through WebhookContext.
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator.cjs';
 import { ALTERNATIVE_PAYMENTS_TRIGGER_TYPE, WebhookTriggerWorkflow } from '../engine/harness.cjs';
 import { installRecordingLogger } from './faults/support.cjs';
@@ -12,10 +14,10 @@ jest.setTimeout(30_000);
 let emulator: AltPaymentsEmulator;
 let trigger: WebhookTriggerWorkflow;
 
-async function start(events: string[], rateLimit: false | undefined = false) {
+async function start(events: string[], rateLimit: false | undefined = false, simple?: boolean) {
 	emulator = new AltPaymentsEmulator({ rateLimit, seed: { customers: 1 } });
 	const baseUrl = await emulator.listen();
-	trigger = new WebhookTriggerWorkflow(ALTERNATIVE_PAYMENTS_TRIGGER_TYPE, { events }, { environment: 'custom', baseUrl, clientId: 'client-full', clientSecret: 'secret-full' });
+	trigger = new WebhookTriggerWorkflow(ALTERNATIVE_PAYMENTS_TRIGGER_TYPE, { events, ...(simple === undefined ? {} : { simple }) }, { environment: 'custom', baseUrl, clientId: 'client-full', clientSecret: 'secret-full' });
 	await trigger.listen();
 }
 
@@ -154,6 +156,23 @@ describe('one execution per event, refusals logged', () => {
 		delete stored.deliveries;
 		expect((await trigger.deliverRaw({ ...first.headers }, JSON.stringify(first.body))).status).toBe(200);
 		expect(executions()).toHaveLength(1);
+	});
+
+	test('a retry sent anew (other bytes, a later date) is known by its topic and event id; an old delivery not seen before starts; the same id under another topic is another event', async () => {
+		await start(['invoice_paid', 'invoice_created'], false, true);
+		await activate();
+		const [first] = await emulator.deliver('invoice_paid', { id: 'inv_4' });
+		const headers = { ...first.headers };
+		const sent = first.body as IDataObject;
+		const restamped = await trigger.deliverRaw(headers, JSON.stringify({ ...sent, created_at: new Date(Date.now() + 3_600_000).toISOString(), attempt: 2 }));
+		expect(restamped.status).toBe(200);
+		expect(executions()).toHaveLength(1);
+		// Delivered three days after the event (its first answers lost): the secret is what counts, not the age.
+		const late = { id: 'evt_late', topic: 'invoice_paid', created_at: new Date(Date.now() - 3 * 86_400_000).toISOString(), data: { id: 'inv_5' } };
+		expect((await trigger.deliverRaw(headers, JSON.stringify(late))).status).toBe(200);
+		expect((await trigger.deliverRaw(headers, JSON.stringify(late))).status).toBe(200);
+		expect((await trigger.deliverRaw(headers, JSON.stringify({ ...sent, topic: 'invoice_created' }))).status).toBe(200);
+		expect(executions()).toHaveLength(3);
 	});
 
 	test('the emulator retries a delivery that got no answer: the retry starts no second execution', async () => {

@@ -7,6 +7,9 @@ import { createHmac } from 'crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
+import { MAX_REDELIVERIES } from '../../nodes/Paisr/trigger/catchUp';
+import { MAX_CLOCK_SKEW_SECONDS, MAX_DELIVERY_AGE_SECONDS } from '../../nodes/Paisr/trigger/signature';
+import { DELIVERY_MEMORY_COUNT, DELIVERY_MEMORY_MS } from '../../nodes/shared/webhooks/deliveries';
 import { PaisrEmulator } from '../emulator/PaisrEmulator.cjs';
 import { PAISR_TRIGGER_TYPE, WebhookTriggerWorkflow } from '../engine/harness.cjs';
 import { installRecordingLogger } from './faults/support.cjs';
@@ -119,7 +122,7 @@ describe('deliveries are verified before anything is emitted', () => {
 
 	test.each([
 		['a tampered body', { body: '{"id":"inv_other","event":"invoice.paid"}' }],
-		['a delivery six minutes old (a replay)', { timestampOffsetSeconds: -360 }],
+		['a delivery 72 hours and a minute old (past every retry Paisr makes)', { timestampOffsetSeconds: -(72 * 3600 + 60) }],
 		['a timestamp six minutes ahead', { timestampOffsetSeconds: 360 }],
 		['no signature', { omitSignature: true }],
 		['a signature made with another secret', { secret: 'not-the-secret' }],
@@ -133,11 +136,10 @@ describe('deliveries are verified before anything is emitted', () => {
 		expect(emulator.requests.filter((request) => request.path.startsWith('/v2/invoices/'))).toEqual([]);
 	});
 
-	test('four minutes old is still in time; the signature also reads as upper-case hex or base64', async () => {
+	test('the signature also reads as upper-case hex or base64, and covers the raw bytes', async () => {
 		await start({ events: ['invoice.paid'], options: { fetchDetails: false } });
 		await activate();
 		const invoice = emulator.addInvoice();
-		expect((await emulator.deliver('invoice.paid', invoice.id, { timestampOffsetSeconds: -240 }))[0].status).toBe(200);
 		const secret = stored()!.secret;
 		const rawBody = Buffer.from(JSON.stringify({ id: invoice.id, event: 'invoice.paid' }));
 		const timestamp = String(Math.floor(Date.now() / 1000));
@@ -204,8 +206,8 @@ describe('answered at once, one execution per event, refusals logged', () => {
 		expect(executions()).toHaveLength(1);
 	});
 
-	test('a delivery Paisr sends again (its first answer was lost) is answered 200 and starts nothing; a new event for the same invoice does', async () => {
-		await start({ events: ['invoice.paid'], options: { fetchDetails: false } });
+	test('a delivery Paisr sends again (its first answer was lost) is answered 200 and starts nothing; another event does', async () => {
+		await start({ events: ['invoice.paid', 'invoice.created'], options: { fetchDetails: false } });
 		await activate();
 		const invoice = emulator.addInvoice({ status: 'paid' });
 		const [first] = await emulator.deliver('invoice.paid', invoice.id);
@@ -213,13 +215,13 @@ describe('answered at once, one execution per event, refusals logged', () => {
 		const repeat = await trigger.deliverRaw(first.headers, first.body);
 		expect(repeat.status).toBe(200);
 		expect(executions()).toHaveLength(1);
-		// A later event (another timestamp) is another execution.
-		await new Promise((resolve) => setTimeout(resolve, 1_100));
-		await emulator.deliver('invoice.paid', invoice.id);
-		expect(executions()).toHaveLength(2);
-		// The record is bounded: a key and a time per delivery.
+		// Another event for the same invoice, and the same event for another invoice, are executions of their own.
+		await emulator.deliver('invoice.created', invoice.id);
+		await emulator.deliver('invoice.paid', emulator.addInvoice({ status: 'paid' }).id);
+		expect(executions()).toHaveLength(3);
+		// The record is bounded: a key and a time per event.
 		const record = (trigger.storedState()['node:Webhook Trigger'] as { deliveries: Record<string, number> }).deliveries;
-		expect(Object.keys(record)).toHaveLength(2);
+		expect(Object.keys(record)).toHaveLength(3);
 	});
 
 	test('a refused delivery is logged at warning level with the reason, never the secret or the body', async () => {
@@ -275,4 +277,170 @@ describe('Listen for Test Event', () => {
 		expect(delivery.status).toBe(200);
 		expect(trigger.deliveries.flatMap((one) => one.items).map((item) => item.json.id)).toEqual([invoice.id]);
 	});
+});
+
+// With the shipped default, Simplify on (the harness turns it off unless told).
+describe('retries after downtime: late deliveries, retries stamped anew, catch-up on activation', () => {
+	const executions = () => trigger.deliveries.filter((delivery) => delivery.items.length > 0);
+	const emittedIds = () => executions().map((delivery) => delivery.items[0].json.id);
+	const retryCalls = () => emulator.requests.filter((request) => request.method === 'POST' && /^\/v2\/webhooks\/[^/]+\/events\/[^/]+$/.test(request.path));
+	const until = async (what: string, probe: () => boolean) => {
+		for (let waited = 0; !probe(); waited += 20) {
+			if (waited > 5_000) throw new Error(`no ${what} within 5 s`);
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		}
+	};
+
+	/**
+	 * n8n stopped and started again, the workflow still active: this process's memory is gone, and
+	 * (as n8n 2.41.1 does) so is what webhook calls wrote to the static data; the URL is the same, so
+	 * n8n's activation finds the webhook with checkExists.
+	 */
+	async function restart(): Promise<void> {
+		const port = Number(new URL(emulator.listWebhooks()[0].endpoint).port);
+		const state = structuredClone(trigger.storedState()['node:Webhook Trigger']) as IDataObject;
+		delete state.deliveries;
+		await trigger.close();
+		trigger = new WebhookTriggerWorkflow(PAISR_TRIGGER_TYPE, trigger.node.parameters, undefined, { environment: 'custom', baseUrl: emulator.baseUrl, accessToken: 'paisr-full' });
+		trigger.workflow.staticData['node:Webhook Trigger'] = state;
+		await trigger.listen(port);
+		expect(await trigger.hook('checkExists')).toBe(true);
+	}
+
+	/** n8n is down while Paisr sends these: its 10 retries find nobody, and it gives up. */
+	async function missWhileDown(ids: string[]): Promise<void> {
+		emulator.endpointsDown = true;
+		for (const id of ids) expect((await emulator.deliver('invoice.paid', id, {}, { retries: 10 }))[0].attempts).toEqual(Array(11).fill(0));
+		emulator.endpointsDown = false;
+	}
+
+	test('a validly signed delivery 10 minutes or 71 hours old is accepted once; replayed, it starts nothing', async () => {
+		await start({ events: ['invoice.paid'], simple: true });
+		await activate();
+		const [late, later] = [emulator.addInvoice({ status: 'paid' }), emulator.addInvoice({ status: 'paid' })];
+		const [tenMinutes] = await emulator.deliver('invoice.paid', late.id, { timestampOffsetSeconds: -600 });
+		const [seventyOneHours] = await emulator.deliver('invoice.paid', later.id, { timestampOffsetSeconds: -71 * 3600 });
+		expect([tenMinutes.status, seventyOneHours.status]).toEqual([200, 200]);
+		expect(emittedIds()).toEqual([late.id, later.id]);
+		// The same bytes, timestamp and signature again: a replay inside the window is known.
+		for (const delivery of [tenMinutes, seventyOneHours]) expect((await trigger.deliverRaw(delivery.headers, delivery.body)).status).toBe(200);
+		expect(emittedIds()).toEqual([late.id, later.id]);
+	});
+
+	test('a retry stamped anew (the same event, a new timestamp and signature) starts nothing and reads nothing', async () => {
+		await start({ events: ['invoice.paid'], simple: true });
+		await activate();
+		const invoice = emulator.addInvoice({ status: 'paid' });
+		const [first] = await emulator.deliver('invoice.paid', invoice.id, { timestampOffsetSeconds: -3600 });
+		const [restamped] = await emulator.deliver('invoice.paid', invoice.id);
+		expect(restamped.headers['X-PCB-Timestamp']).not.toBe(first.headers['X-PCB-Timestamp']);
+		expect(restamped.headers['X-PCB-Signature']).not.toBe(first.headers['X-PCB-Signature']);
+		expect(restamped.status).toBe(200);
+		expect(emittedIds()).toEqual([invoice.id]);
+		expect(emulator.requests.filter((request) => request.method === 'GET' && request.path === `/v2/invoices/${invoice.id}`)).toHaveLength(1);
+	});
+
+	test('an event is remembered longer than the oldest delivery the trigger accepts', () => {
+		expect(DELIVERY_MEMORY_MS).toBeGreaterThanOrEqual((MAX_DELIVERY_AGE_SECONDS + MAX_CLOCK_SKEW_SECONDS) * 1000);
+		expect(MAX_DELIVERY_AGE_SECONDS).toBeGreaterThanOrEqual(72 * 3600);
+	});
+
+	test('after downtime, activation asks Paisr again for exactly the events that failed meanwhile; each starts one execution', async () => {
+		await start({ events: ['invoice.paid'], simple: true });
+		await activate();
+		const before = emulator.addInvoice({ status: 'paid' });
+		await emulator.deliver('invoice.paid', before.id);
+		const missed = [emulator.addInvoice({ status: 'paid' }), emulator.addInvoice({ status: 'paid' })];
+		await missWhileDown(missed.map((invoice) => invoice.id));
+		const failed = emulator.listWebhookEvents().filter((event) => event.status === 'failed');
+		expect(failed.map((event) => event.body.id)).toEqual(missed.map((invoice) => invoice.id));
+
+		emulator.clearRequests();
+		await restart();
+		await until('two redeliveries', () => executions().length === 2);
+		expect(retryCalls().map((request) => request.path).sort()).toEqual(failed.map((event) => `/v2/webhooks/${event.webhookId}/events/${event.id}`).sort());
+		expect([...emittedIds()].sort()).toEqual(missed.map((invoice) => invoice.id).sort());
+		expect(executions().map((delivery) => delivery.items[0].json)).toEqual(missed.map(() => expect.objectContaining({ event: 'invoicePaid', provider: 'paisr', status: 'paid' })));
+		await until('Paisr to log the redeliveries', () => emulator.listWebhookEvents().every((event) => event.status === 'success'));
+
+		// What Paisr delivered before the restart is known from its log: a retry of it stamped anew starts nothing.
+		expect((await emulator.deliver('invoice.paid', before.id))[0].status).toBe(200);
+		expect(executions()).toHaveLength(2);
+		// The next start finds nothing left to ask for.
+		emulator.clearRequests();
+		await restart();
+		expect(retryCalls()).toEqual([]);
+		expect(trigger.deliveries).toEqual([]);
+	});
+
+	test('a redelivery Paisr refuses, or a log it will not show, is logged; activation goes on, and the next one asks again', async () => {
+		const lines = installRecordingLogger();
+		await start({ events: ['invoice.paid'], simple: true });
+		await activate();
+		const missed = [emulator.addInvoice({ status: 'paid' }), emulator.addInvoice({ status: 'paid' })];
+		await missWhileDown(missed.map((invoice) => invoice.id));
+		const [refused] = emulator.listWebhookEvents();
+		emulator.injectFaults(1, { status: 500, body: '{"success":false,"message":"Server Error"}' }, (request) => request.method === 'POST' && request.path.endsWith(`/events/${refused.id}`));
+		const warningsFrom = (start: number) => lines.slice(start).filter((line) => line.level === 'warn').map((line) => line.message);
+
+		let before = lines.length;
+		await restart();
+		await until('one redelivery', () => executions().length === 1);
+		expect(emittedIds()).toEqual([missed[1].id]);
+		expect(warningsFrom(before)).toEqual([expect.stringMatching(new RegExp(`^Paisr Trigger could not ask Paisr to deliver event ${refused.id} again: `))]);
+
+		before = lines.length;
+		emulator.injectFaults(1, { status: 403, body: '{"success":false,"message":"Forbidden"}' }, (request) => request.method === 'GET' && request.path.endsWith('/events'));
+		await restart();
+		expect(warningsFrom(before)).toEqual([expect.stringMatching(/^Paisr Trigger could not read its webhook's events to catch up/)]);
+		expect(emulator.listWebhooks()).toHaveLength(1);
+
+		await restart();
+		await until('the refused one, delivered now', () => executions().length === 1);
+		expect(emittedIds()).toEqual([missed[0].id]);
+	});
+
+	test(`at most ${MAX_REDELIVERIES} redeliveries per activation, oldest first; the next activation asks for the rest`, async () => {
+		const lines = installRecordingLogger();
+		await start({ events: ['invoice.paid'], simple: true, options: { fetchDetails: false } });
+		await activate();
+		const ids = Array.from({ length: MAX_REDELIVERIES + 3 }, () => emulator.addInvoice({ status: 'paid' }).id);
+		await missWhileDown(ids);
+		const before = lines.length;
+		await restart();
+		await until(`${MAX_REDELIVERIES} redeliveries`, () => executions().length === MAX_REDELIVERIES);
+		// Asked for oldest first; Paisr sends each after its answer, so they may arrive in another order.
+		const logged = emulator.listWebhookEvents();
+		expect(retryCalls().map((request) => request.path.split('/').pop())).toEqual(logged.slice(0, MAX_REDELIVERIES).map((event) => event.id));
+		expect([...emittedIds()].sort()).toEqual(ids.slice(0, MAX_REDELIVERIES).sort());
+		expect(lines.slice(before).filter((line) => line.level === 'warn').map((line) => line.message)).toEqual([
+			`Paisr Trigger asked Paisr again for ${MAX_REDELIVERIES} of ${MAX_REDELIVERIES + 3} events that failed while n8n was away; the next activation asks for the rest`,
+		]);
+		await until('Paisr to log the redeliveries', () => emulator.listWebhookEvents().filter((event) => event.status === 'success').length === MAX_REDELIVERIES);
+		await restart();
+		await until('the rest', () => executions().length === 3);
+		expect([...emittedIds()].sort()).toEqual(ids.slice(MAX_REDELIVERIES).sort());
+	});
+
+	test(`at the count bound (${DELIVERY_MEMORY_COUNT} events): the oldest leaves the static data with a warning, and this process still knows it`, async () => {
+		const lines = installRecordingLogger();
+		await start({ events: ['invoice.paid'], simple: true, options: { fetchDetails: false } });
+		await activate();
+		const secret = stored()!.secret;
+		const timestamp = String(Math.floor(Date.now() / 1000));
+		const send = (id: string) => {
+			const rawBody = Buffer.from(JSON.stringify({ id, event: 'invoice.paid' }));
+			const signature = createHmac('sha256', secret).update(`${timestamp}.${rawBody.toString()}`).digest('hex');
+			return trigger.deliver({ headers: { 'x-pcb-signature': signature, 'x-pcb-timestamp': timestamp }, body: JSON.parse(rawBody.toString()) as IDataObject, query: {}, rawBody });
+		};
+		for (let n = 0; n < DELIVERY_MEMORY_COUNT; n++) await send(`inv_${n}`);
+		const before = lines.length;
+		await send('inv_one_more');
+		expect(lines.slice(before).filter((line) => line.level === 'warn').map((line) => line.message)).toEqual([expect.stringMatching(/^Paisr Trigger forgot 1 event\(s\) emitted within the last 73 hours/)]);
+		const record = (trigger.storedState()['node:Webhook Trigger'] as { deliveries: Record<string, number> }).deliveries;
+		expect(Object.keys(record)).toHaveLength(DELIVERY_MEMORY_COUNT);
+		expect(record).not.toHaveProperty(['invoice.paid inv_0']);
+		await send('inv_0');
+		expect(executions()).toHaveLength(DELIVERY_MEMORY_COUNT + 1);
+	}, 120_000);
 });
