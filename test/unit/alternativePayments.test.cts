@@ -349,6 +349,27 @@ describe('Customer and Payment', () => {
 		expect(apiRequests().filter((request) => request.method === 'POST')).toHaveLength(1);
 	});
 
+	test('Customer → Find or Create matches the company name the server searched, not the name: where they differ, two runs create nothing', async () => {
+		const findOrCreate = (name: string, email = '') => customerRun({ operation: 'findOrCreate', name, email });
+		// A customer whose name is its contact, and whose company name is what the filter searches.
+		const jane = emulator.addCustomer({ name: 'Jane Smith', company_name: 'Granite Dental', email: 'jane@granite.example' });
+		emulator.addCustomer({ name: 'Granite Dental', company_name: 'Granite Dental Group', email: 'ap@group.example' });
+		const count = emulator.listCustomers().length;
+		for (const email of ['jane@granite.example', '']) {
+			const first = await findOrCreate('Granite Dental', email);
+			expect(first.error).toBeUndefined();
+			expect(first.items.map((item) => item.json.id)).toEqual([jane.id]);
+			expect((await findOrCreate('granite dental', email)).items.map((item) => item.json.id)).toEqual([jane.id]);
+		}
+		expect(apiRequests().filter((request) => request.method === 'POST')).toHaveLength(0);
+		expect(emulator.listCustomers()).toHaveLength(count);
+		// Her name is not a company name: it is not found, and a customer of that company name is made once.
+		const created = await findOrCreate('Jane Smith', 'jane@smith.example');
+		expect(created.items[0].json).toMatchObject({ name: 'Jane Smith', email: 'jane@smith.example' });
+		expect((await findOrCreate('Jane Smith', 'jane@smith.example')).items[0].json.id).toBe(created.items[0].json.id);
+		expect(emulator.listCustomers()).toHaveLength(count + 1);
+	});
+
 	test('Payment → Get Many with filters sent to the server', async () => {
 		const invoice = emulator.addInvoice();
 		const other = emulator.addInvoice();
