@@ -325,6 +325,8 @@ export interface RunNodeOptions {
 	/** JSON items fed into the node; default one empty item (as after a Manual Trigger). */
 	input?: IDataObject[];
 	continueOnFail?: boolean;
+	/** n8n's Retry On Fail (Max Tries 3; n8n waits at least a second between tries). */
+	retryOnFail?: boolean;
 	nodeType?: string;
 	/** Gets the means to stop the execution, as the editor's Stop button does. */
 	onStarted?: (cancel: () => void) => void;
@@ -366,6 +368,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 			paisrApi: { id: 'cred-3', name: 'Paisr test' },
 		},
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...(options.retryOnFail ? { retryOnFail: true, maxTries: 3 } : {}),
 	};
 	const workflow = new Workflow({
 		id: 'wf-engine-test',

@@ -22,12 +22,13 @@ afterEach(async () => {
 	await emulator.close();
 });
 
-const run = (parameters: Record<string, unknown>, options: { continueOnFail?: boolean; input?: IDataObject[]; token?: string; timezone?: string } = {}) =>
+const run = (parameters: Record<string, unknown>, options: { continueOnFail?: boolean; retryOnFail?: boolean; input?: IDataObject[]; token?: string; timezone?: string } = {}) =>
 	runNode({
 		nodeType: PAISR_TYPE,
 		paisrCredential: options.token ? { ...credential, accessToken: options.token } : credential,
 		parameters: { resource: 'invoice', ...parameters },
 		continueOnFail: options.continueOnFail,
+		retryOnFail: options.retryOnFail,
 		input: options.input,
 		timezone: options.timezone,
 	});
@@ -423,6 +424,53 @@ describe('Customer and Payment', () => {
 		const lost = await run2('payment', { operation: 'refund', paymentId: { mode: 'id', value: other.id }, refundType: 'full', note: 'x', confirm: true });
 		expect(lost.error?.message).toMatch(/may have been made/);
 		expect(refunds().length - before).toBe(1);
+	});
+
+	test('Payment → Refund is not repeated by Retry On Fail after a lost answer, by a re-run, or by a second item for the payment; a larger partial refund still goes', async () => {
+		const invoice = emulator.addInvoice({ customer_id: customer().id, status: 'paid' });
+		const refunds = () => api().filter((request) => request.method === 'POST' && request.path.endsWith('/refund'));
+		const refundOf = (payment: { id: string }, parameters: Record<string, unknown>, options: { retryOnFail?: boolean; continueOnFail?: boolean; input?: IDataObject[] } = {}) =>
+			run({ resource: 'payment', operation: 'refund', paymentId: { mode: 'id', value: payment.id }, note: 'Goodwill', confirm: true, ...parameters }, options);
+		const refundedOf = (payment: { id: string }) => emulator.listPayments().find((one) => one.id === payment.id);
+		const again = 'Nothing was sent. A retry, a re-run or a second item for the same payment does not refund it again; refund it in Paisr if a further refund is meant.';
+
+		// Retry On Fail after the answer to a partial refund was lost: the retry reads 30 refunded, and sends nothing.
+		const lostPart = emulator.addPayment({ invoice_id: invoice.id, status: 'settled' });
+		emulator.injectFaults(1, { drop: 'after' }, (request) => request.method === 'POST' && request.path.endsWith('/refund'));
+		const retried = await refundOf(lostPart, { refundType: 'partial', amount: 30 }, { retryOnFail: true });
+		expect(retried.error).toMatchObject({ message: `Amount: 30 is not more than what payment ${lostPart.id} has refunded already (30)`, description: again });
+		expect(refunds()).toHaveLength(1);
+		expect(refundedOf(lostPart)?.refunded_total).toBe(30);
+		// A larger partial refund is more than any earlier attempt of it could have made: it is sent.
+		expect((await refundOf(lostPart, { refundType: 'partial', amount: 40 })).error).toBeUndefined();
+		expect(refundedOf(lostPart)?.refunded_total).toBe(70);
+
+		// The same after a lost answer to a full refund: the payment is refunded in full.
+		const lostFull = emulator.addPayment({ invoice_id: invoice.id, status: 'settled' });
+		emulator.injectFaults(1, { drop: 'after' }, (request) => request.method === 'POST' && request.path.endsWith('/refund'));
+		const retriedFull = await refundOf(lostFull, { refundType: 'full' }, { retryOnFail: true });
+		expect(retriedFull.error?.message).toBe(`Payment: ${lostFull.id} is refunded in full already`);
+		expect(refunds()).toHaveLength(3);
+
+		// A re-run of a workflow that refunded 25 refunds nothing more.
+		const rerun = emulator.addPayment({ invoice_id: invoice.id, status: 'settled' });
+		expect((await refundOf(rerun, { refundType: 'partial', amount: 25 })).items[0].json).toMatchObject({ id: rerun.id, amount: 25, message: 'Refund initiated successfully' });
+		expect((await refundOf(rerun, { refundType: 'partial', amount: 25 })).error?.message).toBe(`Amount: 25 is not more than what payment ${rerun.id} has refunded already (25)`);
+		expect(refundedOf(rerun)?.refunded_total).toBe(25);
+		expect(refunds()).toHaveLength(4);
+
+		// Two items for one payment in one run: the first refunds, the second is refused (Continue On Fail shows both).
+		const twice = emulator.addPayment({ invoice_id: invoice.id, status: 'settled' });
+		const both = await refundOf(twice, { refundType: 'partial', amount: 12.5 }, { continueOnFail: true, input: [{}, {}] });
+		expect(both.items.map((item) => item.json.message ?? item.json.error)).toEqual([
+			'Refund initiated successfully',
+			`Amount: 12.5 is not more than what payment ${twice.id} has refunded already (12.5)`,
+		]);
+		const twiceFull = emulator.addPayment({ invoice_id: invoice.id, status: 'settled' });
+		const bothFull = await refundOf(twiceFull, { refundType: 'full' }, { continueOnFail: true, input: [{}, {}] });
+		expect(bothFull.items.map((item) => item.json.message ?? item.json.error)).toEqual(['Refund initiated successfully', `Payment: ${twiceFull.id} is refunded in full already`]);
+		expect(refundedOf(twice)?.refunded_total).toBe(12.5);
+		expect(refunds()).toHaveLength(6);
 	});
 
 	test('list search: customers by name or email, invoices by number, payments by invoice', async () => {
