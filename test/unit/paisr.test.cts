@@ -4,10 +4,12 @@
  * that expire, permanent deletes, and errors that carry only a message.
  */
 import type { IDataObject } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import { PaisrEmulator } from '../emulator/PaisrEmulator.cjs';
 import type { StoredPaisrCredential } from '../engine/harness.cjs';
-import { PAISR_TYPE, runNode, searchPaisrList, testPaisrCredential } from '../engine/harness.cjs';
+import { PAISR_TOOL_TYPE, PAISR_TYPE, runNode, searchPaisrList, testPaisrCredential } from '../engine/harness.cjs';
+import { Paisr } from '../../nodes/Paisr/Paisr.node';
 
 jest.setTimeout(30_000);
 
@@ -471,6 +473,45 @@ describe('Customer and Payment', () => {
 		expect(bothFull.items.map((item) => item.json.message ?? item.json.error)).toEqual(['Refund initiated successfully', `Payment: ${twiceFull.id} is refunded in full already`]);
 		expect(refundedOf(twice)?.refunded_total).toBe(12.5);
 		expect(refunds()).toHaveLength(6);
+	});
+
+	test('as an AI tool, Delete Permanently and Refund refuse, sending nothing, unless the author turned on Allow as AI Tool; reads are tools as before; the option shows in the tool variant only', async () => {
+		const open = emulator.addInvoice({ customer_id: customer().id, status: 'unpaid' });
+		const paid = emulator.addInvoice({ customer_id: customer().id, status: 'paid' });
+		const payment = emulator.addPayment({ invoice_id: paid.id, status: 'settled' });
+		const asTool = (parameters: IDataObject) => runNode({ nodeType: PAISR_TOOL_TYPE, paisrCredential: credential, parameters, asAiTool: true });
+		const remove = { resource: 'invoice', operation: 'delete', invoiceId: { mode: 'id', value: open.id } };
+		const refund = { resource: 'payment', operation: 'refund', paymentId: { mode: 'id', value: payment.id }, refundType: 'full', note: 'Agent', confirm: true };
+		const calls = async (parameters: IDataObject) => {
+			const { items, error } = await asTool(parameters);
+			expect(error).toBeUndefined();
+			return items.map((item) => item.json);
+		};
+
+		expect(await calls(remove)).toEqual([{ tool: 'PayRequest', error: expect.stringContaining('Allow as AI Tool: is off, so an AI agent may not run this tool, which deletes an invoice for good; nothing was sent') }]);
+		expect(await calls(refund)).toEqual([{ tool: 'PayRequest', error: expect.stringContaining('Allow as AI Tool: is off, so an AI agent may not run this tool, which refunds a payment; nothing was sent') }]);
+		expect(api()).toEqual([]);
+		// A read is a tool as before.
+		expect(await calls({ resource: 'invoice', operation: 'get', invoiceId: { mode: 'id', value: paid.id } })).toEqual([{ tool: 'PayRequest', answer: [expect.objectContaining({ id: paid.id })] }]);
+		// Opted in by the author: the agent deletes and refunds.
+		expect(await calls({ ...remove, allowAsAiTool: true })).toEqual([{ tool: 'PayRequest', answer: [expect.objectContaining({ id: open.id, deleted: true })] }]);
+		expect(await calls({ ...refund, allowAsAiTool: true })).toEqual([{ tool: 'PayRequest', answer: [expect.objectContaining({ id: payment.id, message: 'Refund initiated successfully' })] }]);
+		expect(emulator.invoice(open.id)).toBeUndefined();
+		expect(emulator.listPayments().find((one) => one.id === payment.id)?.status).toBe('refunded');
+		// The plain node is not held back (the option is not even shown there).
+		const other = emulator.addInvoice({ customer_id: customer().id, status: 'unpaid' });
+		expect((await run({ operation: 'delete', invoiceId: { mode: 'id', value: other.id } })).error).toBeUndefined();
+
+		// In the editor, n8n's '@tool' condition shows the option in the tool variant only (its type name ends in Tool).
+		const description = new Paisr().description;
+		const option = description.properties.filter((property) => property.name === 'allowAsAiTool');
+		expect(option.map((property) => property.displayOptions?.show?.operation)).toEqual([['delete'], ['refund']]);
+		const shown = (values: IDataObject, name: string) =>
+			option.some((property) => NodeHelpers.displayParameter(values as never, property, { typeVersion: 1 }, { ...description, name }));
+		expect(shown({ resource: 'invoice', operation: 'delete' }, 'paisrTool')).toBe(true);
+		expect(shown({ resource: 'payment', operation: 'refund' }, 'paisrTool')).toBe(true);
+		expect(shown({ resource: 'invoice', operation: 'delete' }, 'paisr')).toBe(false);
+		expect(shown({ resource: 'invoice', operation: 'get' }, 'paisrTool')).toBe(false);
 	});
 
 	test('list search: customers by name or email, invoices by number, payments by invoice', async () => {

@@ -1,10 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { allowAsAiToolProperty, refuseAsAiToolUnlessAllowed } from '../../../shared/actions/aiTool';
 import { InputProblem, optionalText, roundToCents, shown, toNumber } from '../../../shared/actions/input';
 import type { PaisrClient } from '../../transport';
 import { resourcePath } from '../../transport';
 import { actionResult, optionsCollection, paymentLocator, readId } from '../common';
+
+const REFUND_EFFECT = 'refunds a payment';
 
 const properties: INodeProperties[] = [
 	{
@@ -51,12 +54,14 @@ const properties: INodeProperties[] = [
 		default: false,
 		description: 'Whether to send the refund. Off, the node stops with an error before sending anything.',
 	},
+	allowAsAiToolProperty(REFUND_EFFECT),
 	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['payment'], operation: ['refund'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, client: PaisrClient, itemIndex: number): Promise<INodeExecutionData[]> {
+	refuseAsAiToolUnlessAllowed(this, itemIndex, REFUND_EFFECT);
 	const problem: InputProblem = new InputProblem(this.getNode(), itemIndex);
 	const id = readId(this, 'paymentId', 'Payment', itemIndex);
 	const type = this.getNodeParameter('refundType', itemIndex, 'full') as string;
