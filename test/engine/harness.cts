@@ -399,14 +399,6 @@ export interface NodeRun {
 const NODE_NAME = 'PayRequest';
 const AGENT_NAME = 'Agent';
 
-/**
- * The parameters a test gives, with Simplify off unless it says otherwise: most tests check the
- * provider's object as it came (what Simplify off gives); simplify.test.cts checks the compact
- * shape, and descriptions.test.cts that Simplify is on by default.
- */
-function withSimplify(parameters: IDataObject): INode['parameters'] {
-	return { simple: false, ...parameters } as INode['parameters'];
-}
 let executionCount = 0;
 
 /** Runs Manual Trigger → Items → the node in WorkflowExecute and returns the node's output. */
@@ -417,7 +409,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 		type: options.nodeType ?? NODE_TYPE,
 		typeVersion: 1,
 		position: [400, 0],
-		parameters: withSimplify(options.parameters),
+		parameters: options.parameters as INode['parameters'],
 		credentials: {
 			payRequestApi: { id: 'cred-1', name: 'PayRequest test' },
 			alternativePaymentsOAuth2Api: { id: 'cred-2', name: 'Alternative Payments test' },
@@ -545,7 +537,7 @@ export class PollingWorkflow {
 			type: other.nodeType ?? TRIGGER_TYPE,
 			typeVersion: 1,
 			position: [0, 0],
-			parameters: withSimplify(parameters),
+			parameters: parameters as INode['parameters'],
 			credentials: {
 				payRequestApi: { id: 'cred-1', name: 'PayRequest test' },
 				alternativePaymentsOAuth2Api: { id: 'cred-2', name: 'Alternative Payments test' },
@@ -567,8 +559,8 @@ export class PollingWorkflow {
 
 	/** The user edits the trigger's parameters: the same workflow, so the same static data. */
 	withParameters(parameters: IDataObject): this {
-		this.node.parameters = withSimplify(parameters);
-		this.workflow.nodes[this.node.name].parameters = withSimplify(parameters);
+		this.node.parameters = parameters as INode['parameters'];
+		this.workflow.nodes[this.node.name].parameters = parameters as INode['parameters'];
 		return this;
 	}
 
@@ -748,7 +740,7 @@ export class WebhookTriggerWorkflow {
 			type: nodeType,
 			typeVersion: 1,
 			position: [0, 0],
-			parameters: withSimplify(parameters),
+			parameters: parameters as INode['parameters'],
 			webhookId: 'hook-under-test',
 			credentials: { alternativePaymentsOAuth2Api: { id: 'cred-2', name: 'Alternative Payments test' }, paisrApi: { id: 'cred-3', name: 'Paisr test' } },
 		};

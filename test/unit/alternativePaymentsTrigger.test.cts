@@ -15,7 +15,9 @@ let trigger: WebhookTriggerWorkflow;
 async function start(events: string[], rateLimit: false | undefined = false) {
 	emulator = new AltPaymentsEmulator({ rateLimit, seed: { customers: 1 } });
 	const baseUrl = await emulator.listen();
-	trigger = new WebhookTriggerWorkflow(ALTERNATIVE_PAYMENTS_TRIGGER_TYPE, { events }, { environment: 'custom', baseUrl, clientId: 'client-full', clientSecret: 'secret-full' });
+	// Simplify off: these tests are about the delivery as it came (the raw shape); simplify.test.cts
+	// runs this trigger with Simplify on, its default.
+	trigger = new WebhookTriggerWorkflow(ALTERNATIVE_PAYMENTS_TRIGGER_TYPE, { events, simple: false }, { environment: 'custom', baseUrl, clientId: 'client-full', clientSecret: 'secret-full' });
 	await trigger.listen();
 }
 

@@ -365,7 +365,7 @@ describe('Customer and Payment', () => {
 		const { items: output } = await run2('payment', { operation: 'getAll', returnAll: true, filters: { invoiceId: invoice.id, status: 'settled', method: 'qr', currency: invoice.currency } });
 		expect(api()[0].query).toEqual({ limit: '1000', resource_id: invoice.id, status: 'settled', method: 'qr', currency: invoice.currency });
 		expect(output.map((item) => item.json.id)).toEqual([payment.id]);
-		expect((await run2('payment', { operation: 'get', paymentId: { mode: 'list', value: payment.id } })).items[0].json).toMatchObject({ id: payment.id, invoice_id: invoice.id });
+		expect((await run2('payment', { operation: 'get', paymentId: { mode: 'list', value: payment.id } })).items[0].json).toMatchObject({ id: payment.id, invoiceId: invoice.id });
 		const bad = await run2('payment', { operation: 'get', paymentId: { mode: 'id', value: '={{ "pmt_1/refund" }}' } });
 		expect(bad.error?.message).toBe('The Payment field is not an ID: "pmt_1/refund"');
 	});

@@ -24,7 +24,7 @@ async function poll(workflow: PollingWorkflow) {
 	const before = fixture.emulator.requests.length;
 	const outcome = await workflow.poll();
 	const requests = fixture.emulator.requests.slice(before);
-	return { ...outcome, ids: outcome.items.map((item) => item.json.id), paths: requests.map((request) => `${request.path}${request.query.page ? `?page=${request.query.page}` : ''}`) };
+	return { ...outcome, ids: outcome.items.map((item) => Number(item.json.id)), paths: requests.map((request) => `${request.path}${request.query.page ? `?page=${request.query.page}` : ''}`) };
 }
 const stored = (workflow: PollingWorkflow) => {
 	const state = workflow.storedState()[STATE_OWNER] as { event: ChangeEvent } & Record<string, ChangeState>;
@@ -52,7 +52,7 @@ describe.each(orders)('Invoice Created, list %s', (order) => {
 		const fresh = newInvoice();
 		const second = await poll(created);
 		expect(second.ids).toEqual([fresh.id]);
-		expect(second.items[0].json).toMatchObject({ id: fresh.id, invoice_number: fresh.invoice_number, event: 'invoiceCreated' });
+		expect(second.items[0].json).toMatchObject({ id: String(fresh.id), number: fresh.invoice_number, event: 'invoiceCreated' });
 		expect(second.paths).toEqual([newest(251)]);
 		expect((await poll(created)).items).toEqual([]);
 		// A payment or a delete is not a creation, and costs nothing more.
@@ -262,8 +262,8 @@ describe('in the editor, and a bad option', () => {
 		const newestPaid = [...invoices].reverse().find((invoice) => invoice.status === 'paid')!;
 		const created = trigger('invoiceCreated');
 		const sample = await created.poll('manual');
-		expect(sample.items.map((item) => [item.json.id, item.json.event])).toEqual([[newest.id, 'invoiceCreated']]);
-		expect((await trigger('invoicePaid').poll('manual')).items.map((item) => [item.json.id, item.json.event])).toEqual([[newestPaid.id, 'invoicePaid']]);
+		expect(sample.items.map((item) => [item.json.id, item.json.event])).toEqual([[String(newest.id), 'invoiceCreated']]);
+		expect((await trigger('invoicePaid').poll('manual')).items.map((item) => [item.json.id, item.json.event])).toEqual([[String(newestPaid.id), 'invoicePaid']]);
 		expect(created.storedState()[STATE_OWNER] ?? {}).toEqual({});
 	});
 
