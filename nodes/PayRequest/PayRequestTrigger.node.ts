@@ -5,7 +5,7 @@ import { isObjectArray } from './actions/invoice/common';
 import { statusOptions } from './actions/invoice/filters';
 import { simplifyInvoice } from './actions/invoice/simplify';
 import { PayRequestClient } from './transport';
-import { changeOptions, pollChanges } from './trigger/changePoll';
+import { changeOptions, pollChanges, withEventState } from './trigger/changePoll';
 import { payRequestOverdueRecord } from './trigger/overdueRecord';
 import { FIRST_POLL_NOTICE, overdueTriggerOptions, pollOverdue, readOverdueTriggerOptions } from '../shared/overdue/overduePoll';
 import type { InvoiceSimplifier } from '../shared/simplify';
@@ -93,13 +93,17 @@ export class PayRequestTrigger implements INodeType {
 		const client = new PayRequestClient(this, options.transport);
 		const event = this.getNodeParameter('event', 'invoiceOverdue') as string;
 		const simplify: InvoiceSimplifier | undefined = triggerSimplifies(this) ? eachInvoice(simplifyInvoice) : undefined;
-		if (event === 'invoiceCreated' || event === 'invoicePaid') return await pollChanges(this, client, event, simplify);
-		return await pollOverdue(this, 'PayRequest', options, async () => {
-			// One request: the overdue endpoint lists every overdue invoice, without paging.
-			const request = { method: 'GET' as const, path: '/v1/invoices/overdue' };
-			const envelope = await client.request(request);
-			const fetched = client.expectShape(envelope.data, isObjectArray, 'list of invoices in data', request);
-			return { records: fetched.map(payRequestOverdueRecord), complete: true };
-		}, simplify);
+		const poll = async () => {
+			if (event === 'invoiceCreated' || event === 'invoicePaid') return await pollChanges(this, client, event, simplify);
+			return await pollOverdue(this, 'PayRequest', options, async () => {
+				// One request: the overdue endpoint lists every overdue invoice, without paging.
+				const request = { method: 'GET' as const, path: '/v1/invoices/overdue' };
+				const envelope = await client.request(request);
+				const fetched = client.expectShape(envelope.data, isObjectArray, 'list of invoices in data', request);
+				return { records: fetched.map(payRequestOverdueRecord), complete: true };
+			}, simplify);
+		};
+		// Fetch Test Event reads and writes no state; a poll keeps each event's state apart.
+		return this.getMode() === 'manual' ? await poll() : await withEventState(this, event, poll);
 	}
 }

@@ -610,7 +610,11 @@ function invoiceReply({ archived: _archived, exclude_from_autopay: _exclude, ...
 	return structuredClone(invoice);
 }
 
-function customerReply({ archived: _archived, company_name: _companyName, ...customer }: AltCustomer): Record<string, unknown> {
+/**
+ * The customer as the API answers, with the company name that its `company_name` filter searches
+ * (the contract's field list omits it; a client that matches what that filter found needs it).
+ */
+function customerReply({ archived: _archived, ...customer }: AltCustomer): Record<string, unknown> {
 	return { ...customer };
 }
 

@@ -50,6 +50,9 @@ export const PAISR_TYPE = 'CUSTOM.paisr';
 export const PAISR_TRIGGER_TYPE = 'CUSTOM.paisrTrigger';
 export const ALTERNATIVE_PAYMENTS_OVERDUE_TRIGGER_TYPE = 'CUSTOM.alternativePaymentsOverdueTrigger';
 export const PAISR_OVERDUE_TRIGGER_TYPE = 'CUSTOM.paisrOverdueTrigger';
+/** The tool variant n8n makes of the Paisr node (usableAsTool): the type name with "Tool" added. */
+export const PAISR_TOOL_TYPE = 'CUSTOM.paisrTool';
+const AGENT_TYPE = 'test.agent';
 const MANUAL_TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
 const ITEMS_TYPE = 'test.items';
 
@@ -95,6 +98,51 @@ class Items implements INodeType {
 		const raw = this.getNodeParameter('items', 0) as string | IDataObject[];
 		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
 		return [items.map((json) => ({ json }))];
+	}
+}
+
+/**
+ * The tool variant n8n makes of a node that is `usableAsTool` (n8n 2.41.1: tool-generation/ai-tools.js):
+ * "Tool" added to its type name and display name, no main input, an AI tool output, the same execute.
+ */
+function toolVariant(type: INodeType): INodeType {
+	const { usableAsTool: _usableAsTool, ...description } = type.description;
+	return {
+		description: { ...description, name: `${description.name}Tool`, displayName: `${description.displayName} Tool`, inputs: [], outputs: [NodeConnectionTypes.AiTool] },
+		execute: type.execute,
+		methods: type.methods,
+	};
+}
+
+/**
+ * Stands for n8n's AI Agent (or its MCP Server Trigger): takes the tools connected to it through
+ * n8n-core's getInputConnectionData, which wraps a tool node as a tool and runs its execute as a
+ * tool call, and calls each once. Emits one item per tool: its answer, or the error it threw.
+ */
+class Agent implements INodeType {
+	description = {
+		displayName: 'Agent',
+		name: 'agent',
+		group: ['transform'],
+		version: 1,
+		description: '',
+		defaults: { name: 'Agent' },
+		inputs: [NodeConnectionTypes.Main, { type: NodeConnectionTypes.AiTool, displayName: 'Tools' }],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	} as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const tools = (await this.getInputConnectionData(NodeConnectionTypes.AiTool, 0)) as Array<{ name: string; invoke: (args: IDataObject) => Promise<string> }>;
+		const answers: INodeExecutionData[] = [];
+		for (const tool of tools) {
+			try {
+				answers.push({ json: { tool: tool.name, answer: JSON.parse(await tool.invoke({})) as IDataObject } });
+			} catch (error) {
+				answers.push({ json: { tool: tool.name, error: (error as Error).message } });
+			}
+		}
+		return [answers];
 	}
 }
 
@@ -159,6 +207,8 @@ class TestNodeTypes implements INodeTypes {
 			[MANUAL_TRIGGER_TYPE]: new ManualTrigger(),
 			[ITEMS_TYPE]: new Items(),
 			[PAISR_TYPE]: new Paisr(),
+			[PAISR_TOOL_TYPE]: toolVariant(new Paisr()),
+			[AGENT_TYPE]: new Agent(),
 			[PAISR_TRIGGER_TYPE]: new PaisrTrigger(),
 			[ALTERNATIVE_PAYMENTS_OVERDUE_TRIGGER_TYPE]: new AlternativePaymentsOverdueTrigger(),
 			[PAISR_OVERDUE_TRIGGER_TYPE]: new PaisrOverdueTrigger(),
@@ -325,6 +375,13 @@ export interface RunNodeOptions {
 	/** JSON items fed into the node; default one empty item (as after a Manual Trigger). */
 	input?: IDataObject[];
 	continueOnFail?: boolean;
+	/**
+	 * The node (a tool variant, e.g. PAISR_TOOL_TYPE) is a tool of an agent that calls it once; the
+	 * output is the agent's: one item per tool call, `{ tool, answer }` or `{ tool, error }`.
+	 */
+	asAiTool?: boolean;
+	/** n8n's Retry On Fail (Max Tries 3; n8n waits at least a second between tries). */
+	retryOnFail?: boolean;
 	nodeType?: string;
 	/** Gets the means to stop the execution, as the editor's Stop button does. */
 	onStarted?: (cancel: () => void) => void;
@@ -340,15 +397,8 @@ export interface NodeRun {
 }
 
 const NODE_NAME = 'PayRequest';
+const AGENT_NAME = 'Agent';
 
-/**
- * The parameters a test gives, with Simplify off unless it says otherwise: most tests check the
- * provider's object as it came (what Simplify off gives); simplify.test.cts checks the compact
- * shape, and descriptions.test.cts that Simplify is on by default.
- */
-function withSimplify(parameters: IDataObject): INode['parameters'] {
-	return { simple: false, ...parameters } as INode['parameters'];
-}
 let executionCount = 0;
 
 /** Runs Manual Trigger → Items → the node in WorkflowExecute and returns the node's output. */
@@ -359,13 +409,14 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 		type: options.nodeType ?? NODE_TYPE,
 		typeVersion: 1,
 		position: [400, 0],
-		parameters: withSimplify(options.parameters),
+		parameters: options.parameters as INode['parameters'],
 		credentials: {
 			payRequestApi: { id: 'cred-1', name: 'PayRequest test' },
 			alternativePaymentsOAuth2Api: { id: 'cred-2', name: 'Alternative Payments test' },
 			paisrApi: { id: 'cred-3', name: 'Paisr test' },
 		},
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...(options.retryOnFail ? { retryOnFail: true, maxTries: 3 } : {}),
 	};
 	const workflow = new Workflow({
 		id: 'wf-engine-test',
@@ -380,10 +431,12 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 				parameters: { items: JSON.stringify(options.input ?? [{}]) },
 			},
 			node,
+			...(options.asAiTool ? [{ id: 'agent', name: AGENT_NAME, type: AGENT_TYPE, typeVersion: 1, position: [600, 0] as [number, number], parameters: {} }] : []),
 		],
 		connections: {
 			Start: { main: [[{ node: 'Items', type: NodeConnectionTypes.Main, index: 0 }]] },
-			Items: { main: [[{ node: NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] },
+			Items: { main: [[{ node: options.asAiTool ? AGENT_NAME : NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] },
+			...(options.asAiTool ? { [NODE_NAME]: { [NodeConnectionTypes.AiTool]: [[{ node: AGENT_NAME, type: NodeConnectionTypes.AiTool, index: 0 }]] } } : {}),
 		},
 		active: false,
 		nodeTypes,
@@ -406,7 +459,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 	const running = execute.run({ workflow, startNode: workflow.getNode('Start')! });
 	options.onStarted?.(() => running.cancel());
 	const run = await running;
-	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
+	const taskData = run.data.resultData.runData[options.asAiTool ? AGENT_NAME : NODE_NAME]?.[0];
 	return {
 		items: taskData?.data?.main?.[0] ?? [],
 		error: taskData?.error as NodeRun['error'],
@@ -484,7 +537,7 @@ export class PollingWorkflow {
 			type: other.nodeType ?? TRIGGER_TYPE,
 			typeVersion: 1,
 			position: [0, 0],
-			parameters: withSimplify(parameters),
+			parameters: parameters as INode['parameters'],
 			credentials: {
 				payRequestApi: { id: 'cred-1', name: 'PayRequest test' },
 				alternativePaymentsOAuth2Api: { id: 'cred-2', name: 'Alternative Payments test' },
@@ -506,8 +559,8 @@ export class PollingWorkflow {
 
 	/** The user edits the trigger's parameters: the same workflow, so the same static data. */
 	withParameters(parameters: IDataObject): this {
-		this.node.parameters = withSimplify(parameters);
-		this.workflow.nodes[this.node.name].parameters = withSimplify(parameters);
+		this.node.parameters = parameters as INode['parameters'];
+		this.workflow.nodes[this.node.name].parameters = parameters as INode['parameters'];
 		return this;
 	}
 
@@ -687,7 +740,7 @@ export class WebhookTriggerWorkflow {
 			type: nodeType,
 			typeVersion: 1,
 			position: [0, 0],
-			parameters: withSimplify(parameters),
+			parameters: parameters as INode['parameters'],
 			webhookId: 'hook-under-test',
 			credentials: { alternativePaymentsOAuth2Api: { id: 'cred-2', name: 'Alternative Payments test' }, paisrApi: { id: 'cred-3', name: 'Paisr test' } },
 		};

@@ -17,7 +17,9 @@ let trigger: WebhookTriggerWorkflow;
 async function start(events: string[], rateLimit: false | undefined = false, simple?: boolean) {
 	emulator = new AltPaymentsEmulator({ rateLimit, seed: { customers: 1 } });
 	const baseUrl = await emulator.listen();
-	trigger = new WebhookTriggerWorkflow(ALTERNATIVE_PAYMENTS_TRIGGER_TYPE, { events, ...(simple === undefined ? {} : { simple }) }, { environment: 'custom', baseUrl, clientId: 'client-full', clientSecret: 'secret-full' });
+	// Simplify off unless a test says otherwise: these tests are about the delivery as it came (the raw shape);
+	// simplify.test.cts runs this trigger with Simplify on, its default.
+	trigger = new WebhookTriggerWorkflow(ALTERNATIVE_PAYMENTS_TRIGGER_TYPE, { events, simple: simple ?? false }, { environment: 'custom', baseUrl, clientId: 'client-full', clientSecret: 'secret-full' });
 	await trigger.listen();
 }
 

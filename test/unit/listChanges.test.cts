@@ -25,7 +25,7 @@ describe('a paginator without last_page', () => {
 		fixture.emulator.omitPaginatorFields([...omitted]);
 		const { items, error } = await runNode({ credential: fixture.credential, parameters: getAll({ maxConcurrency: 4 }) });
 		expect(error).toBeUndefined();
-		expect(items.map((item) => item.json.id)).toEqual(ids(created));
+		expect(items.map((item) => Number(item.json.id))).toEqual(ids(created));
 		// 450: page 5 is short; 500: page 6 is empty. Without last_page, one page at a time.
 		expect(listPages()).toEqual(count === 450 ? [1, 2, 3, 4, 5] : [1, 2, 3, 4, 5, 6]);
 	});
@@ -40,7 +40,7 @@ describe('a paginator without last_page', () => {
 		});
 		const { items, error } = await runNode({ credential: fixture.credential, parameters: getAll() });
 		expect(error).toBeUndefined();
-		expect(items.map((item) => item.json.id)).toEqual(ids(created));
+		expect(items.map((item) => Number(item.json.id))).toEqual(ids(created));
 	});
 });
 
@@ -55,7 +55,7 @@ describe('invoices created or deleted while Return All reads the pages', () => {
 		});
 		const { items, error } = await runNode({ credential: fixture.credential, parameters: getAll({ maxConcurrency: 1 }) });
 		expect(error).toBeUndefined();
-		const returned = items.map((item) => item.json.id);
+		const returned = items.map((item) => Number(item.json.id));
 		expect(new Set(returned).size).toBe(returned.length);
 		// Every invoice that existed for the whole run is there, in order.
 		expect(returned).toEqual(ids(created.slice(5)));
@@ -74,7 +74,7 @@ describe('invoices created or deleted while Return All reads the pages', () => {
 		});
 		const { items, error } = await runNode({ credential: fixture.credential, parameters: getAll({ maxConcurrency: 1 }) });
 		expect(error).toBeUndefined();
-		const returned = items.map((item) => item.json.id);
+		const returned = items.map((item) => Number(item.json.id));
 		expect(new Set(returned).size).toBe(returned.length);
 		// The first read met ten invoices twice at the boundary of pages 2 and 3; the second read was still.
 		expect(returned).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, ...ids(created)]);
@@ -89,7 +89,7 @@ describe('invoices created or deleted while Return All reads the pages', () => {
 		});
 		const { items, error } = await runNode({ credential: fixture.credential, parameters: getAll({ maxConcurrency: 4 }) });
 		expect(error).toBeUndefined();
-		const returned = items.map((item) => item.json.id);
+		const returned = items.map((item) => Number(item.json.id));
 		expect(new Set(returned).size).toBe(returned.length);
 		expect(returned.slice(0, 350)).toEqual(ids(created));
 	});
@@ -117,7 +117,7 @@ describe('a very long list', () => {
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(150_000);
 		let inOrder = true;
-		for (let index = 0; index < created.length; index++) if (items[index].json.id !== created[index].id) inOrder = false;
+		for (let index = 0; index < created.length; index++) if (Number(items[index].json.id) !== created[index].id) inOrder = false;
 		expect(inOrder).toBe(true);
 		expect(listPages()).toHaveLength(1500);
 	}, 300_000);

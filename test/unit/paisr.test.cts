@@ -4,10 +4,12 @@
  * that expire, permanent deletes, and errors that carry only a message.
  */
 import type { IDataObject } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import { PaisrEmulator } from '../emulator/PaisrEmulator.cjs';
 import type { StoredPaisrCredential } from '../engine/harness.cjs';
-import { PAISR_TYPE, runNode, searchPaisrList, testPaisrCredential } from '../engine/harness.cjs';
+import { PAISR_TOOL_TYPE, PAISR_TYPE, runNode, searchPaisrList, testPaisrCredential } from '../engine/harness.cjs';
+import { Paisr } from '../../nodes/Paisr/Paisr.node';
 
 jest.setTimeout(30_000);
 
@@ -22,12 +24,13 @@ afterEach(async () => {
 	await emulator.close();
 });
 
-const run = (parameters: Record<string, unknown>, options: { continueOnFail?: boolean; input?: IDataObject[]; token?: string; timezone?: string } = {}) =>
+const run = (parameters: Record<string, unknown>, options: { continueOnFail?: boolean; retryOnFail?: boolean; input?: IDataObject[]; token?: string; timezone?: string } = {}) =>
 	runNode({
 		nodeType: PAISR_TYPE,
 		paisrCredential: options.token ? { ...credential, accessToken: options.token } : credential,
 		parameters: { resource: 'invoice', ...parameters },
 		continueOnFail: options.continueOnFail,
+		retryOnFail: options.retryOnFail,
 		input: options.input,
 		timezone: options.timezone,
 	});
@@ -362,7 +365,7 @@ describe('Customer and Payment', () => {
 		const { items: output } = await run2('payment', { operation: 'getAll', returnAll: true, filters: { invoiceId: invoice.id, status: 'settled', method: 'qr', currency: invoice.currency } });
 		expect(api()[0].query).toEqual({ limit: '1000', resource_id: invoice.id, status: 'settled', method: 'qr', currency: invoice.currency });
 		expect(output.map((item) => item.json.id)).toEqual([payment.id]);
-		expect((await run2('payment', { operation: 'get', paymentId: { mode: 'list', value: payment.id } })).items[0].json).toMatchObject({ id: payment.id, invoice_id: invoice.id });
+		expect((await run2('payment', { operation: 'get', paymentId: { mode: 'list', value: payment.id } })).items[0].json).toMatchObject({ id: payment.id, invoiceId: invoice.id });
 		const bad = await run2('payment', { operation: 'get', paymentId: { mode: 'id', value: '={{ "pmt_1/refund" }}' } });
 		expect(bad.error?.message).toBe('The Payment field is not an ID: "pmt_1/refund"');
 	});
@@ -423,6 +426,92 @@ describe('Customer and Payment', () => {
 		const lost = await run2('payment', { operation: 'refund', paymentId: { mode: 'id', value: other.id }, refundType: 'full', note: 'x', confirm: true });
 		expect(lost.error?.message).toMatch(/may have been made/);
 		expect(refunds().length - before).toBe(1);
+	});
+
+	test('Payment → Refund is not repeated by Retry On Fail after a lost answer, by a re-run, or by a second item for the payment; a larger partial refund still goes', async () => {
+		const invoice = emulator.addInvoice({ customer_id: customer().id, status: 'paid' });
+		const refunds = () => api().filter((request) => request.method === 'POST' && request.path.endsWith('/refund'));
+		const refundOf = (payment: { id: string }, parameters: Record<string, unknown>, options: { retryOnFail?: boolean; continueOnFail?: boolean; input?: IDataObject[] } = {}) =>
+			run({ resource: 'payment', operation: 'refund', paymentId: { mode: 'id', value: payment.id }, note: 'Goodwill', confirm: true, ...parameters }, options);
+		const refundedOf = (payment: { id: string }) => emulator.listPayments().find((one) => one.id === payment.id);
+		const again = 'Nothing was sent. A retry, a re-run or a second item for the same payment does not refund it again; refund it in Paisr if a further refund is meant.';
+
+		// Retry On Fail after the answer to a partial refund was lost: the retry reads 30 refunded, and sends nothing.
+		const lostPart = emulator.addPayment({ invoice_id: invoice.id, status: 'settled' });
+		emulator.injectFaults(1, { drop: 'after' }, (request) => request.method === 'POST' && request.path.endsWith('/refund'));
+		const retried = await refundOf(lostPart, { refundType: 'partial', amount: 30 }, { retryOnFail: true });
+		expect(retried.error).toMatchObject({ message: `Amount: 30 is not more than what payment ${lostPart.id} has refunded already (30)`, description: again });
+		expect(refunds()).toHaveLength(1);
+		expect(refundedOf(lostPart)?.refunded_total).toBe(30);
+		// A larger partial refund is more than any earlier attempt of it could have made: it is sent.
+		expect((await refundOf(lostPart, { refundType: 'partial', amount: 40 })).error).toBeUndefined();
+		expect(refundedOf(lostPart)?.refunded_total).toBe(70);
+
+		// The same after a lost answer to a full refund: the payment is refunded in full.
+		const lostFull = emulator.addPayment({ invoice_id: invoice.id, status: 'settled' });
+		emulator.injectFaults(1, { drop: 'after' }, (request) => request.method === 'POST' && request.path.endsWith('/refund'));
+		const retriedFull = await refundOf(lostFull, { refundType: 'full' }, { retryOnFail: true });
+		expect(retriedFull.error?.message).toBe(`Payment: ${lostFull.id} is refunded in full already`);
+		expect(refunds()).toHaveLength(3);
+
+		// A re-run of a workflow that refunded 25 refunds nothing more.
+		const rerun = emulator.addPayment({ invoice_id: invoice.id, status: 'settled' });
+		expect((await refundOf(rerun, { refundType: 'partial', amount: 25 })).items[0].json).toMatchObject({ id: rerun.id, amount: 25, message: 'Refund initiated successfully' });
+		expect((await refundOf(rerun, { refundType: 'partial', amount: 25 })).error?.message).toBe(`Amount: 25 is not more than what payment ${rerun.id} has refunded already (25)`);
+		expect(refundedOf(rerun)?.refunded_total).toBe(25);
+		expect(refunds()).toHaveLength(4);
+
+		// Two items for one payment in one run: the first refunds, the second is refused (Continue On Fail shows both).
+		const twice = emulator.addPayment({ invoice_id: invoice.id, status: 'settled' });
+		const both = await refundOf(twice, { refundType: 'partial', amount: 12.5 }, { continueOnFail: true, input: [{}, {}] });
+		expect(both.items.map((item) => item.json.message ?? item.json.error)).toEqual([
+			'Refund initiated successfully',
+			`Amount: 12.5 is not more than what payment ${twice.id} has refunded already (12.5)`,
+		]);
+		const twiceFull = emulator.addPayment({ invoice_id: invoice.id, status: 'settled' });
+		const bothFull = await refundOf(twiceFull, { refundType: 'full' }, { continueOnFail: true, input: [{}, {}] });
+		expect(bothFull.items.map((item) => item.json.message ?? item.json.error)).toEqual(['Refund initiated successfully', `Payment: ${twiceFull.id} is refunded in full already`]);
+		expect(refundedOf(twice)?.refunded_total).toBe(12.5);
+		expect(refunds()).toHaveLength(6);
+	});
+
+	test('as an AI tool, Delete Permanently and Refund refuse, sending nothing, unless the author turned on Allow as AI Tool; reads are tools as before; the option shows in the tool variant only', async () => {
+		const open = emulator.addInvoice({ customer_id: customer().id, status: 'unpaid' });
+		const paid = emulator.addInvoice({ customer_id: customer().id, status: 'paid' });
+		const payment = emulator.addPayment({ invoice_id: paid.id, status: 'settled' });
+		const asTool = (parameters: IDataObject) => runNode({ nodeType: PAISR_TOOL_TYPE, paisrCredential: credential, parameters, asAiTool: true });
+		const remove = { resource: 'invoice', operation: 'delete', invoiceId: { mode: 'id', value: open.id } };
+		const refund = { resource: 'payment', operation: 'refund', paymentId: { mode: 'id', value: payment.id }, refundType: 'full', note: 'Agent', confirm: true };
+		const calls = async (parameters: IDataObject) => {
+			const { items, error } = await asTool(parameters);
+			expect(error).toBeUndefined();
+			return items.map((item) => item.json);
+		};
+
+		expect(await calls(remove)).toEqual([{ tool: 'PayRequest', error: expect.stringContaining('Allow as AI Tool: is off, so an AI agent may not run this tool, which deletes an invoice for good; nothing was sent') }]);
+		expect(await calls(refund)).toEqual([{ tool: 'PayRequest', error: expect.stringContaining('Allow as AI Tool: is off, so an AI agent may not run this tool, which refunds a payment; nothing was sent') }]);
+		expect(api()).toEqual([]);
+		// A read is a tool as before.
+		expect(await calls({ resource: 'invoice', operation: 'get', invoiceId: { mode: 'id', value: paid.id } })).toEqual([{ tool: 'PayRequest', answer: [expect.objectContaining({ id: paid.id })] }]);
+		// Opted in by the author: the agent deletes and refunds.
+		expect(await calls({ ...remove, allowAsAiTool: true })).toEqual([{ tool: 'PayRequest', answer: [expect.objectContaining({ id: open.id, deleted: true })] }]);
+		expect(await calls({ ...refund, allowAsAiTool: true })).toEqual([{ tool: 'PayRequest', answer: [expect.objectContaining({ id: payment.id, message: 'Refund initiated successfully' })] }]);
+		expect(emulator.invoice(open.id)).toBeUndefined();
+		expect(emulator.listPayments().find((one) => one.id === payment.id)?.status).toBe('refunded');
+		// The plain node is not held back (the option is not even shown there).
+		const other = emulator.addInvoice({ customer_id: customer().id, status: 'unpaid' });
+		expect((await run({ operation: 'delete', invoiceId: { mode: 'id', value: other.id } })).error).toBeUndefined();
+
+		// In the editor, n8n's '@tool' condition shows the option in the tool variant only (its type name ends in Tool).
+		const description = new Paisr().description;
+		const option = description.properties.filter((property) => property.name === 'allowAsAiTool');
+		expect(option.map((property) => property.displayOptions?.show?.operation)).toEqual([['delete'], ['refund']]);
+		const shown = (values: IDataObject, name: string) =>
+			option.some((property) => NodeHelpers.displayParameter(values as never, property, { typeVersion: 1 }, { ...description, name }));
+		expect(shown({ resource: 'invoice', operation: 'delete' }, 'paisrTool')).toBe(true);
+		expect(shown({ resource: 'payment', operation: 'refund' }, 'paisrTool')).toBe(true);
+		expect(shown({ resource: 'invoice', operation: 'delete' }, 'paisr')).toBe(false);
+		expect(shown({ resource: 'invoice', operation: 'get' }, 'paisrTool')).toBe(false);
 	});
 
 	test('list search: customers by name or email, invoices by number, payments by invoice', async () => {

@@ -22,7 +22,9 @@ let trigger: WebhookTriggerWorkflow;
 async function start(parameters: IDataObject) {
 	emulator = new PaisrEmulator({ rateLimit: false, seed: { customers: 1, invoices: 0 } });
 	const baseUrl = await emulator.listen();
-	trigger = new WebhookTriggerWorkflow(PAISR_TRIGGER_TYPE, parameters, undefined, { environment: 'custom', baseUrl, accessToken: 'paisr-full' });
+	// Simplify off: these tests are about the delivery as Paisr sent it and the records as Paisr gives
+	// them (the raw shape); simplify.test.cts runs this trigger with Simplify on, its default.
+	trigger = new WebhookTriggerWorkflow(PAISR_TRIGGER_TYPE, { simple: false, ...parameters }, undefined, { environment: 'custom', baseUrl, accessToken: 'paisr-full' });
 	await trigger.listen();
 }
 

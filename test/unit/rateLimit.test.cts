@@ -67,7 +67,7 @@ describe('Return All: one request per 100 invoices, in the API order', () => {
 		const created = addInvoices(fixture.emulator, count);
 		const { items, error } = await runNode({ credential: fixture.credential, parameters: getAll({}, { maxConcurrency }) });
 		expect(error).toBeUndefined();
-		expect(items.map((item) => item.json.id)).toEqual(created.map((invoice) => invoice.id));
+		expect(items.map((item) => Number(item.json.id))).toEqual(created.map((invoice) => invoice.id));
 		const pages = Math.ceil(count / 100);
 		expect(apiRequests()).toHaveLength(pages);
 		expect(listRequests().map((request) => Number(request.query.page)).sort((left, right) => left - right)).toEqual(
@@ -79,7 +79,7 @@ describe('Return All: one request per 100 invoices, in the API order', () => {
 	test('the default Max Concurrency of 4 and Limit make no difference to the count when Limit covers everything', async () => {
 		const created = addInvoices(fixture.emulator, 420);
 		const { items } = await runNode({ credential: fixture.credential, parameters: getAll({ returnAll: false, limit: 5000 }) });
-		expect(items.map((item) => item.json.id)).toEqual(created.map((invoice) => invoice.id));
+		expect(items.map((item) => Number(item.json.id))).toEqual(created.map((invoice) => invoice.id));
 		expect(apiRequests()).toHaveLength(5);
 	});
 
@@ -106,7 +106,7 @@ describe('Return All: one request per 100 invoices, in the API order', () => {
 		fixture.emulator.injectFaults(1, { delayMs: 400 }, () => ++requestsSeen === 2);
 		const { items, error } = await runNode({ credential: fixture.credential, parameters: getAll({}, { maxConcurrency: 4 }) });
 		expect(error).toBeUndefined();
-		expect(items.map((item) => item.json.id)).toEqual(created.map((invoice) => invoice.id));
+		expect(items.map((item) => Number(item.json.id))).toEqual(created.map((invoice) => invoice.id));
 		expect(listRequests()).toHaveLength(8);
 	});
 });
@@ -123,7 +123,7 @@ describe('Limit stops fetching as soon as it is met', () => {
 			credential: fixture.credential,
 			parameters: getAll({ returnAll: false, limit }, { maxConcurrency: 8 }),
 		});
-		expect(items.map((item) => item.json.id)).toEqual(created.slice(0, limit).map((invoice) => invoice.id));
+		expect(items.map((item) => Number(item.json.id))).toEqual(created.slice(0, limit).map((invoice) => invoice.id));
 		expect(listRequests().map((request) => Number(request.query.page)).sort((left, right) => left - right)).toEqual(
 			Array.from({ length: requestCount }, (_, index) => index + 1),
 		);
@@ -147,7 +147,7 @@ describe('Limit stops fetching as soon as it is met', () => {
 			credential: fixture.credential,
 			parameters: getAll({ filters: { status: ['paid'] } }, { maxConcurrency: 8 }),
 		});
-		expect(items.map((item) => item.json.id)).toEqual(created.filter((invoice) => invoice.status === 'paid').map((invoice) => invoice.id));
+		expect(items.map((item) => Number(item.json.id))).toEqual(created.filter((invoice) => invoice.status === 'paid').map((invoice) => invoice.id));
 		expect(listRequests()).toHaveLength(7);
 	});
 });
@@ -190,7 +190,7 @@ describe('the rate budget, in each header mode the emulator has', () => {
 			const created = addInvoices(fixture.emulator, 1000);
 			const { items, error } = await runNode({ credential: fixture.credential, parameters: getAll({}, { maxConcurrency }) });
 			expect(error).toBeUndefined();
-			expect(items.map((item) => item.json.id)).toEqual(created.map((invoice) => invoice.id));
+			expect(items.map((item) => Number(item.json.id))).toEqual(created.map((invoice) => invoice.id));
 			const requests = listRequests();
 			const served = requests.filter((request) => request.status === 200);
 			expect(served.map((request) => Number(request.query.page)).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -232,7 +232,7 @@ describe('the rate budget, in each header mode the emulator has', () => {
 		]);
 		for (const { items, error } of runs) {
 			expect(error).toBeUndefined();
-			expect(items.map((item) => item.json.id)).toEqual(created.map((invoice) => invoice.id));
+			expect(items.map((item) => Number(item.json.id))).toEqual(created.map((invoice) => invoice.id));
 		}
 		expect(apiRequests().filter((request) => request.status === 200)).toHaveLength(8);
 		for (const count of tooManyPerWindow(apiRequests()).values()) expect(count).toBeLessThanOrEqual(1);
@@ -243,7 +243,7 @@ describe('the rate budget, in each header mode the emulator has', () => {
 		fixture.emulator.injectFaults(1, { status: 429, headers: { 'Retry-After': '1' } });
 		const { items, error } = await runNode({ credential: fixture.credential, parameters: getAll() });
 		expect(error).toBeUndefined();
-		expect(items.map((item) => item.json.id)).toEqual(created.map((invoice) => invoice.id));
+		expect(items.map((item) => Number(item.json.id))).toEqual(created.map((invoice) => invoice.id));
 		const requests = listRequests();
 		expect(requests.map((request) => [request.query.page, request.status])).toEqual([
 			['1', 429],

@@ -24,9 +24,12 @@ async function poll(workflow: PollingWorkflow) {
 	const before = fixture.emulator.requests.length;
 	const outcome = await workflow.poll();
 	const requests = fixture.emulator.requests.slice(before);
-	return { ...outcome, ids: outcome.items.map((item) => item.json.id), paths: requests.map((request) => `${request.path}${request.query.page ? `?page=${request.query.page}` : ''}`) };
+	return { ...outcome, ids: outcome.items.map((item) => Number(item.json.id)), paths: requests.map((request) => `${request.path}${request.query.page ? `?page=${request.query.page}` : ''}`) };
 }
-const stored = (workflow: PollingWorkflow) => (workflow.storedState()[STATE_OWNER] as { invoiceChanges: ChangeState }).invoiceChanges;
+const stored = (workflow: PollingWorkflow) => {
+	const state = workflow.storedState()[STATE_OWNER] as { event: ChangeEvent } & Record<string, ChangeState>;
+	return state[`${state.event}State`];
+};
 const page = (number: number) => `/api/v1/invoices?page=${number}`;
 const newInvoice = (status = 'pending') => {
 	const customer = fixture.emulator.customers()[0].id;
@@ -49,7 +52,7 @@ describe.each(orders)('Invoice Created, list %s', (order) => {
 		const fresh = newInvoice();
 		const second = await poll(created);
 		expect(second.ids).toEqual([fresh.id]);
-		expect(second.items[0].json).toMatchObject({ id: fresh.id, invoice_number: fresh.invoice_number, event: 'invoiceCreated' });
+		expect(second.items[0].json).toMatchObject({ id: String(fresh.id), number: fresh.invoice_number, event: 'invoiceCreated' });
 		expect(second.paths).toEqual([newest(251)]);
 		expect((await poll(created)).items).toEqual([]);
 		// A payment or a delete is not a creation, and costs nothing more.
@@ -215,6 +218,43 @@ describe.each(orders)('Invoice Paid when every page holds unpaid invoices, list 
 	});
 });
 
+describe('changing Event on an active trigger', () => {
+	test('each event keeps its own state, and a change of Event starts a fresh recording that emits nothing from before, switched back too', async () => {
+		addInvoices(fixture.emulator, 30);
+		const active = trigger('invoiceCreated');
+		await poll(active);
+		const early = newInvoice();
+		expect((await poll(active)).ids).toEqual([early.id]);
+		const unpaid = fixture.emulator.listInvoices().filter((invoice) => invoice.status !== 'paid');
+		// Paid before the switch, and created before it: not Invoice Paid's to emit.
+		fixture.emulator.markPaid(unpaid[0].id);
+		active.withParameters({ event: 'invoicePaid', options: {} });
+		expect((await poll(active)).items).toEqual([]);
+		const whilePaid = newInvoice();
+		expect((await poll(active)).items).toEqual([]);
+		fixture.emulator.markPaid(unpaid[1].id);
+		expect((await poll(active)).ids).toEqual([unpaid[1].id]);
+		expect(Object.keys(active.storedState()[STATE_OWNER] as object).sort()).toEqual(['event', 'invoicePaidState']);
+		// Back to Invoice Created: the invoice made while Paid was on is from before, and is not emitted.
+		active.withParameters({ event: 'invoiceCreated', options: {} });
+		expect((await poll(active)).items).toEqual([]);
+		expect((await poll(active)).items).toEqual([]);
+		const late = newInvoice();
+		expect((await poll(active)).ids).toEqual([late.id]);
+		expect(fixture.emulator.listInvoices().some((invoice) => invoice.id === whilePaid.id)).toBe(true);
+		// Invoice Became Overdue, away and back: an invoice that fell overdue in between is from before.
+		active.withParameters({ event: 'invoiceOverdue' });
+		expect((await poll(active)).items).toEqual([]);
+		active.withParameters({ event: 'invoiceCreated', options: {} });
+		await poll(active);
+		const overdue = fixture.emulator.addInvoice({ customer_id: fixture.emulator.customers()[0].id, date: '2025-02-01', due_date: '2025-02-20', status: 'pending', items: [{ description: 'x', quantity: 1, unit_price: 5 }] });
+		expect((await poll(active)).ids).toEqual([overdue.id]);
+		active.withParameters({ event: 'invoiceOverdue' });
+		expect((await poll(active)).items).toEqual([]);
+		expect((await poll(active)).items).toEqual([]);
+	});
+});
+
 describe('in the editor, and a bad option', () => {
 	test('Fetch Test Event shows the newest invoice (Created) or the newest paid one (Paid) of the first page, and leaves the state alone', async () => {
 		const invoices = addInvoices(fixture.emulator, 30);
@@ -222,8 +262,8 @@ describe('in the editor, and a bad option', () => {
 		const newestPaid = [...invoices].reverse().find((invoice) => invoice.status === 'paid')!;
 		const created = trigger('invoiceCreated');
 		const sample = await created.poll('manual');
-		expect(sample.items.map((item) => [item.json.id, item.json.event])).toEqual([[newest.id, 'invoiceCreated']]);
-		expect((await trigger('invoicePaid').poll('manual')).items.map((item) => [item.json.id, item.json.event])).toEqual([[newestPaid.id, 'invoicePaid']]);
+		expect(sample.items.map((item) => [item.json.id, item.json.event])).toEqual([[String(newest.id), 'invoiceCreated']]);
+		expect((await trigger('invoicePaid').poll('manual')).items.map((item) => [item.json.id, item.json.event])).toEqual([[String(newestPaid.id), 'invoicePaid']]);
 		expect(created.storedState()[STATE_OWNER] ?? {}).toEqual({});
 	});
 

@@ -9,7 +9,35 @@ import { listInvoicePage } from '../transport/pagination';
 import type { ChangeEvent, ChangeReader } from './invoiceChanges';
 import { pollChanges as pollInvoiceChanges, readChangeState } from './invoiceChanges';
 
-const STATE_KEY = 'invoiceChanges';
+/** Each event keeps its own state (Invoice Became Overdue keeps its own in the overdue poll). */
+const STATE_KEYS: Record<ChangeEvent, string> = { invoiceCreated: 'invoiceCreatedState', invoicePaid: 'invoicePaidState' };
+/** Where Invoice Created and Invoice Paid kept one shared state before they had their own. */
+const SHARED_STATE_KEY = 'invoiceChanges';
+/** The event the node's static data was recorded for. */
+const EVENT_KEY = 'event';
+
+/**
+ * Runs a poll (not the editor's sample) of the trigger's Event on the static data recorded for that
+ * event. When the Event was changed since the last poll, everything recorded for the other event is
+ * dropped first, so the new event (or the old one, switched back to) starts a fresh recording and
+ * emits nothing from before. Inside, each event's poll runs withPollState again, which then finds
+ * the state restored here.
+ */
+export async function withEventState<T>(context: IPollFunctions, event: string, poll: () => Promise<T>): Promise<T> {
+	return await withPollState(context, async (staticData) => {
+		const recordedFor = staticData[EVENT_KEY];
+		if (recordedFor === undefined) {
+			// Recorded before the event was kept: the shared state goes to the event now set.
+			const shared = staticData[SHARED_STATE_KEY];
+			delete staticData[SHARED_STATE_KEY];
+			if (shared !== undefined && (event === 'invoiceCreated' || event === 'invoicePaid')) staticData[STATE_KEYS[event]] = shared;
+		} else if (recordedFor !== event) {
+			for (const key of Object.keys(staticData)) delete staticData[key];
+		}
+		staticData[EVENT_KEY] = event;
+		return await poll();
+	});
+}
 
 /**
  * Requests one poll makes at most (pages, and the statistics for Paid): inside PayRequest's 60 a
@@ -76,14 +104,14 @@ export async function pollChanges(context: IPollFunctions, client: PayRequestCli
 		},
 	};
 	return await withPollState(context, async (staticData) => {
-		const { events, next } = await pollInvoiceChanges(readChangeState(staticData[STATE_KEY]), reader, {
+		const { events, next } = await pollInvoiceChanges(readChangeState(staticData[STATE_KEYS[event]]), reader, {
 			event,
 			nowMs: Date.now(),
 			reconcileMs: reconcileMinutes * 60_000,
 			pageBudget: MAX_PAGES_PER_POLL,
 		});
 		const items = await changeItems(events, event, simplify);
-		staticData[STATE_KEY] = next as unknown as IDataObject;
+		staticData[STATE_KEYS[event]] = next as unknown as IDataObject;
 		return items.length === 0 ? null : [items];
 	});
 }

@@ -170,7 +170,7 @@ describe('what is not bad input', () => {
 		addInvoices(fixture.emulator, 2);
 		const padded = await fixture.run({ ...idFromInput(' 1002 ') });
 		const numeric = await fixture.run({ ...idFromInput(1002) });
-		expect([padded.items[0].json.id, numeric.items[0].json.id]).toEqual([1002, 1002]);
+		expect([padded.items[0].json.id, numeric.items[0].json.id]).toEqual(['1002', '1002']);
 		expect(fixture.emulator.requests.map((request) => request.path)).toEqual(['/api/v1/invoices/1002', '/api/v1/invoices/1002']);
 	});
 });

@@ -49,7 +49,7 @@ describe('Return All under faults', () => {
 				parameters: { resource: 'invoice', operation: 'getAll', returnAll: true, options: { maxConcurrency: seed % 2 ? 4 : 1 } },
 			});
 			outcomes.returnAllRuns++;
-			const ids = items.map((item) => item.json.id);
+			const ids = items.map((item) => Number(item.json.id));
 			outcomes.duplicatesFound += duplicates(ids).length;
 			if (error) {
 				// Past the retry bound: the error is the whole answer, no partial list beside it.
@@ -127,7 +127,7 @@ describe('Return All under faults', () => {
 		fixture.emulator.injectFaults(1, { status: 200, body: lyingBody });
 		const { items, error } = await fixture.run({ parameters: { resource: 'invoice', operation: 'getAll', returnAll: true } });
 		expect(error).toBeUndefined();
-		expect(items.map((item) => item.json.id)).toEqual(invoices.map((invoice) => invoice.id));
+		expect(items.map((item) => Number(item.json.id))).toEqual(invoices.map((invoice) => invoice.id));
 		// Pages 1–5 hold the invoices, 6 is empty; at most the 3 others in flight beside it go out.
 		// 450 read against a total of 100,000,000: the list is read once more (5 truthful pages).
 		expect(fixture.emulator.requests.length).toBeLessThanOrEqual(9 + 5);
@@ -225,7 +225,7 @@ describe('writes when the answer is lost', () => {
 		]);
 		const stored = invoicesWithReference('PO-429');
 		expect(stored).toHaveLength(1);
-		expect(items.map((item) => item.json.id)).toEqual([stored[0].id]);
+		expect(items.map((item) => Number(item.json.id))).toEqual([stored[0].id]);
 	});
 
 	test.each([
@@ -390,11 +390,11 @@ describe('the trigger under faults over many polls', () => {
 				expect(outcome.items).toEqual([]);
 				expect(workflow.storedState()).toEqual(stateBefore);
 			}
-			emitted.push(...outcome.items.map((item) => `${item.json.id}@${item.json.due_date}`));
+			emitted.push(...outcome.items.map((item) => `${item.json.id}@${item.json.dueDate}`));
 		}
 		emulator.clearFaults();
 		const last = await workflow.poll();
-		emitted.push(...last.items.map((item) => `${item.json.id}@${item.json.due_date}`));
+		emitted.push(...last.items.map((item) => `${item.json.id}@${item.json.dueDate}`));
 
 		outcomes.triggerEvents = emitted.length;
 		outcomes.duplicatesFound += duplicates(emitted).length;

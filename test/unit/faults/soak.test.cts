@@ -109,7 +109,7 @@ test('1,000 executions with faults: no unhandled rejection, heap after/before â‰
 			if (items.length > 0) wrong('items beside an error');
 			if (!/^Node(Api|Operation)Error$/.test(error.name ?? '') || !error.message) wrong(`unclear error ${error.name}: ${error.message}`);
 		} else {
-			const ids = items.map((item) => item.json.id);
+			const ids = items.map((item) => Number(item.json.id));
 			if (operation === 'getAll' && JSON.stringify(ids) !== JSON.stringify(allIds.slice(0, 20))) wrong('not the first 20 invoices');
 			if (operation === 'returnAll') {
 				// Creates in other lanes append while it pages: what existed before must all be there, once, in order.
@@ -118,7 +118,7 @@ test('1,000 executions with faults: no unhandled rejection, heap after/before â‰
 			}
 			if (operation === 'get' && ids[0] !== allIds[index % allIds.length]) wrong('another invoice');
 			if (operation === 'getStats' && typeof items[0]?.json.total_invoices !== 'number') wrong('no totals');
-			if (operation === 'getOverdue' && (items.length !== overdueCount || !items.every((item) => Number(item.json.days_overdue) > 0))) wrong('overdue list');
+			if (operation === 'getOverdue' && (items.length !== overdueCount || !items.every((item) => Number(item.json.daysOverdue) > 0))) wrong('overdue list');
 			if (operation === 'create') {
 				outcome.createdId = items[0]?.json.id;
 				if (items[0]?.json.reference !== outcome.reference) wrong('created invoice without its reference');

@@ -10,7 +10,7 @@ import { createCustomer } from './create.operation';
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Alternative Payments has no customer update: an existing customer is returned as it is. The node asks the API for the customers whose company name contains Name, keeps the exact name (any case) and, when Email is set, that email. One match is returned, none is created, several stop with an error naming them.',
+			'Alternative Payments has no customer update: an existing customer is returned as it is. The node asks the API for the customers whose company name contains Name, keeps those whose company name is exactly Name (any case) and, when Email is set, that email. One match is returned, none is created, several stop with an error naming them.',
 		name: 'findOrCreateNotice',
 		type: 'notice',
 		default: '',
@@ -41,8 +41,12 @@ export async function execute(this: IExecuteFunctions, client: AlternativePaymen
 	const emailRaw = this.getNodeParameter('email', itemIndex, '');
 	const email = optionalText(emailRaw) === undefined ? undefined : readEmail(emailRaw, problem);
 	const externalId = optionalText((this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject).externalId);
-	// The server's filter is "contains": the exact name is kept here.
-	const named = (await listAll(client, '/customers', { company_name: name }, { itemIndex, what: 'customers' })).filter((customer) => same(customer.name, name));
+	// The server's filter is "contains" over the company name: the exact company name is kept here,
+	// matched on the field the server searched, or a customer it found could never match and would be
+	// created again on every run. A reply without a company name is matched on its name.
+	const named = (await listAll(client, '/customers', { company_name: name }, { itemIndex, what: 'customers' })).filter((customer) =>
+		same(customer.company_name ?? customer.name, name),
+	);
 	const matches = email === undefined ? named : named.filter((customer) => same(customer.email, email));
 	if (matches.length > 1) {
 		problem.fail(email === undefined ? 'Name' : 'Email', `matches ${matches.length} Alternative Payments customers: ${matches.map((customer) => String(customer.id)).join(', ')}`, 'Set Email to tell them apart, or pick one with Get.');

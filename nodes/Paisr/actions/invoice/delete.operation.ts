@@ -1,9 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { allowAsAiToolProperty, refuseAsAiToolUnlessAllowed } from '../../../shared/actions/aiTool';
 import type { PaisrClient } from '../../transport';
 import { resourcePath } from '../../transport';
 import { actionResult, invoiceIdLocator, optionsCollection, readId } from '../common';
+
+const DELETE_EFFECT = 'deletes an invoice for good';
 
 const properties: INodeProperties[] = [
 	{
@@ -13,12 +16,14 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	invoiceIdLocator,
+	allowAsAiToolProperty(DELETE_EFFECT),
 	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['invoice'], operation: ['delete'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, client: PaisrClient, itemIndex: number): Promise<INodeExecutionData[]> {
+	refuseAsAiToolUnlessAllowed(this, itemIndex, DELETE_EFFECT);
 	const invoiceId = readId(this, 'invoiceId', 'Invoice', itemIndex);
 	const answer = await client.request({
 		method: 'DELETE',
