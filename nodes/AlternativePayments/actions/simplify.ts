@@ -74,7 +74,7 @@ const BY_ID_READS = 10;
  * (100); a larger page is what keeps Simplify within a few requests of a list of invoices. A server
  * that refuses it (400) is asked again with the default, and so on for the rest of the execution.
  */
-export const CUSTOMER_PAGE_SIZE = 500;
+const CUSTOMER_PAGE_SIZE = 500;
 
 /**
  * The customers Simplify has read in one execution or poll (one client), shared by all its items
