@@ -40,7 +40,7 @@ const EVENTS = [
 const REFUSALS = {
 	'not registered': 'this trigger has no Paisr webhook or signing secret (activate the workflow again)',
 	unsigned: 'no X-PCB-Signature or X-PCB-Timestamp header',
-	stale: 'its timestamp is more than 72 hours old or more than 5 minutes ahead (Paisr stops retrying well before; a replay, or a clock far off)',
+	stale: 'its timestamp is more than 72 hours old or more than 5 minutes ahead (a replay, or a clock far off)',
 	mismatch: 'its signature does not match the webhook secret (sent by someone else, or the body was changed)',
 } as const;
 

@@ -55,7 +55,7 @@ export async function catchUp(context: IHookFunctions, webhookId: string, static
 	);
 	const givenUp = events
 		.filter((logged) => logged.status === 'failed' && logged.can_retry !== false && typeof logged.id === 'string' && keyOf(logged) !== undefined)
-		.sort((a, b) => timeOf(a.created_at, now) - timeOf(b.created_at, now));
+		.sort((a, b) => (Date.parse(String(a.created_at)) || 0) - (Date.parse(String(b.created_at)) || 0));
 	for (const logged of givenUp.slice(0, MAX_REDELIVERIES)) {
 		try {
 			await client.request({

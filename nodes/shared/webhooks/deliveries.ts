@@ -66,8 +66,9 @@ export function rememberDeliveries(context: TriggerContext, staticData: IDataObj
 	for (const [key, at] of fresh) {
 		record.set(key, Math.max(record.get(key) ?? 0, at));
 		const inMemory = `${scope}\n${key}`;
+		const latest = Math.max(emittedHere.get(inMemory) ?? 0, at);
 		emittedHere.delete(inMemory);
-		emittedHere.set(inMemory, at);
+		emittedHere.set(inMemory, latest);
 	}
 	let lostInTime = 0;
 	for (const [oldest, at] of emittedHere) {
