@@ -7,7 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator.cjs';
 import type { StoredOAuth2Credential } from '../engine/harness.cjs';
-import { ALTERNATIVE_PAYMENTS_TYPE, resolveCredentialData, runNode, searchCustomerList } from '../engine/harness.cjs';
+import { ALTERNATIVE_PAYMENTS_TYPE, resolveCredentialData, runNode, searchCustomerList, testAltCredential } from '../engine/harness.cjs';
 
 jest.setTimeout(30_000);
 
@@ -415,6 +415,30 @@ describe("n8n's OAuth2 client credentials", () => {
 		const { error } = await run({ operation: 'getAll', returnAll: true });
 		expect(error?.message).toBe('The API key lacks the permission for this: Missing scope');
 		expect(error?.description).toMatch(/invoices:read scope/);
+	});
+});
+
+describe("the credential's Test button", () => {
+	test('a good key: n8n mints a token and one invoice is read', async () => {
+		expect(await testAltCredential(credential)).toEqual({ status: 'OK', message: 'Connection successful!' });
+	});
+
+	test('a wrong secret fails in the token request, before the read, in n8n\'s own words (the credential cannot word it)', async () => {
+		const result = await testAltCredential(storedCredential(credential.baseUrl as string, 'client-full', 'wrong-secret'));
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/OAuth2 access token/);
+		expect(emulator.requests.filter((request) => request.path === '/invoices')).toEqual([]);
+	});
+
+	test('a key without invoices:read (403 on the read): names the scope and the Client ID and Client Secret', async () => {
+		await emulator.close();
+		emulator = new AltPaymentsEmulator({ rateLimit: false, seed: false, keys: [{ clientId: 'client-customers', clientSecret: 'secret-customers', scopes: ['customers:read'] }] });
+		const result = await testAltCredential(storedCredential(await emulator.listen(), 'client-customers', 'secret-customers'));
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				'The Alternative Payments API key behind this Client ID may not read invoices (HTTP 403): give it the invoices:read scope in Alternative Payments, or enter the Client ID and Client Secret of a key that has it.',
+		});
 	});
 });
 

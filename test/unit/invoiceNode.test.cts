@@ -445,16 +445,30 @@ describe('credential test', () => {
 		expect(invoiceRequests().map((request) => [request.path, request.query])).toEqual([['/api/v1/invoices', { per_page: '1' }]]);
 	});
 
-	test('a bad token fails with a message about the credential', async () => {
+	test('a bad token (401): one sentence naming the Access Token and where to make a new one', async () => {
 		const result = await testCredential({ ...fixture.credential, accessToken: 'nope' });
-		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/Authorization failed|credentials/i);
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				'PayRequest refused the token (HTTP 401): the Access Token is mistyped or revoked; create a new one in PayRequest under Settings → API Tokens and paste it into Access Token.',
+		});
 	});
 
-	test('a wrong base URL fails', async () => {
-		const result = await testCredential({ ...fixture.credential, baseUrl: fixture.credential.baseUrl.replace(/\/api$/, '/nothing') });
-		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/could not be found|404/i);
+	test('a token without billing.read (403): names the scope and the Access Token', async () => {
+		const result = await testCredential({ ...fixture.credential, accessToken: 'test-token-wo' });
+		expect(result).toEqual({
+			status: 'Error',
+			message: 'PayRequest accepted the token but would not let it read invoices (HTTP 403): give the Access Token the billing.read scope under Settings → API Tokens, or paste a token that has it.',
+		});
+	});
+
+	test('a Base URL without /api (404): names the Base URL and what it ends in', async () => {
+		const result = await testCredential({ ...fixture.credential, baseUrl: fixture.credential.baseUrl.replace(/\/api$/, '') });
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				'Nothing at the Base URL answers as the PayRequest API (HTTP 404 for /v1/invoices): set the Base URL to the API address, which ends in /api, such as https://payrequest.app/api.',
+		});
 	});
 });
 

@@ -151,12 +151,12 @@ export function itemProperties(): INodeProperties[] {
 					name: 'item',
 					values: [
 						{ displayName: 'Description', name: 'description', type: 'string', default: '', required: true },
-						{ displayName: 'Quantity', name: 'quantity', type: 'number', typeOptions: { minValue: 1, numberPrecision: 0 }, default: 1, description: 'A whole number of at least 1' },
+						{ displayName: 'Quantity', name: 'quantity', type: 'number', typeOptions: { numberPrecision: 0 }, default: 1, description: 'A whole number of at least 1' },
 						{
 							displayName: 'Unit Price',
 							name: 'unitPrice',
 							type: 'number',
-							typeOptions: { minValue: 0.01, numberPrecision: 2 },
+							typeOptions: { numberPrecision: 2 },
 							default: 0,
 							description: 'Price of one unit in the invoice currency, in major units (75.50, not cents)',
 							hint: "At least 0.01: Paisr's minimum, so a free line cannot be sent",

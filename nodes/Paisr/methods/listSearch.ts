@@ -16,7 +16,11 @@ export async function searchCustomers(this: ILoadOptionsFunctions, filter?: stri
 	return {
 		results: customers
 			.filter((customer) => matches(term, customer.name, customer.email, customer.id))
-			.map((customer: IDataObject) => ({ name: `${String(customer.name ?? customer.email ?? customer.id)}${customer.email ? ` · ${String(customer.email)}` : ''}`, value: String(customer.id) })),
+			// The customer's currency too: an invoice left at the Customer's Default Currency is billed in it.
+			.map((customer: IDataObject) => ({
+				name: [customer.name ?? customer.email ?? customer.id, customer.name ? customer.email : undefined, customer.default_currency].filter(Boolean).map(String).join(' · '),
+				value: String(customer.id),
+			})),
 	};
 }
 

@@ -45,12 +45,12 @@ const properties: INodeProperties[] = [
 				name: 'item',
 				values: [
 					{ displayName: 'Description', name: 'description', type: 'string', default: '', required: true },
-					{ displayName: 'Quantity', name: 'quantity', type: 'number', typeOptions: { minValue: 1, numberPrecision: 0 }, default: 1, description: 'A whole number of at least 1' },
+					{ displayName: 'Quantity', name: 'quantity', type: 'number', typeOptions: { numberPrecision: 0 }, default: 1, description: 'A whole number of at least 1' },
 					{
 						displayName: 'Unit Price',
 						name: 'amount',
 						type: 'number',
-						typeOptions: { minValue: 0, numberPrecision: 2 },
+						typeOptions: { numberPrecision: 2 },
 						default: 0,
 						description: 'Price of one unit in dollars (not cents), such as 125.50; sent as the line\'s amount',
 						hint: '0 makes a free line',
