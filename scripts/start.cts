@@ -12,6 +12,7 @@ import { execFile } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { createInterface } from 'readline';
 import { parseArgs } from 'util';
 import {
 	bindCredentials,
@@ -26,6 +27,7 @@ import { ALT_KEYS, type AltPaymentsEmulator } from '../test/emulator/AltPayments
 import { type PaisrEmulator, PAISR_TOKENS } from '../test/emulator/PaisrEmulator.cjs';
 import type { PayRequestEmulator } from '../test/emulator/PayRequestEmulator.cjs';
 import { playgroundEmulators } from '../test/emulator/playground.cjs';
+import { sendPlaygroundEvents } from '../test/emulator/playgroundEvents.cjs';
 
 const DEFAULT_N8N_PORT = 5678;
 const DEFAULT_EMULATOR_PORT = 8787;
@@ -276,10 +278,19 @@ async function main(): Promise<void> {
 				`  Paisr emulator ${paisrBaseUrl}, credential "${PAISR_CREDENTIAL_NAME}"`,
 				`  n8n log    ${path.relative(repoRoot, n8n.logFile)}`,
 				'',
+				'  Type send and Enter: every webhook trigger that listens (an active workflow, or Listen for',
+				'  Test Event in the editor) gets a real event about a demo invoice (Invoice Paid pays one).',
 				'  Ctrl+C stops n8n and the emulators.',
 				'',
 			].join('\n'),
 		);
+		// `send`: the webhook triggers have no other way to hear from the emulators.
+		createInterface({ input: process.stdin }).on('line', (line) => {
+			if (line.trim().toLowerCase() !== 'send') return;
+			void sendPlaygroundEvents(altEmulator!, paisrEmulator!)
+				.then((sent) => sent.forEach(say))
+				.catch((error: unknown) => say(`could not send the events: ${String(error)}`));
+		});
 
 		// n8n runs detached: keep this process alive, and follow n8n if it dies on its own.
 		const keepAlive = setInterval(() => {}, 60_000);
