@@ -59,7 +59,7 @@ export const simplifyProperty: INodeProperties = {
 	type: 'boolean',
 	default: true,
 	description: 'Whether to return a simplified version of the response instead of the raw data',
-	hint: 'The same fields for every provider (README: Simplify): id, number, status, amounts, due date, customer, payment link',
+	hint: 'The same fields for every provider: id, number, status, amounts, due date, customer, payment link (ids as text)',
 };
 
 /** Whether this item asks for the compact shape (on unless turned off). */

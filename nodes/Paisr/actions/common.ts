@@ -112,7 +112,6 @@ export const DUE_IN_DAYS: INodeProperties = {
 	typeOptions: { minValue: 0, numberPrecision: 0 },
 	default: 14,
 	description: 'How many days from today the invoice is due. Paisr sets the date (due_at in the output).',
-	hint: 'Sent to Paisr as the phrase "In N days"',
 };
 
 export const DUE_TEXT: INodeProperties = {
