@@ -131,6 +131,16 @@ describe('Create', () => {
 	const customer = () => ({ __rl: true, mode: 'id', value: emulator.listCustomers()[0].id });
 	const create = (extra: Record<string, unknown>) => ({ operation: 'create', customerId: customer(), dueDate: '2025-04-01', ...extra });
 
+	test('version 1.1, Simplify on (its default): the compact invoice, its total and its customer named; version 1 keeps the API\'s answer', async () => {
+		const parameters = { resource: 'invoice', ...create({ lineItems: { item: [{ description: 'Audit', quantity: 2, amount: 125.5 }] }, simple: true }) };
+		const simplified = await runNode({ nodeType: ALTERNATIVE_PAYMENTS_TYPE, oauth2Credential: credential, parameters, typeVersion: 1.1 });
+		expect(simplified.error).toBeUndefined();
+		expect(simplified.items[0].json).toMatchObject({ id: expect.any(String), currency: 'USD', amountTotal: 251, dueDate: '2025-04-01', customer: { id: emulator.listCustomers()[0].id, name: emulator.listCustomers()[0].name }, provider: 'alternativePayments' });
+		const saved = await runNode({ nodeType: ALTERNATIVE_PAYMENTS_TYPE, oauth2Credential: credential, parameters, typeVersion: 1 });
+		expect(saved.items[0].json).toMatchObject({ total: 251, line_items: expect.any(Array) });
+		expect(saved.items[0].json).not.toHaveProperty('amountTotal');
+	});
+
 	test('from the fixed collection: USD, the calendar due date, amounts in dollars as typed (never times 100)', async () => {
 		const { items, error } = await run(
 			create({

@@ -235,6 +235,26 @@ describe('Create', () => {
 		expect(invoiceRequests().filter((request) => request.method === 'POST')).toHaveLength(2);
 	});
 
+	test('version 1.1, Simplify on (its default): the compact invoice with the total including tax; version 1 keeps PayRequest\'s answer', async () => {
+		const parameters = {
+			resource: 'invoice',
+			operation: 'create',
+			customerId: customerId(),
+			date: '2025-03-01',
+			dueDate: '2025-03-15',
+			items: { item: [{ description: 'Consulting', quantity: 8, unitPrice: 150, taxRate: 21 }, { description: 'Licence', quantity: 1, unitPrice: 500, taxRate: 21 }] },
+			simple: true,
+		};
+		const simplified = await runNode({ credential: fixture.credential, parameters, typeVersion: 1.1 });
+		expect(simplified.error).toBeUndefined();
+		expect(simplified.items.map((item) => item.json)).toEqual([
+			expect.objectContaining({ id: expect.any(String), number: expect.any(String), status: 'pending', currency: 'EUR', amountNet: 1700, amountTax: 357, amountTotal: 2057, dueDate: '2025-03-15', provider: 'payRequest' }),
+		]);
+		const saved = await runNode({ credential: fixture.credential, parameters, typeVersion: 1 });
+		expect(saved.items[0].json).toMatchObject({ id: expect.any(Number), amount: 1700, invoice_items: expect.any(Array) });
+		expect(saved.items[0].json).not.toHaveProperty('amountTotal');
+	});
+
 	test('from fixed-collection items: the body as PayRequest receives it, output the created invoice', async () => {
 		const { items, error } = await runNode({
 			credential: fixture.credential,

@@ -103,6 +103,15 @@ describe('Invoice → Create', () => {
 		expect(output[0].json).toMatchObject({ currency: 'USD', due_at: '2025-03-15T12:00:00Z', amount: { net_total: 150 } });
 	});
 
+	test('version 1.1, Simplify on (its default): the compact invoice with its total and checkout link; version 1 keeps the invoice as read', async () => {
+		const base = { operation: 'create', customer: { mode: 'id', value: customer().id }, summary: 'x', dueInDays: 3, items: { item: items(2) }, simple: true };
+		const simplified = await run(base, { typeVersion: 1.1 });
+		expect(simplified.items[0].json).toMatchObject({ id: expect.any(String), number: expect.any(String), status: 'unpaid', amountTotal: 20, paymentLink: expect.stringMatching(/\/checkout\//), provider: 'paisr' });
+		const saved = await run(base, { typeVersion: 1 });
+		expect(saved.items[0].json).toMatchObject({ sid: expect.any(Number), amount: { net_total: 20 } });
+		expect(saved.items[0].json).not.toHaveProperty('amountTotal');
+	});
+
 	test("version 1.1: Currency on the main form; left at the Customer's Default Currency, none is sent and the invoice has the customer's", async () => {
 		const usd = emulator.addCustomer({ name: 'Dollar Customer', email: 'usd@example.com', default_currency: 'USD' });
 		const base = { operation: 'create', customer: { mode: 'id', value: usd.id }, summary: 'x', dueInDays: 3, items: { item: items(1) } };

@@ -3,7 +3,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputProblem, readCalendarDate, readItemDescription, readItemMoney, readRawLineItems, readWholeQuantity } from '../../../shared/actions/input';
 import type { AlternativePaymentsClient } from '../../transport';
+import { createSimplifyProperty, readCreateSimplify } from '../../../shared/simplify';
 import { customerIdLocator, isApiObject, optionsCollection, readId } from '../common';
+import { readCustomers, simplifyInvoice } from '../simplify';
 
 const properties: INodeProperties[] = [
 	customerIdLocator,
@@ -86,6 +88,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
+	createSimplifyProperty,
 	optionsCollection(),
 ];
 
@@ -131,5 +134,8 @@ export async function execute(this: IExecuteFunctions, client: AlternativePaymen
 	const body = readCreateInvoiceBody(this, itemIndex);
 	const request = { method: 'POST' as const, path: '/invoices', body, itemIndex, effectIfAnswerLost: describeInvoice(body) };
 	const invoice = client.expectShape(await client.request(request), isApiObject, 'created invoice (an object with an id)', request);
-	return [{ json: invoice as IDataObject, pairedItem: { item: itemIndex } }];
+	if (!readCreateSimplify(this, itemIndex)) return [{ json: invoice as IDataObject, pairedItem: { item: itemIndex } }];
+	// The invoice exists: a customer that cannot be read leaves its name null rather than losing the output.
+	const customers = await readCustomers(client, [invoice], itemIndex, true);
+	return [{ json: simplifyInvoice(invoice, customers, new Date()) as unknown as IDataObject, pairedItem: { item: itemIndex } }];
 }

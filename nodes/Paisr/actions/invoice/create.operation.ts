@@ -6,6 +6,8 @@ import { ID_PATTERN } from '../../../shared/actions/locator';
 import type { PaisrClient } from '../../transport';
 import { resourcePath } from '../../transport';
 import type { PaisrLineItem } from '../common';
+import { createSimplifyProperty, readCreateSimplify } from '../../../shared/simplify';
+import { simplifyInvoice } from '../simplify';
 import { CURRENCY_OPTIONS, DUE_IN_DAYS, DUE_TEXT, duePhrase, invoiceCustomerLocator, itemProperties, one, optionsCollection, readInvoice, readItems, withDuePhrase } from '../common';
 
 /** The Currency field's choice of sending none: Paisr then bills in the customer's default_currency. */
@@ -59,6 +61,7 @@ const properties: INodeProperties[] = [
 			DUE_TEXT,
 		],
 	},
+	createSimplifyProperty,
 	optionsCollection(),
 ];
 
@@ -138,5 +141,7 @@ export async function execute(this: IExecuteFunctions, client: PaisrClient, item
 			});
 		}
 	}
-	return one(await readInvoice(client, invoiceId, itemIndex), itemIndex);
+	const invoice = await readInvoice(client, invoiceId, itemIndex);
+	// Simplified: the total and the checkout link of the invoice read back.
+	return one(readCreateSimplify(this, itemIndex) ? (simplifyInvoice(invoice, new Date()) as unknown as IDataObject) : invoice, itemIndex);
 }

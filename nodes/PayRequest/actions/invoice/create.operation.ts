@@ -3,7 +3,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputProblem, optionalText, pick, readCalendarDate, readRawLineItems, shown, toNumber } from '../../../shared/actions/input';
 import type { PayRequestClient } from '../../transport';
+import { createSimplifyProperty, readCreateSimplify } from '../../../shared/simplify';
 import { isInvoiceObject, isPlainObject, optionsCollection } from './common';
+import { simplifyInvoice } from './simplify';
 
 const properties: INodeProperties[] = [
 	{
@@ -142,6 +144,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
+	createSimplifyProperty,
 	optionsCollection(),
 ];
 
@@ -240,5 +243,7 @@ export async function execute(this: IExecuteFunctions, client: PayRequestClient,
 	const envelope = await client.request(request);
 	// One invoice with its id, nothing else: a list or an empty object is not what was created.
 	const invoice = client.expectShape(envelope.data, isInvoiceObject, 'created invoice (an object with an id) in data', request);
-	return [{ json: invoice as IDataObject, pairedItem: { item: itemIndex } }];
+	// Simplified: the total with tax (PayRequest's amount is before it); PayRequest's create gives no payment link.
+	const json = readCreateSimplify(this, itemIndex) ? simplifyInvoice(invoice, new Date()) : invoice;
+	return [{ json: json as IDataObject, pairedItem: { item: itemIndex } }];
 }
