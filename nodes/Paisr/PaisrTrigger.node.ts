@@ -5,7 +5,7 @@ import { ID_PATTERN } from '../shared/actions/locator';
 import { asNodeError, errorText, isNotFound } from '../shared/http/errorChain';
 import { DETAILS_TRANSPORT, deliveryScope, detailsErrorText, isRepeatedDelivery } from '../shared/webhooks/deliveries';
 import { removeRegistration } from '../shared/webhooks/registration';
-import { eventName, simplifyProperty, triggerSimplifies } from '../shared/simplify';
+import { eventName, eventsSubtitle, simplifyProperty, triggerSimplifies } from '../shared/simplify';
 import { simplifyRecord } from './actions/simplify';
 import { PaisrClient, resourcePath } from './transport';
 import { sampleRecord } from './trigger/sample';
@@ -76,7 +76,7 @@ export class PaisrTrigger implements INodeType {
 		icon: { light: 'file:../../icons/paisr.svg', dark: 'file:../../icons/paisr.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: eventsSubtitle(EVENTS),
 		description: 'Create, send and change Paisr invoices and customers, get checkout links, and start a workflow on signed Paisr events',
 		defaults: { name: 'Paisr Trigger' },
 		inputs: [],

@@ -73,6 +73,12 @@ export function readCreateSimplify(context: IExecuteFunctions, itemIndex: number
 	return context.getNode().typeVersion >= 1.1 && context.getNodeParameter('simple', itemIndex, true) !== false;
 }
 
+/** A webhook trigger's canvas subtitle: its chosen events in words, as the Events field names them. */
+export function eventsSubtitle(events: Array<{ name: string; value: string }>): string {
+	const names = JSON.stringify(Object.fromEntries(events.map((event) => [event.value, event.name])));
+	return `={{ ($parameter["events"] || []).map((event) => (${names})[event] || event).join(", ") }}`;
+}
+
 /** Whether this item asks for the compact shape (on unless turned off). */
 export function readSimplify(context: IExecuteFunctions, itemIndex: number): boolean {
 	return context.getNodeParameter('simple', itemIndex, true) !== false;

@@ -228,17 +228,20 @@ describe('Create', () => {
 		expect(apiRequests().map((request) => request.query.company_name)).toEqual(['granite', 'granite']);
 	});
 
-	test('the Invoice list shows invoices 50 at a time, and the one whose number is typed (the server filters); its value runs Get', async () => {
+	test('the Invoice list shows invoices 50 at a time (number, customer, amount, due date, status), and the one whose number is typed (the server filters); its value runs Get', async () => {
 		const invoices = Array.from({ length: 60 }, () => emulator.addInvoice());
 		const first = await searchCustomerList(credential, undefined, undefined, 'searchInvoices');
 		expect(first.results).toHaveLength(50);
+		const shown = emulator.listInvoices().find((invoice) => invoice.id === first.results[0].value)!;
+		const named = emulator.listCustomers().find((one) => one.id === shown.customer_id)!;
+		expect(first.results[0].name).toBe(`#${shown.invoice_number} · ${named.name} · ${shown.total.toFixed(2)} USD · due ${shown.due_date} · ${shown.status}`);
 		const second = await searchCustomerList(credential, undefined, first.paginationToken, 'searchInvoices');
 		expect(second.results).toHaveLength(10);
 		expect(new Set([...first.results, ...second.results].map((result) => result.value))).toEqual(new Set(invoices.map((invoice) => invoice.id)));
 		const wanted = invoices[42];
 		const typed = await searchCustomerList(credential, ` ${wanted.invoice_number} `, undefined, 'searchInvoices');
 		expect(typed.results).toEqual([{ name: expect.stringContaining(`#${wanted.invoice_number} · `), value: wanted.id }]);
-		expect(apiRequests().at(-1)!.query.invoice_number).toBe(wanted.invoice_number);
+		expect(apiRequests().filter((request) => request.path === '/invoices').at(-1)!.query.invoice_number).toBe(wanted.invoice_number);
 		const got = await run({ operation: 'get', invoiceId: { __rl: true, mode: 'list', value: typed.results[0].value } });
 		expect(got.items[0].json.id).toBe(wanted.id);
 	});

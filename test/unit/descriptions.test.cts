@@ -4,7 +4,7 @@
 // error texts that name only what exists.
 import * as fs from 'fs';
 import type { INodeProperties, INodePropertyCollection, INodePropertyOptions, INodeType } from 'n8n-workflow';
-import { NodeHelpers } from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
 import * as path from 'path';
 
 import { AlternativePayments } from '../../nodes/AlternativePayments/AlternativePayments.node';
@@ -187,6 +187,24 @@ describe('hints for people in the editor', () => {
 			}
 		}
 		expect(crowded).toEqual([]);
+	});
+});
+
+describe('the canvas', () => {
+	/** A node's subtitle as the canvas shows it: its expression resolved by n8n's engine over the given parameters. */
+	const subtitle = (type: INodeType, parameters: Record<string, unknown>) => {
+		const node = { id: 'n', name: 'Trigger', type: 'test.trigger', typeVersion: 1, position: [0, 0] as [number, number], parameters: parameters as never };
+		const nodeTypes = { getByName: () => type, getByNameAndVersion: () => type, getKnownTypes: () => ({}) };
+		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+		return workflow.expression.getSimpleParameterValue(node, type.description.subtitle!, 'internal', {});
+	};
+
+	test('every trigger says in words what starts it, webhook triggers included', () => {
+		expect(subtitle(new AlternativePaymentsTrigger(), { events: ['invoice_paid', 'payment_failed'] })).toBe('Invoice Paid, Payment Failed');
+		expect(subtitle(new PaisrTrigger(), { events: ['invoice.paid', 'customer.created'] })).toBe('Invoice Paid, Customer Created');
+		expect(subtitle(new PayRequestTrigger(), { event: 'invoicePaid' })).toBe('Invoice Paid');
+		expect(subtitle(new PaisrOverdueTrigger(), {})).toBe('Invoice Became Overdue');
+		expect(subtitle(new AlternativePaymentsOverdueTrigger(), {})).toBe('Invoice Became Overdue');
 	});
 });
 

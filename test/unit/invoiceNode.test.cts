@@ -493,14 +493,14 @@ describe('credential test', () => {
 });
 
 describe('Invoice list search (the "From List" mode)', () => {
-	test('shows number, customer and amount, 50 at a time, and pages as the user scrolls', async () => {
+	test('shows number, customer, amount, due date and status, 50 at a time, and pages as the user scrolls', async () => {
 		const created = addInvoices(fixture.emulator, 120);
 		const customers = new Map(fixture.emulator.customers().map((customer) => [customer.id, customer]));
 		const first = await searchInvoiceList(fixture.credential);
 		expect(first.results).toHaveLength(50);
 		const shownCustomer = customers.get(created[0].customer_id)!;
 		expect(first.results[0]).toEqual({
-			name: `${created[0].invoice_number} · ${shownCustomer.company ?? shownCustomer.name} · EUR ${created[0].amount.toFixed(2)}`,
+			name: `${created[0].invoice_number} · ${shownCustomer.company ?? shownCustomer.name} · ${created[0].amount.toFixed(2)} EUR · due ${created[0].due_date} · ${created[0].status}`,
 			value: String(created[0].id),
 		});
 		expect(first.paginationToken).toBe('2');

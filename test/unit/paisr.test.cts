@@ -472,7 +472,9 @@ describe('Customer and Payment', () => {
 		const invoice = emulator.addInvoice({ customer_id: customer().id });
 		emulator.addInvoice({ customer_id: customer().id });
 		const invoices = await searchPaisrList(credential, 'searchInvoices', String(invoice.sid));
-		expect(invoices.results.map((result) => result.value)).toEqual([invoice.id]);
+		expect(invoices.results).toEqual([
+			{ name: `#${invoice.sid} · ${customer().name} · ${invoice.items.reduce((sum, item) => sum + item.quantity * item.unit_price, 0).toFixed(2)} ${invoice.currency} · due ${String(invoice.due_at).slice(0, 10)} · ${invoice.status}`, value: invoice.id },
+		]);
 		const payment = emulator.addPayment({ invoice_id: invoice.id, status: 'settled' });
 		emulator.addPayment({ invoice_id: emulator.addInvoice({ customer_id: customer().id }).id, status: 'failed' });
 		const payments = await searchPaisrList(credential, 'searchPayments', invoice.id);

@@ -32,3 +32,15 @@ export function idMode(placeholder: string, noun: string): INodePropertyMode {
 	const validation = [{ type: 'regex' as const, properties: { regex: ID_PATTERN.source, errorMessage: `A ${noun} ID is letters, digits, - and _` } }];
 	return { displayName: 'By ID', name: 'id', type: 'string' as const, placeholder, validation };
 }
+
+/**
+ * An invoice as every provider's "From List" shows it: number · customer · amount currency · due
+ * date · status, leaving out what the provider's answer lacks.
+ */
+export function invoicePickerName(invoice: { number: unknown; customer: unknown; amount: unknown; currency: unknown; dueDate: unknown; status: unknown }): string {
+	const text = (value: unknown) => (value === undefined || value === null ? '' : String(value).trim());
+	const amount = Number(invoice.amount);
+	const money = [text(invoice.amount) === '' ? '' : Number.isFinite(amount) ? amount.toFixed(2) : text(invoice.amount), text(invoice.currency)].filter(Boolean).join(' ');
+	const due = text(invoice.dueDate).slice(0, 10);
+	return [text(invoice.number), text(invoice.customer), money, due && `due ${due}`, text(invoice.status)].filter(Boolean).join(' · ');
+}
