@@ -77,7 +77,8 @@ export class AlternativePaymentsOAuth2Api implements ICredentialType {
 		},
 	];
 
-	// n8n mints a token first, then this reads one invoice with it.
+	// n8n mints a token first, then this reads one invoice with it. A refused client id or secret
+	// fails the mint, before this request, and n8n words that itself; the rules cover the read.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: `={{ $credentials.environment === "custom" ? String($credentials.baseUrl).trim().replace(/\\/+$/, "") : ($credentials.environment === "demo" ? "${DEMO}" : "${PRODUCTION}") }}`,
@@ -87,5 +88,28 @@ export class AlternativePaymentsOAuth2Api implements ICredentialType {
 			headers: { Accept: 'application/json' },
 			disableFollowRedirect: true,
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Alternative Payments gave a token but refused it for reading invoices (HTTP 401): check that the Environment is the one the Client ID and Client Secret were made in (a demo key works only with Demo).',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message: 'The Alternative Payments API key behind this Client ID may not read invoices (HTTP 403): give it the invoices:read scope in Alternative Payments, or enter the Client ID and Client Secret of a key that has it.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message: 'Nothing at the Base URL answers as the Alternative Payments API (HTTP 404 for /invoices): pick the Production or Demo Environment, or set the Base URL to the API address without a path, such as https://public-api.alternativepayments.io.',
+				},
+			},
+		],
 	};
 }

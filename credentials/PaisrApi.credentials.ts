@@ -8,6 +8,8 @@ const REFUSED_TOKEN =
 	'Paisr refused the token (HTTP 401): it is mistyped, revoked or expired. Create a new one in the Paisr Dashboard under Developers → Access Tokens, paste its secret here, and check that the environment is the one the token was made in.';
 const FORBIDDEN =
 	'Paisr answered 403 to reading one invoice. Either the token lacks the invoices.read permission (tick it under Developers → Access Tokens, or make a new token), or the token belongs to a personal profile: Paisr’s invoice, customer and payment API works for business profiles only.';
+const NOT_FOUND =
+	'Nothing at this address answers as the Paisr API (HTTP 404 for /invoices): pick the Live or Staging Environment, or set the Base URL to the API address including /v2, such as https://api.live.paisr.tech/v2.';
 const REDIRECTED =
 	'Paisr redirected the test request to another address, and n8n did not follow it (the token would go along). Set the environment or the Base URL to the address the API answers on itself.';
 
@@ -80,6 +82,7 @@ export class PaisrApi implements ICredentialType {
 		rules: [
 			{ type: 'responseCode', properties: { value: 401, message: REFUSED_TOKEN } },
 			{ type: 'responseCode', properties: { value: 403, message: FORBIDDEN } },
+			{ type: 'responseCode', properties: { value: 404, message: NOT_FOUND } },
 			...[301, 302, 303, 307, 308].map((status) => ({ type: 'responseCode' as const, properties: { value: status, message: REDIRECTED } })),
 		],
 	};

@@ -6,6 +6,14 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+/** What the test's answer means, one sentence each, naming the field to change. */
+const REFUSED_TOKEN =
+	'PayRequest refused the token (HTTP 401): the Access Token is mistyped or revoked; create a new one in PayRequest under Settings → API Tokens and paste it into Access Token.';
+const FORBIDDEN =
+	'PayRequest accepted the token but would not let it read invoices (HTTP 403): give the Access Token the billing.read scope under Settings → API Tokens, or paste a token that has it.';
+const NOT_FOUND =
+	'Nothing at the Base URL answers as the PayRequest API (HTTP 404 for /v1/invoices): set the Base URL to the API address, which ends in /api, such as https://payrequest.app/api.';
+
 /** n8n's credential tester shows a rule's fixed text, so it cannot name the address itself. */
 const REDIRECTED =
 	'PayRequest redirected the test request to another address, and n8n did not follow it (the token would go along). Set the Base URL to the address the API answers on itself: the Location header of `curl -I <Base URL>/v1/invoices` names it.';
@@ -68,6 +76,9 @@ export class PayRequestApi implements ICredentialType {
 		},
 		// n8n's tester reads both kinds of rule from one list; its type allows only one kind per list.
 		rules: [
+			{ type: 'responseCode', properties: { value: 401, message: REFUSED_TOKEN } },
+			{ type: 'responseCode', properties: { value: 403, message: FORBIDDEN } },
+			{ type: 'responseCode', properties: { value: 404, message: NOT_FOUND } },
 			...[301, 302, 303, 307, 308].map((status) => ({ type: 'responseCode', properties: { value: status, message: REDIRECTED } })),
 			{
 				type: 'responseSuccessBody',

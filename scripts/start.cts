@@ -12,6 +12,7 @@ import { execFile } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { createInterface } from 'readline';
 import { parseArgs } from 'util';
 import {
 	bindCredentials,
@@ -22,9 +23,11 @@ import {
 	type N8nOwner,
 } from '../test/e2e/harness/n8nInstance.cjs';
 import { findRepoRoot, scratchDir } from '../test/setup/repo.cjs';
-import { ALT_KEYS, AltPaymentsEmulator } from '../test/emulator/AltPaymentsEmulator.cjs';
-import { PaisrEmulator, PAISR_TOKENS } from '../test/emulator/PaisrEmulator.cjs';
-import { PayRequestEmulator } from '../test/emulator/PayRequestEmulator.cjs';
+import { ALT_KEYS, type AltPaymentsEmulator } from '../test/emulator/AltPaymentsEmulator.cjs';
+import { type PaisrEmulator, PAISR_TOKENS } from '../test/emulator/PaisrEmulator.cjs';
+import type { PayRequestEmulator } from '../test/emulator/PayRequestEmulator.cjs';
+import { playgroundEmulators } from '../test/emulator/playground.cjs';
+import { sendPlaygroundEvents } from '../test/emulator/playgroundEvents.cjs';
 
 const DEFAULT_N8N_PORT = 5678;
 const DEFAULT_EMULATOR_PORT = 8787;
@@ -131,16 +134,13 @@ async function main(): Promise<void> {
 
 		let target: PayRequestTarget;
 		const realToken = process.env.PAYREQUEST_TOKEN;
+		// The demo data (test/emulator/playground.cts), the same the examples e2e test runs against.
+		const demo = playgroundEmulators({ payRequest: !realToken });
 		if (realToken) {
 			const baseUrl = process.env.PAYREQUEST_BASE_URL || 'https://payrequest.app/api';
 			target = { credentialName: 'PayRequest', accessToken: realToken, baseUrl, description: `PayRequest at ${baseUrl} (PAYREQUEST_TOKEN)` };
 		} else {
-			// The emulator CLI's demo data; its clock is today at noon, so the invoices look current.
-			emulator = new PayRequestEmulator({
-				now: `${new Date().toISOString().slice(0, 10)}T12:00:00Z`,
-				// Enough invoices for the examples: "first 150 invoices (Limit)" takes two pages of 100.
-				seed: { customers: 12, invoices: 240, seed: 1 },
-			});
+			emulator = demo.payRequest!;
 			const emulatorPortFree = await isPortFree(DEFAULT_EMULATOR_PORT);
 			if (!emulatorPortFree) say(`port ${DEFAULT_EMULATOR_PORT} (the PayRequest emulator's) is taken: the emulator takes a free port, and the credential points at it`);
 			const emulatorPort = emulatorPortFree ? DEFAULT_EMULATOR_PORT : 0;
@@ -155,15 +155,15 @@ async function main(): Promise<void> {
 		say(target.description);
 
 		// Alternative Payments: always its emulator, with demo customers, invoices and payments.
-		altEmulator = new AltPaymentsEmulator({ seed: { customers: 6, invoices: 120, payments: 30 } });
+		altEmulator = demo.alt;
 		const altPortFree = await isPortFree(DEFAULT_ALT_EMULATOR_PORT);
 		if (!altPortFree) say(`port ${DEFAULT_ALT_EMULATOR_PORT} (the Alternative Payments emulator's) is taken: it takes a free port, and its credential points at it`);
 		const altBaseUrl = await altEmulator.listen(altPortFree ? DEFAULT_ALT_EMULATOR_PORT : 0);
 		const altCredentialData = { environment: 'custom', baseUrl: altBaseUrl, clientId: ALT_KEYS[0].clientId, clientSecret: ALT_KEYS[0].clientSecret };
 		say(`Alternative Payments emulator at ${altBaseUrl} (client ${ALT_KEYS[0].clientId}, ${altEmulator.listInvoices().length} demo invoices)`);
 
-		// Paisr: always its emulator, its clock today at noon so that due dates look current.
-		paisrEmulator = new PaisrEmulator({ now: `${new Date().toISOString().slice(0, 10)}T12:00:00Z`, seed: { customers: 6, invoices: 80 } });
+		// Paisr: always its emulator.
+		paisrEmulator = demo.paisr;
 		const paisrPortFree = await isPortFree(DEFAULT_PAISR_EMULATOR_PORT);
 		if (!paisrPortFree) say(`port ${DEFAULT_PAISR_EMULATOR_PORT} (the Paisr emulator's) is taken: it takes a free port, and its credential points at it`);
 		const paisrBaseUrl = await paisrEmulator.listen(paisrPortFree ? DEFAULT_PAISR_EMULATOR_PORT : 0);
@@ -278,10 +278,19 @@ async function main(): Promise<void> {
 				`  Paisr emulator ${paisrBaseUrl}, credential "${PAISR_CREDENTIAL_NAME}"`,
 				`  n8n log    ${path.relative(repoRoot, n8n.logFile)}`,
 				'',
+				'  Type send and Enter: every webhook trigger that listens (an active workflow, or Listen for',
+				'  Test Event in the editor) gets a real event about a demo invoice (Invoice Paid pays one).',
 				'  Ctrl+C stops n8n and the emulators.',
 				'',
 			].join('\n'),
 		);
+		// `send`: the webhook triggers have no other way to hear from the emulators.
+		createInterface({ input: process.stdin }).on('line', (line) => {
+			if (line.trim().toLowerCase() !== 'send') return;
+			void sendPlaygroundEvents(altEmulator!, paisrEmulator!)
+				.then((sent) => sent.forEach(say))
+				.catch((error: unknown) => say(`could not send the events: ${String(error)}`));
+		});
 
 		// n8n runs detached: keep this process alive, and follow n8n if it dies on its own.
 		const keepAlive = setInterval(() => {}, 60_000);

@@ -13,7 +13,8 @@ export class AlternativePayments implements INodeType {
 		name: 'alternativePayments',
 		icon: { light: 'file:../../icons/alternativepayments.svg', dark: 'file:../../icons/alternativepayments.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Simplify on Create (version 1 returns the API's own answer, as saved workflows expect).
+		version: [1, 1.1],
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Create, archive and restore Alternative Payments invoices and customers, get payment and PDF links, list payments, and start a workflow on its webhook events',
 		defaults: { name: 'Alternative Payments' },

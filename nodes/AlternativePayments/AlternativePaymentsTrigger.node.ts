@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'crypto';
 import type { IDataObject, IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { simplifyProperty, triggerSimplifies } from '../shared/simplify';
+import { eventsSubtitle, simplifyProperty, triggerSimplifies } from '../shared/simplify';
 import { DETAILS_TRANSPORT, isRepeatedDelivery, warnForgotten } from '../shared/webhooks/deliveries';
 import { removeRegistration } from '../shared/webhooks/registration';
 import { sameSecret } from '../shared/webhooks/signature';
@@ -55,7 +55,7 @@ export class AlternativePaymentsTrigger implements INodeType {
 		icon: { light: 'file:../../icons/alternativepayments.svg', dark: 'file:../../icons/alternativepayments.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: eventsSubtitle(TOPICS),
 		description: 'Create, archive and restore Alternative Payments invoices and customers, get payment and PDF links, list payments, and start a workflow on its webhook events',
 		defaults: { name: 'Alternative Payments Trigger' },
 		inputs: [],

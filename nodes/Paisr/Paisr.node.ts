@@ -13,7 +13,8 @@ export class Paisr implements INodeType {
 		name: 'paisr',
 		icon: { light: 'file:../../icons/paisr.svg', dark: 'file:../../icons/paisr.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: the invoice's Currency on Create's main form (version 1 kept it under Additional Fields), and Simplify on Create.
+		version: [1, 1.1],
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Create, send and change Paisr invoices and customers, get checkout links, and start a workflow on signed Paisr events',
 		defaults: { name: 'Paisr' },

@@ -24,13 +24,6 @@ export class PaisrOverdueTrigger implements INodeType {
 		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-invoicing#overdue-triggers',
 		properties: [
 			FIRST_POLL_NOTICE,
-			{
-				displayName:
-					'Paisr lists have no paging: one poll reads at most 1,000 unpaid invoices. When it gets 1,000, the ones missing from that answer are kept as they were (not taken as paid), and each emitted item carries listMayBeCutOff.',
-				name: 'listNotice',
-				type: 'notice',
-				default: '',
-			},
 			simplifyProperty,
 			overdueTriggerOptions('Paisr', []),
 		],

@@ -5,10 +5,11 @@ import { ID_PATTERN } from '../shared/actions/locator';
 import { asNodeError, errorText, isNotFound } from '../shared/http/errorChain';
 import { DETAILS_TRANSPORT, detailsErrorText, isRepeatedDelivery, warnForgotten } from '../shared/webhooks/deliveries';
 import { removeRegistration } from '../shared/webhooks/registration';
-import { eventName, simplifyProperty, triggerSimplifies } from '../shared/simplify';
+import { eventName, eventsSubtitle, simplifyProperty, triggerSimplifies } from '../shared/simplify';
 import { simplifyRecord } from './actions/simplify';
 import { PaisrClient, resourcePath } from './transport';
 import { catchUp, eventKey } from './trigger/catchUp';
+import { sampleRecord } from './trigger/sample';
 import { verifyDelivery } from './trigger/signature';
 
 const EVENTS = [
@@ -76,7 +77,7 @@ export class PaisrTrigger implements INodeType {
 		icon: { light: 'file:../../icons/paisr.svg', dark: 'file:../../icons/paisr.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: eventsSubtitle(EVENTS),
 		description: 'Create, send and change Paisr invoices and customers, get checkout links, and start a workflow on signed Paisr events',
 		defaults: { name: 'Paisr Trigger' },
 		inputs: [],
@@ -218,8 +219,8 @@ export class PaisrTrigger implements INodeType {
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const resource = /^(invoice|customer)\.(?!removed$)/.exec(event)?.[1] as 'invoice' | 'customer' | undefined;
 		// Simplify: the record's compact shape when it was read, else its id; with the event as every provider's trigger spells it.
-		const emit = (details?: IDataObject, detailsError?: string) => {
-			const extra = detailsError === undefined ? {} : { detailsError };
+		const emit = (details?: IDataObject, detailsError?: string, sample = false) => {
+			const extra = { ...(detailsError === undefined ? {} : { detailsError }), ...(sample ? { sample: true } : {}) };
 			if (!triggerSimplifies(this)) return { workflowData: [[{ json: { ...body, ...(details && resource ? { [resource]: details } : {}), ...extra } }]] };
 			const simple = details && resource ? simplifyRecord(resource, details, new Date()) : { id: id === '' ? null : id, provider: 'paisr' };
 			return { workflowData: [[{ json: { ...simple, event: eventName(event), ...extra } }]] };
@@ -228,6 +229,9 @@ export class PaisrTrigger implements INodeType {
 		try {
 			return emit(await new PaisrClient(this, DETAILS_TRANSPORT).data({ method: 'GET', path: resourcePath(`${resource}s`, id) }, resource));
 		} catch (error) {
+			// Listen for Test Event: Paisr's test delivery names an example id that is no record. A sample
+			// in the shape of a real one, marked as such, shows every field there is to map.
+			if (isNotFound(error) && this.getMode() === 'manual') return emit(sampleRecord(resource, id, event, new Date()), undefined, true);
 			// Gone since the event (deleted right after it was made): the event still happened.
 			if (isNotFound(error)) return emit();
 			// Paisr waits for the answer: the event goes out now, with why its details are missing.

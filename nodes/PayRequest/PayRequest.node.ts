@@ -11,7 +11,8 @@ export class PayRequest implements INodeType {
 		name: 'payRequest',
 		icon: { light: 'file:../../icons/payrequest.svg', dark: 'file:../../icons/payrequest.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Simplify on Create (version 1 returns PayRequest's own answer, as saved workflows expect).
+		version: [1, 1.1],
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'List, create and chase PayRequest invoices, and start a workflow when one becomes overdue, is created or is paid',
 		defaults: { name: 'PayRequest' },

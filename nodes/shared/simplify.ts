@@ -59,8 +59,25 @@ export const simplifyProperty: INodeProperties = {
 	type: 'boolean',
 	default: true,
 	description: 'Whether to return a simplified version of the response instead of the raw data',
-	hint: 'The same fields for every provider (README: Simplify): id, number, status, amounts, due date, customer, payment link',
+	hint: 'The same fields for every provider: id, number, status, amounts, due date, customer, payment link (ids as text)',
 };
+
+/**
+ * Simplify on a Create, from node version 1.1 (on by default, as on the reads); a Create saved with
+ * version 1 keeps the provider's own answer, which its workflow was built on.
+ */
+export const createSimplifyProperty: INodeProperties = { ...simplifyProperty, displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } } };
+
+/** Whether a Create returns the compact shape: on unless turned off, and never on version 1. */
+export function readCreateSimplify(context: IExecuteFunctions, itemIndex: number): boolean {
+	return context.getNode().typeVersion >= 1.1 && context.getNodeParameter('simple', itemIndex, true) !== false;
+}
+
+/** A webhook trigger's canvas subtitle: its chosen events in words, as the Events field names them. */
+export function eventsSubtitle(events: Array<{ name: string; value: string }>): string {
+	const names = JSON.stringify(Object.fromEntries(events.map((event) => [event.value, event.name])));
+	return `={{ ($parameter["events"] || []).map((event) => (${names})[event] || event).join(", ") }}`;
+}
 
 /** Whether this item asks for the compact shape (on unless turned off). */
 export function readSimplify(context: IExecuteFunctions, itemIndex: number): boolean {

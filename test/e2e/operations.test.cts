@@ -1,7 +1,7 @@
 // Every operation of the PayRequest node, run in a real n8n through the example workflows of
 // test/e2e/workflows/, each checked against the emulator's state and the requests it saw.
 import { PayRequestEmulator, type RecordedRequest } from '../emulator/PayRequestEmulator.cjs';
-import { CREDENTIAL_TYPE, fixedItemsInvoice, importWorkflow, readWorkflow, SANDBOX_CREDENTIAL_NAME, startN8nWithPackage, stopAndListLeftovers } from './harness/e2e.cjs';
+import { createInvoiceDates, CREDENTIAL_TYPE, dateInN8n, fixedItemsInvoice, importWorkflow, readWorkflow, SANDBOX_CREDENTIAL_NAME, startN8nWithPackage, stopAndListLeftovers } from './harness/e2e.cjs';
 import type { N8nInstance, WorkflowRunResult } from './harness/n8nInstance.cjs';
 
 jest.setTimeout(120_000);
@@ -158,17 +158,19 @@ describe('PayRequest node operations in a real n8n', () => {
 
 	it('Create with line items from the node: the invoice exists once, with those lines', async () => {
 		const before = emulator.listInvoices().length;
+		const startedAt = Date.now();
 		const run = await runExample('create-invoice.json');
 		expect(run.errors).toEqual([]);
 		const [created] = run.outputs['Create invoice'][0];
-		expect(created).toMatchObject(fixedItemsInvoice());
+		// Dated today and due in 14 days ($today in the example), in n8n's time zone.
+		const dates = createInvoiceDates(startedAt, created);
+		expect(created).toMatchObject(fixedItemsInvoice(dates));
 		expect(run.outputs['Create invoice'][0]).toHaveLength(1);
 
 		expect(emulator.requests.map(requestLine)).toEqual(['POST /api/v1/invoices 201']);
 		expect(emulator.requests[0].body).toEqual({
 			customer_id: 501,
-			date: '2025-03-01',
-			due_date: '2025-03-15',
+			...dates,
 			items: [
 				{ description: 'Consulting Services', quantity: 8, unit_price: 150, tax_rate: 21 },
 				{ description: 'Software License', quantity: 1, unit_price: 500, tax_rate: 21 },
@@ -183,12 +185,15 @@ describe('PayRequest node operations in a real n8n', () => {
 
 	it('Create from JSON items of an earlier node: one invoice per order, in order, each once', async () => {
 		const before = emulator.listInvoices().length;
+		const startedAt = Date.now();
 		const run = await runExample('create-invoices-from-json.json');
 		expect(run.errors).toEqual([]);
 		const created = run.outputs['Create invoice per order'][0];
+		// Dated today, due in 30 days ($today in the example); a run across midnight sees the later day.
+		const dueDate = created[0]?.date === dateInN8n(0, startedAt) ? dateInN8n(30, startedAt) : dateInN8n(31, startedAt);
 		expect(created.map((invoice) => [invoice.reference, (invoice.customer as { id: number }).id, invoice.amount, invoice.due_date])).toEqual([
-			['e2e order A', 501, 99, '2025-03-31'], // 2 × "49.50" (numeric text), tax_rate / unit_price spelled the API's way
-			['e2e order B', 502, 80, '2025-03-31'], // unitPrice spelled the node's way, no tax rate: 0
+			['e2e order A', 501, 99, dueDate], // 2 × "49.50" (numeric text), tax_rate / unit_price spelled the API's way
+			['e2e order B', 502, 80, dueDate], // unitPrice spelled the node's way, no tax rate: 0
 		]);
 		expect(created.map((invoice) => invoice.invoice_items)).toEqual([
 			[{ description: 'Hosting', quantity: 2, unit_price: 49.5, tax_rate: 9, total: 99 }],
@@ -206,11 +211,12 @@ describe('PayRequest node operations in a real n8n', () => {
 		expect(emulator.listInvoices()).toHaveLength(before + 2);
 	});
 
-	it('Send Reminder: the reminder is recorded once, for invoice 1002', async () => {
+	it('Send Reminder: the most overdue invoice (1002, 19 days) is picked, and its reminder recorded once', async () => {
 		const run = await runExample('send-reminder.json');
 		expect(run.errors).toEqual([]);
+		expect(run.outputs['Most overdue invoice'][0]).toEqual([expect.objectContaining({ id: '1002', daysOverdue: 19 })]);
 		expect(run.outputs['Send reminder']).toEqual([[{ success: true, message: 'Invoice reminder sent successfully', invoiceId: 1002 }]]);
-		expect(emulator.requests.map(requestLine)).toEqual(['POST /api/v1/invoices/1002/reminder 200']);
+		expect(emulator.requests.map(requestLine)).toEqual(['GET /api/v1/invoices/overdue 200', 'POST /api/v1/invoices/1002/reminder 200']);
 		expect(emulator.reminders).toEqual([{ invoiceId: 1002, at: EMULATOR_NOW.replace('Z', '.000Z') }]);
 	});
 

@@ -192,8 +192,11 @@ describe('Paisr in a real n8n', () => {
 		const [execution] = await n8n.waitForExecutions(id, 1, 20_000);
 		expect(execution.mode).toBe('manual');
 		const emitted = execution.data.resultData.runData['Invoice paid'][0].data.main[0].map((item: { json: unknown }) => item.json);
-		// The test event names the docs' example invoice, which names no record: its id and event only.
-		expect(emitted).toEqual([{ id: 'inv_123456', event: 'invoice.paid' }]);
+		// The test event names the docs' example invoice, which is no record: a sample in the shape of a
+		// real invoice comes beside it, marked as one (n8n runs a test webhook in manual mode).
+		expect(emitted).toEqual([
+			{ id: 'inv_123456', event: 'invoice.paid', sample: true, invoice: expect.objectContaining({ id: 'inv_123456', sid: 600783, status: 'paid', currency: 'SRD', customer: expect.objectContaining({ email: 'jane@example.com' }) }) },
+		]);
 		expect(emulator.requests.filter((request) => /^\/v2\/webhooks\/[^/]+\/test$/.test(request.path))).toHaveLength(1);
 		// After its one call n8n takes the test webhook down, and the trigger deletes it at Paisr.
 		await waitFor('the test webhook to go', () => (emulator.listWebhooks().length === 0 ? true : undefined));

@@ -279,6 +279,10 @@ export class AltPaymentsEmulator extends EmulatorServer {
 		return this.customers.map((customer) => ({ ...customer }));
 	}
 
+	listPayments(): AltPayment[] {
+		return this.payments.map((payment) => structuredClone(payment));
+	}
+
 	listSubscriptions(): AltWebhookSubscription[] {
 		return this.subscriptions.map(({ secret_key: _secret, ...subscription }) => ({ ...subscription }));
 	}

@@ -163,6 +163,7 @@ export type StoredOAuth2Credential = ICredentialDataDecryptedObject;
 
 const CREDENTIAL_TEST_TYPE = 'test.credentialTest';
 const PAISR_CREDENTIAL_TEST_TYPE = 'test.paisrCredentialTest';
+const ALT_CREDENTIAL_TEST_TYPE = 'test.alternativePaymentsCredentialTest';
 
 /**
  * The node n8n's credential tester builds from a credential's declarative `test`: one routing
@@ -214,6 +215,7 @@ class TestNodeTypes implements INodeTypes {
 			[PAISR_OVERDUE_TRIGGER_TYPE]: new PaisrOverdueTrigger(),
 			[CREDENTIAL_TEST_TYPE]: credentialTestNodeType(credentialTypes.payRequestApi),
 			[PAISR_CREDENTIAL_TEST_TYPE]: credentialTestNodeType(credentialTypes.paisrApi),
+			[ALT_CREDENTIAL_TEST_TYPE]: credentialTestNodeType(credentialTypes.alternativePaymentsOAuth2Api),
 		};
 		const trigger = loadTriggerType();
 		if (trigger) this.types[TRIGGER_TYPE] = trigger;
@@ -387,6 +389,8 @@ export interface RunNodeOptions {
 	onStarted?: (cancel: () => void) => void;
 	/** The workflow's time zone (its settings, as the editor sets them); default UTC, so that tests do not depend on the machine. */
 	timezone?: string;
+	/** The node's version; default 1 (what saved workflows carry). */
+	typeVersion?: number;
 }
 
 export interface NodeRun {
@@ -407,7 +411,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 		id: 'node-under-test',
 		name: NODE_NAME,
 		type: options.nodeType ?? NODE_TYPE,
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1,
 		position: [400, 0],
 		parameters: options.parameters as INode['parameters'],
 		credentials: {
@@ -628,6 +632,11 @@ export async function testPaisrCredential(paisrCredential: StoredPaisrCredential
 	return await judgeCredentialTest('paisrApi', await runNode({ paisrCredential, parameters: {}, nodeType: PAISR_CREDENTIAL_TEST_TYPE }));
 }
 
+/** The Alternative Payments OAuth2 credential's "Test" button (n8n mints the token first), judged as n8n's tester does. */
+export async function testAltCredential(oauth2Credential: StoredOAuth2Credential): Promise<{ status: 'OK' | 'Error'; message: string }> {
+	return await judgeCredentialTest('alternativePaymentsOAuth2Api', await runNode({ oauth2Credential, parameters: {}, nodeType: ALT_CREDENTIAL_TEST_TYPE }));
+}
+
 async function judgeCredentialTest(type: string, { items, error }: NodeRun): Promise<{ status: 'OK' | 'Error'; message: string }> {
 	const rules = (credentialTypes[type].test?.rules ?? []) as Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody>;
 	if (error) {
@@ -724,6 +733,9 @@ export class WebhookTriggerWorkflow {
 	/** How many of the next answers are lost on the way to the provider (the calls still run). */
 	answersToLose = 0;
 
+	/** The mode of the last create: 'manual' while the editor listens for a test event. */
+	private deliveryMode: 'trigger' | 'manual' = 'trigger';
+
 	private server: http.Server | undefined;
 
 	private baseUrl = '';
@@ -802,6 +814,8 @@ export class WebhookTriggerWorkflow {
 	 * as the editor's Listen for Test Event does (n8n's test webhooks: mode and activation 'manual').
 	 */
 	async hook(method: 'checkExists' | 'create' | 'delete', mode: 'trigger' | 'manual' = 'trigger'): Promise<boolean> {
+		// Deliveries to a test webhook run in manual mode, as n8n's test webhooks do.
+		if (method === 'create') this.deliveryMode = mode;
 		const context = new HookContext(this.workflow, this.node, this.data(), mode, mode === 'manual' ? 'manual' : 'activate', this.webhookData() as never);
 		const type = nodeTypes.getByNameAndVersion(this.node.type);
 		try {
@@ -830,7 +844,7 @@ export class WebhookTriggerWorkflow {
 			this.workflow,
 			this.node,
 			this.data({ httpRequest: request as never, httpResponse: response as never }),
-			'trigger',
+			this.deliveryMode,
 			this.webhookData() as never,
 			[],
 			null,

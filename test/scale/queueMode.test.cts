@@ -4,7 +4,7 @@
 // start exactly one execution per newly overdue invoice across the whole instance.
 import { PaisrEmulator } from '../emulator/PaisrEmulator.cjs';
 import { PayRequestEmulator, type RecordedRequest } from '../emulator/PayRequestEmulator.cjs';
-import { allExecutions, CREDENTIAL_TYPE, expectExecutionCount, fixedItemsInvoice, harnessLog, importWorkflow, nodeItems, readWorkflow, waitFor } from '../e2e/harness/e2e.cjs';
+import { allExecutions, createInvoiceDates, CREDENTIAL_TYPE, expectExecutionCount, fixedItemsInvoice, harnessLog, importWorkflow, nodeItems, readWorkflow, waitFor } from '../e2e/harness/e2e.cjs';
 import type { N8nInstance, WorkflowRunResult } from '../e2e/harness/n8nInstance.cjs';
 import { e2eSetup } from '../e2e/harness/packedPackage.cjs';
 import { QueueModeCluster } from './harness/queueModeCluster.cjs';
@@ -135,11 +135,12 @@ describe('n8n in queue mode: PostgreSQL, Redis, one main and two workers', () =>
 
 		it('Create: the invoice exists once in PayRequest, with the lines of the node', async () => {
 			const before = ledger.listInvoices().length;
+			const startedAt = Date.now();
 			const run = await runExample('create-invoice.json');
 			expect(run.errors).toEqual([]);
 			expect(run.outputs['Create invoice'][0]).toHaveLength(1);
 			const [created] = run.outputs['Create invoice'][0];
-			expect(created).toMatchObject(fixedItemsInvoice());
+			expect(created).toMatchObject(fixedItemsInvoice(createInvoiceDates(startedAt, created)));
 			expect(ledger.requests.map(requestLine)).toEqual(['POST /api/v1/invoices 201']);
 			const stored = ledger.listInvoices().filter((invoice) => invoice.reference === 'PO-2025-0042');
 			expect(stored.map((invoice) => [invoice.id, invoice.customer_id, invoice.amount])).toEqual([[created.id, 501, 1700]]);
@@ -147,12 +148,14 @@ describe('n8n in queue mode: PostgreSQL, Redis, one main and two workers', () =>
 			await expectRanOnOneWorker(run.executionId);
 		});
 
-		it('Send Reminder: one reminder, for invoice 1002', async () => {
+		it('Send Reminder: one reminder, for the most overdue invoice', async () => {
 			const run = await runExample('send-reminder.json');
 			expect(run.errors).toEqual([]);
-			expect(run.outputs['Send reminder']).toEqual([[{ success: true, message: 'Invoice reminder sent successfully', invoiceId: 1002 }]]);
-			expect(ledger.requests.map(requestLine)).toEqual(['POST /api/v1/invoices/1002/reminder 200']);
-			expect(ledger.reminders.map((reminder) => reminder.invoiceId)).toEqual([1002]);
+			const [picked] = run.outputs['Most overdue invoice'][0];
+			const invoiceId = Number(picked.id);
+			expect(run.outputs['Send reminder']).toEqual([[{ success: true, message: 'Invoice reminder sent successfully', invoiceId }]]);
+			expect(ledger.requests.map(requestLine)).toEqual(['GET /api/v1/invoices/overdue 200', `POST /api/v1/invoices/${invoiceId}/reminder 200`]);
+			expect(ledger.reminders.map((reminder) => reminder.invoiceId)).toEqual([invoiceId]);
 			await expectRanOnOneWorker(run.executionId);
 		});
 

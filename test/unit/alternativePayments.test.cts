@@ -7,7 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator.cjs';
 import type { StoredOAuth2Credential } from '../engine/harness.cjs';
-import { ALTERNATIVE_PAYMENTS_TYPE, resolveCredentialData, runNode, searchCustomerList } from '../engine/harness.cjs';
+import { ALTERNATIVE_PAYMENTS_TYPE, resolveCredentialData, runNode, searchCustomerList, testAltCredential } from '../engine/harness.cjs';
 
 jest.setTimeout(30_000);
 
@@ -133,6 +133,16 @@ describe('Create', () => {
 	const customer = () => ({ __rl: true, mode: 'id', value: emulator.listCustomers()[0].id });
 	const create = (extra: Record<string, unknown>) => ({ operation: 'create', customerId: customer(), dueDate: '2025-04-01', ...extra });
 
+	test('version 1.1, Simplify on (its default): the compact invoice, its total and its customer named; version 1 keeps the API\'s answer', async () => {
+		const parameters = { resource: 'invoice', ...create({ lineItems: { item: [{ description: 'Audit', quantity: 2, amount: 125.5 }] }, simple: true }) };
+		const simplified = await runNode({ nodeType: ALTERNATIVE_PAYMENTS_TYPE, oauth2Credential: credential, parameters, typeVersion: 1.1 });
+		expect(simplified.error).toBeUndefined();
+		expect(simplified.items[0].json).toMatchObject({ id: expect.any(String), currency: 'USD', amountTotal: 251, dueDate: '2025-04-01', customer: { id: emulator.listCustomers()[0].id, name: emulator.listCustomers()[0].name }, provider: 'alternativePayments' });
+		const saved = await runNode({ nodeType: ALTERNATIVE_PAYMENTS_TYPE, oauth2Credential: credential, parameters, typeVersion: 1 });
+		expect(saved.items[0].json).toMatchObject({ total: 251, line_items: expect.any(Array) });
+		expect(saved.items[0].json).not.toHaveProperty('amountTotal');
+	});
+
 	test('from the fixed collection: USD, the calendar due date, amounts in dollars as typed (never times 100)', async () => {
 		const { items, error } = await run(
 			create({
@@ -220,17 +230,20 @@ describe('Create', () => {
 		expect(apiRequests().map((request) => request.query.company_name)).toEqual(['granite', 'granite']);
 	});
 
-	test('the Invoice list shows invoices 50 at a time, and the one whose number is typed (the server filters); its value runs Get', async () => {
+	test('the Invoice list shows invoices 50 at a time (number, customer, amount, due date, status), and the one whose number is typed (the server filters); its value runs Get', async () => {
 		const invoices = Array.from({ length: 60 }, () => emulator.addInvoice());
 		const first = await searchCustomerList(credential, undefined, undefined, 'searchInvoices');
 		expect(first.results).toHaveLength(50);
+		const shown = emulator.listInvoices().find((invoice) => invoice.id === first.results[0].value)!;
+		const named = emulator.listCustomers().find((one) => one.id === shown.customer_id)!;
+		expect(first.results[0].name).toBe(`#${shown.invoice_number} · ${named.name} · ${shown.total.toFixed(2)} USD · due ${shown.due_date} · ${shown.status}`);
 		const second = await searchCustomerList(credential, undefined, first.paginationToken, 'searchInvoices');
 		expect(second.results).toHaveLength(10);
 		expect(new Set([...first.results, ...second.results].map((result) => result.value))).toEqual(new Set(invoices.map((invoice) => invoice.id)));
 		const wanted = invoices[42];
 		const typed = await searchCustomerList(credential, ` ${wanted.invoice_number} `, undefined, 'searchInvoices');
 		expect(typed.results).toEqual([{ name: expect.stringContaining(`#${wanted.invoice_number} · `), value: wanted.id }]);
-		expect(apiRequests().at(-1)!.query.invoice_number).toBe(wanted.invoice_number);
+		expect(apiRequests().filter((request) => request.path === '/invoices').at(-1)!.query.invoice_number).toBe(wanted.invoice_number);
 		const got = await run({ operation: 'get', invoiceId: { __rl: true, mode: 'list', value: typed.results[0].value } });
 		expect(got.items[0].json.id).toBe(wanted.id);
 	});
@@ -439,6 +452,30 @@ describe("n8n's OAuth2 client credentials", () => {
 		const { error } = await run({ operation: 'getAll', returnAll: true });
 		expect(error?.message).toBe('The API key lacks the permission for this: Missing scope');
 		expect(error?.description).toMatch(/invoices:read scope/);
+	});
+});
+
+describe("the credential's Test button", () => {
+	test('a good key: n8n mints a token and one invoice is read', async () => {
+		expect(await testAltCredential(credential)).toEqual({ status: 'OK', message: 'Connection successful!' });
+	});
+
+	test('a wrong secret fails in the token request, before the read, in n8n\'s own words (the credential cannot word it)', async () => {
+		const result = await testAltCredential(storedCredential(credential.baseUrl as string, 'client-full', 'wrong-secret'));
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/OAuth2 access token/);
+		expect(emulator.requests.filter((request) => request.path === '/invoices')).toEqual([]);
+	});
+
+	test('a key without invoices:read (403 on the read): names the scope and the Client ID and Client Secret', async () => {
+		await emulator.close();
+		emulator = new AltPaymentsEmulator({ rateLimit: false, seed: false, keys: [{ clientId: 'client-customers', clientSecret: 'secret-customers', scopes: ['customers:read'] }] });
+		const result = await testAltCredential(storedCredential(await emulator.listen(), 'client-customers', 'secret-customers'));
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				'The Alternative Payments API key behind this Client ID may not read invoices (HTTP 403): give it the invoices:read scope in Alternative Payments, or enter the Client ID and Client Secret of a key that has it.',
+		});
 	});
 });
 

@@ -4,6 +4,7 @@
 // error texts that name only what exists.
 import * as fs from 'fs';
 import type { INodeProperties, INodePropertyCollection, INodePropertyOptions, INodeType } from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
 import * as path from 'path';
 
 import { AlternativePayments } from '../../nodes/AlternativePayments/AlternativePayments.node';
@@ -144,6 +145,66 @@ describe('Simplify', () => {
 		expect(triggers.map((node) => [node.description.displayName, simplify(node).map((property) => [property.type, property.default, property.displayOptions ?? 'always'])])).toEqual(
 			triggers.map((node) => [node.description.displayName, [['boolean', true, 'always']]]),
 		);
+	});
+});
+
+describe('hints for people in the editor', () => {
+	/** What the editor shows as text: notices, hints and descriptions, at every level. */
+	const shownTexts = properties.flatMap(({ path, property }) => [
+		...(property.type === 'notice' ? [{ path, text: property.displayName }] : []),
+		...(property.hint ? [{ path: `${path} (hint)`, text: property.hint }] : []),
+		...(property.description ? [{ path: `${path} (description)`, text: property.description }] : []),
+	]);
+
+	test('no notice, hint or description sends the reader to the README (n8n does not show it)', () => {
+		expect(shownTexts.filter(({ text }) => /README/i.test(text)).map(({ path }) => path)).toEqual([]);
+	});
+
+	test('no notice or hint names an internal identifier (a camelCase word) or says what is sent to the provider', () => {
+		const internal = shownTexts.filter(({ path }) => !path.endsWith('(description)')).filter(({ text }) => /\b[a-z]+[A-Z]\w*\b/.test(text) || /\bSent to \w+ as\b/.test(text));
+		expect(internal.map(({ path, text }) => `${path}: ${text}`)).toEqual([]);
+	});
+
+	test('a fresh node (its defaults, its newest version) shows at most one notice, for every resource and operation', () => {
+		const crowded: string[] = [];
+		for (const node of allNodes) {
+			const { description } = node;
+			const typeVersion = Math.max(...[description.version].flat());
+			const defaults = NodeHelpers.getNodeParameters(description.properties, {}, true, false, { typeVersion }, description) ?? {};
+			// Each operation of each resource, as a user picks it: the notices shown with its defaults.
+			const resource = description.properties.find((property) => property.name === 'resource');
+			const resources = resource ? (resource.options as INodePropertyOptions[]).map((option) => option.value) : [undefined];
+			for (const resourceValue of resources) {
+				const atResource = resourceValue === undefined ? defaults : { ...defaults, resource: resourceValue };
+				const operationField = description.properties.find((property) => property.name === 'operation' && NodeHelpers.displayParameter(atResource, property, { typeVersion }, description));
+				const operations = operationField ? (operationField.options as INodePropertyOptions[]).map((option) => option.value) : [undefined];
+				for (const operation of operations) {
+					const chosen = operation === undefined ? atResource : { ...atResource, operation };
+					const values = NodeHelpers.getNodeParameters(description.properties, chosen, true, false, { typeVersion }, description) ?? {};
+					const notices = description.properties.filter((property) => property.type === 'notice' && NodeHelpers.displayParameter(values, property, { typeVersion }, description));
+					if (notices.length > 1) crowded.push(`${description.displayName} ${String(resourceValue ?? '')} ${String(operation ?? '')}: ${notices.map((notice) => notice.name).join(', ')}`);
+				}
+			}
+		}
+		expect(crowded).toEqual([]);
+	});
+});
+
+describe('the canvas', () => {
+	/** A node's subtitle as the canvas shows it: its expression resolved by n8n's engine over the given parameters. */
+	const subtitle = (type: INodeType, parameters: Record<string, unknown>) => {
+		const node = { id: 'n', name: 'Trigger', type: 'test.trigger', typeVersion: 1, position: [0, 0] as [number, number], parameters: parameters as never };
+		const nodeTypes = { getByName: () => type, getByNameAndVersion: () => type, getKnownTypes: () => ({}) };
+		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+		return workflow.expression.getSimpleParameterValue(node, type.description.subtitle!, 'internal', {});
+	};
+
+	test('every trigger says in words what starts it, webhook triggers included', () => {
+		expect(subtitle(new AlternativePaymentsTrigger(), { events: ['invoice_paid', 'payment_failed'] })).toBe('Invoice Paid, Payment Failed');
+		expect(subtitle(new PaisrTrigger(), { events: ['invoice.paid', 'customer.created'] })).toBe('Invoice Paid, Customer Created');
+		expect(subtitle(new PayRequestTrigger(), { event: 'invoicePaid' })).toBe('Invoice Paid');
+		expect(subtitle(new PaisrOverdueTrigger(), {})).toBe('Invoice Became Overdue');
+		expect(subtitle(new AlternativePaymentsOverdueTrigger(), {})).toBe('Invoice Became Overdue');
 	});
 });
 

@@ -236,6 +236,26 @@ describe('Create', () => {
 		expect(invoiceRequests().filter((request) => request.method === 'POST')).toHaveLength(2);
 	});
 
+	test('version 1.1, Simplify on (its default): the compact invoice with the total including tax; version 1 keeps PayRequest\'s answer', async () => {
+		const parameters = {
+			resource: 'invoice',
+			operation: 'create',
+			customerId: customerId(),
+			date: '2025-03-01',
+			dueDate: '2025-03-15',
+			items: { item: [{ description: 'Consulting', quantity: 8, unitPrice: 150, taxRate: 21 }, { description: 'Licence', quantity: 1, unitPrice: 500, taxRate: 21 }] },
+			simple: true,
+		};
+		const simplified = await runNode({ credential: fixture.credential, parameters, typeVersion: 1.1 });
+		expect(simplified.error).toBeUndefined();
+		expect(simplified.items.map((item) => item.json)).toEqual([
+			expect.objectContaining({ id: expect.any(String), number: expect.any(String), status: 'pending', currency: 'EUR', amountNet: 1700, amountTax: 357, amountTotal: 2057, dueDate: '2025-03-15', provider: 'payRequest' }),
+		]);
+		const saved = await runNode({ credential: fixture.credential, parameters, typeVersion: 1 });
+		expect(saved.items[0].json).toMatchObject({ id: expect.any(Number), amount: 1700, invoice_items: expect.any(Array) });
+		expect(saved.items[0].json).not.toHaveProperty('amountTotal');
+	});
+
 	test('from fixed-collection items: the body as PayRequest receives it, output the created invoice', async () => {
 		const { items, error } = await runNode({
 			credential: fixture.credential,
@@ -447,28 +467,42 @@ describe('credential test', () => {
 		expect(invoiceRequests().map((request) => [request.path, request.query])).toEqual([['/api/v1/invoices', { per_page: '1' }]]);
 	});
 
-	test('a bad token fails with a message about the credential', async () => {
+	test('a bad token (401): one sentence naming the Access Token and where to make a new one', async () => {
 		const result = await testCredential({ ...fixture.credential, accessToken: 'nope' });
-		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/Authorization failed|credentials/i);
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				'PayRequest refused the token (HTTP 401): the Access Token is mistyped or revoked; create a new one in PayRequest under Settings → API Tokens and paste it into Access Token.',
+		});
 	});
 
-	test('a wrong base URL fails', async () => {
-		const result = await testCredential({ ...fixture.credential, baseUrl: fixture.credential.baseUrl.replace(/\/api$/, '/nothing') });
-		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/could not be found|404/i);
+	test('a token without billing.read (403): names the scope and the Access Token', async () => {
+		const result = await testCredential({ ...fixture.credential, accessToken: 'test-token-wo' });
+		expect(result).toEqual({
+			status: 'Error',
+			message: 'PayRequest accepted the token but would not let it read invoices (HTTP 403): give the Access Token the billing.read scope under Settings → API Tokens, or paste a token that has it.',
+		});
+	});
+
+	test('a Base URL without /api (404): names the Base URL and what it ends in', async () => {
+		const result = await testCredential({ ...fixture.credential, baseUrl: fixture.credential.baseUrl.replace(/\/api$/, '') });
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				'Nothing at the Base URL answers as the PayRequest API (HTTP 404 for /v1/invoices): set the Base URL to the API address, which ends in /api, such as https://payrequest.app/api.',
+		});
 	});
 });
 
 describe('Invoice list search (the "From List" mode)', () => {
-	test('shows number, customer and amount, 50 at a time, and pages as the user scrolls', async () => {
+	test('shows number, customer, amount, due date and status, 50 at a time, and pages as the user scrolls', async () => {
 		const created = addInvoices(fixture.emulator, 120);
 		const customers = new Map(fixture.emulator.customers().map((customer) => [customer.id, customer]));
 		const first = await searchInvoiceList(fixture.credential);
 		expect(first.results).toHaveLength(50);
 		const shownCustomer = customers.get(created[0].customer_id)!;
 		expect(first.results[0]).toEqual({
-			name: `${created[0].invoice_number} · ${shownCustomer.company ?? shownCustomer.name} · EUR ${created[0].amount.toFixed(2)}`,
+			name: `${created[0].invoice_number} · ${shownCustomer.company ?? shownCustomer.name} · ${created[0].amount.toFixed(2)} EUR · due ${created[0].due_date} · ${created[0].status}`,
 			value: String(created[0].id),
 		});
 		expect(first.paginationToken).toBe('2');

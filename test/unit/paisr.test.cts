@@ -24,8 +24,9 @@ afterEach(async () => {
 	await emulator.close();
 });
 
-const run = (parameters: Record<string, unknown>, options: { continueOnFail?: boolean; retryOnFail?: boolean; input?: IDataObject[]; token?: string; timezone?: string } = {}) =>
+const run = (parameters: Record<string, unknown>, options: { continueOnFail?: boolean; retryOnFail?: boolean; input?: IDataObject[]; token?: string; timezone?: string; typeVersion?: number } = {}) =>
 	runNode({
+		typeVersion: options.typeVersion,
 		nodeType: PAISR_TYPE,
 		paisrCredential: options.token ? { ...credential, accessToken: options.token } : credential,
 		parameters: { resource: 'invoice', ...parameters },
@@ -56,6 +57,15 @@ describe('credential', () => {
 		const result = await testPaisrCredential({ ...credential, accessToken: 'paisr-personal' });
 		expect(result).toMatchObject({ status: 'Error' });
 		expect(result.message).toMatch(/business profiles only/);
+	});
+
+	test('a Base URL without /v2 (404): names the Environment and the Base URL', async () => {
+		const result = await testPaisrCredential({ ...credential, baseUrl: String(credential.baseUrl).replace(/\/v2$/, '') });
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				'Nothing at this address answers as the Paisr API (HTTP 404 for /invoices): pick the Live or Staging Environment, or set the Base URL to the API address including /v2, such as https://api.live.paisr.tech/v2.',
+		});
 	});
 
 	test('plain http off this machine is refused before anything is sent', async () => {
@@ -96,6 +106,36 @@ describe('Invoice → Create', () => {
 		expect(output[0].json).toMatchObject({ currency: 'USD', due_at: '2025-03-15T12:00:00Z', amount: { net_total: 150 } });
 	});
 
+	test('version 1.1, Simplify on (its default): the compact invoice with its total and checkout link; version 1 keeps the invoice as read', async () => {
+		const base = { operation: 'create', customer: { mode: 'id', value: customer().id }, summary: 'x', dueInDays: 3, items: { item: items(2) }, simple: true };
+		const simplified = await run(base, { typeVersion: 1.1 });
+		expect(simplified.items[0].json).toMatchObject({ id: expect.any(String), number: expect.any(String), status: 'unpaid', amountTotal: 20, paymentLink: expect.stringMatching(/\/checkout\//), provider: 'paisr' });
+		const saved = await run(base, { typeVersion: 1 });
+		expect(saved.items[0].json).toMatchObject({ sid: expect.any(Number), amount: { net_total: 20 } });
+		expect(saved.items[0].json).not.toHaveProperty('amountTotal');
+	});
+
+	test("version 1.1: Currency on the main form; left at the Customer's Default Currency, none is sent and the invoice has the customer's", async () => {
+		const usd = emulator.addCustomer({ name: 'Dollar Customer', email: 'usd@example.com', default_currency: 'USD' });
+		const base = { operation: 'create', customer: { mode: 'id', value: usd.id }, summary: 'x', dueInDays: 3, items: { item: items(1) } };
+		const byDefault = await run(base, { typeVersion: 1.1 });
+		expect(api()[0].body).not.toHaveProperty('currency');
+		expect(byDefault.items[0].json).toMatchObject({ currency: 'USD' });
+		emulator.clearRequests();
+		const picked = await run({ ...base, currency: 'EUR' }, { typeVersion: 1.1 });
+		expect(api()[0].body).toMatchObject({ currency: 'EUR' });
+		expect(picked.items[0].json).toMatchObject({ currency: 'EUR' });
+	});
+
+	test('version 1 (saved workflows): the currency under Additional Fields is still sent; version 1.1 ignores a leftover one only when Currency is picked', async () => {
+		const saved = { operation: 'create', customer: { mode: 'id', value: customer().id }, summary: 'x', dueInDays: 3, items: { item: items(1) }, additionalFields: { currency: 'EUR' } };
+		await run(saved, { typeVersion: 1 });
+		expect(api()[0].body).toMatchObject({ currency: 'EUR' });
+		emulator.clearRequests();
+		await run({ ...saved, currency: 'USD' }, { typeVersion: 1.1 });
+		expect(api()[0].body).toMatchObject({ currency: 'USD' });
+	});
+
 	test('a phrase Paisr refuses shows its message and the phrase that was sent', async () => {
 		const { error } = await create({ additionalFields: { dueText: 'next blue moon' } });
 		expect(error?.message).toBe('Paisr rejected the request: The due field must be a valid relative time. (the due date was sent as "next blue moon")');
@@ -114,6 +154,7 @@ describe('Invoice → Create', () => {
 		['no line items in JSON', { itemsInputMode: 'json', itemsJson: '[]' }, /^Line Items: an invoice needs at least one line item$/],
 		['a zero quantity', { items: { item: [{ description: 'x', quantity: 0, unitPrice: 5 }] } }, /^Line Item 1 Quantity: must be a whole number of at least 1, not 0$/],
 		['a negative quantity', { items: { item: [{ description: 'x', quantity: -2, unitPrice: 5 }] } }, /^Line Item 1 Quantity: must be a whole number of at least 1, not -2$/],
+		['a negative unit price', { items: { item: [{ description: 'x', quantity: 2, unitPrice: -50 }] } }, /^Line Item 1 Unit Price: must be at least 0.01, not -50$/],
 		['a zero unit price', { items: { item: [{ description: 'x', quantity: 1, unitPrice: 0 }] } }, /^Line Item 1 Unit Price: must be at least 0.01, not 0/],
 		['part of a unit', { items: { item: [{ description: 'x', quantity: 1.5, unitPrice: 5 }] } }, /^Line Item 1 Quantity: must be a whole number of at least 1/],
 		['an item without a description', { items: { item: [{ description: '={{ "" }}', quantity: 1, unitPrice: 5 }] } }, /^Line Item 1 Description: is empty/],
@@ -520,7 +561,9 @@ describe('Customer and Payment', () => {
 		const invoice = emulator.addInvoice({ customer_id: customer().id });
 		emulator.addInvoice({ customer_id: customer().id });
 		const invoices = await searchPaisrList(credential, 'searchInvoices', String(invoice.sid));
-		expect(invoices.results.map((result) => result.value)).toEqual([invoice.id]);
+		expect(invoices.results).toEqual([
+			{ name: `#${invoice.sid} · ${customer().name} · ${invoice.items.reduce((sum, item) => sum + item.quantity * item.unit_price, 0).toFixed(2)} ${invoice.currency} · due ${String(invoice.due_at).slice(0, 10)} · ${invoice.status}`, value: invoice.id },
+		]);
 		const payment = emulator.addPayment({ invoice_id: invoice.id, status: 'settled' });
 		emulator.addPayment({ invoice_id: emulator.addInvoice({ customer_id: customer().id }).id, status: 'failed' });
 		const payments = await searchPaisrList(credential, 'searchPayments', invoice.id);

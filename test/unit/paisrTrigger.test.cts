@@ -259,12 +259,36 @@ describe('Listen for Test Event', () => {
 		await trigger.hook('create', 'manual');
 		expect(testCalls().map((request) => [request.method, request.status])).toEqual([['POST', 200]]);
 		await until('test delivery', () => trigger.deliveries.length > 0);
-		// The docs' example id names no invoice: Fetch Details finds none, and the event is emitted as it came.
-		expect(trigger.deliveries.map((delivery) => [delivery.status, delivery.items.map((item) => item.json)])).toEqual([[200, [{ id: 'inv_123456', event: 'invoice.paid' }]]]);
+		// The docs' example id names no invoice: a sample in the shape of a real paid invoice, marked as one.
+		expect(trigger.deliveries.map((delivery) => delivery.status)).toEqual([200]);
+		const [sample] = trigger.deliveries[0].items.map((item) => item.json);
+		expect(sample).toMatchObject({ id: 'inv_123456', event: 'invoice.paid', sample: true, invoice: { id: 'inv_123456', sid: 600783, status: 'paid', currency: 'SRD' } });
+		expect(Object.keys(sample.invoice as IDataObject).sort()).toEqual(
+			['amount', 'created_at', 'currency', 'customer', 'due_at', 'id', 'paid_at', 'session', 'sid', 'status', 'summary', 'void_at'].sort(),
+		);
 
 		await trigger.hook('delete', 'manual');
 		await trigger.hook('create');
 		expect(testCalls()).toHaveLength(1);
+	});
+
+	test('with Simplify on (the default), the test event fills every compact field, marked as a sample', async () => {
+		await start({ events: ['invoice.paid'], simple: true });
+		await trigger.hook('create', 'manual');
+		await until('test delivery', () => trigger.deliveries.length > 0);
+		const [sample] = trigger.deliveries[0].items.map((item) => item.json);
+		expect(sample).toMatchObject({ id: 'inv_123456', event: 'invoicePaid', provider: 'paisr', sample: true, number: '600783', status: 'paid', currency: 'SRD', amountTotal: 135 });
+		expect(sample.customer).toEqual({ id: 'cus_123456', name: 'Jane Smith', email: 'jane@example.com' });
+		// Null only where a paid Paisr invoice has nothing: no tax, not overdue, no link to pay.
+		const unmapped = Object.entries(sample).filter(([key, value]) => value === null && !['amountTax', 'daysOverdue', 'paymentLink'].includes(key));
+		expect(unmapped).toEqual([]);
+	});
+
+	test('an activated workflow never gets a sample: an event naming no invoice is emitted as it came', async () => {
+		await start({ events: ['invoice.paid'] });
+		await activate();
+		await emulator.deliver('invoice.paid', 'inv_gone');
+		expect(trigger.deliveries[0].items.map((item) => item.json)).toEqual([{ id: 'inv_gone', event: 'invoice.paid' }]);
 	});
 
 	test('a test request Paisr refuses is logged at warning level; listening goes on and real events still come', async () => {

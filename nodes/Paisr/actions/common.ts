@@ -112,7 +112,6 @@ export const DUE_IN_DAYS: INodeProperties = {
 	typeOptions: { minValue: 0, numberPrecision: 0 },
 	default: 14,
 	description: 'How many days from today the invoice is due. Paisr sets the date (due_at in the output).',
-	hint: 'Sent to Paisr as the phrase "In N days"',
 };
 
 export const DUE_TEXT: INodeProperties = {
@@ -151,12 +150,12 @@ export function itemProperties(): INodeProperties[] {
 					name: 'item',
 					values: [
 						{ displayName: 'Description', name: 'description', type: 'string', default: '', required: true },
-						{ displayName: 'Quantity', name: 'quantity', type: 'number', typeOptions: { minValue: 1, numberPrecision: 0 }, default: 1, description: 'A whole number of at least 1' },
+						{ displayName: 'Quantity', name: 'quantity', type: 'number', typeOptions: { numberPrecision: 0 }, default: 1, description: 'A whole number of at least 1' },
 						{
 							displayName: 'Unit Price',
 							name: 'unitPrice',
 							type: 'number',
-							typeOptions: { minValue: 0.01, numberPrecision: 2 },
+							typeOptions: { numberPrecision: 2 },
 							default: 0,
 							description: 'Price of one unit in the invoice currency, in major units (75.50, not cents)',
 							hint: "At least 0.01: Paisr's minimum, so a free line cannot be sent",

@@ -1,5 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import { invoicePickerName } from '../../shared/actions/locator';
 import { LIST_SEARCH_SETTINGS } from '../../shared/http/types';
 import { PaisrClient } from '../transport';
 
@@ -16,7 +17,11 @@ export async function searchCustomers(this: ILoadOptionsFunctions, filter?: stri
 	return {
 		results: customers
 			.filter((customer) => matches(term, customer.name, customer.email, customer.id))
-			.map((customer: IDataObject) => ({ name: `${String(customer.name ?? customer.email ?? customer.id)}${customer.email ? ` · ${String(customer.email)}` : ''}`, value: String(customer.id) })),
+			// The customer's currency too: an invoice left at the Customer's Default Currency is billed in it.
+			.map((customer: IDataObject) => ({
+				name: [customer.name ?? customer.email ?? customer.id, customer.name ? customer.email : undefined, customer.default_currency].filter(Boolean).map(String).join(' · '),
+				value: String(customer.id),
+			})),
 	};
 }
 
@@ -53,7 +58,7 @@ export async function searchInvoices(this: ILoadOptionsFunctions, filter?: strin
 				const customer = (invoice.customer ?? {}) as IDataObject;
 				const amount = (invoice.amount ?? {}) as IDataObject;
 				return {
-					name: `#${String(invoice.sid ?? invoice.id)} · ${String(customer.name ?? customer.email ?? '')} · ${String(amount.net_total ?? '')} ${String(invoice.currency ?? '')} · ${String(invoice.status ?? '')}`,
+					name: invoicePickerName({ number: `#${String(invoice.sid ?? invoice.id)}`, customer: customer.name ?? customer.email, amount: amount.net_total, currency: invoice.currency, dueDate: invoice.due_at, status: invoice.status }),
 					value: String(invoice.id),
 				};
 			}),

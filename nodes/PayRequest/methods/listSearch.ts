@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
+import { invoicePickerName } from '../../shared/actions/locator';
 import { LIST_SEARCH_SETTINGS } from '../../shared/http/types';
-import { centsOf, formatCents } from '../../shared/money';
 import { PayRequestClient } from '../transport';
 import type { Invoice } from '../transport/pagination';
 import { listInvoicePage } from '../transport/pagination';
@@ -10,17 +10,11 @@ const SEARCH_PAGE_SIZE = 50;
 /** A search reads at most this many pages per scroll before it hands back what it found. */
 const SEARCH_MAX_PAGES = 5;
 
-function money(amount: unknown, currency: unknown): string {
-	const cents = centsOf(amount);
-	const shown = cents === undefined ? String(amount ?? '') : formatCents(cents);
-	return `${typeof currency === 'string' ? `${currency} ` : ''}${shown}`;
-}
-
 function toSearchItem(invoice: Invoice): INodeListSearchItems {
 	const customer = (invoice.customer ?? {}) as Record<string, unknown>;
 	const customerName = customer.company || customer.name || `customer ${String(customer.id ?? '?')}`;
 	return {
-		name: `${String(invoice.invoice_number ?? `#${String(invoice.id)}`)} · ${String(customerName)} · ${money(invoice.amount, invoice.currency)}`,
+		name: invoicePickerName({ number: invoice.invoice_number ?? `#${String(invoice.id)}`, customer: customerName, amount: invoice.amount, currency: invoice.currency, dueDate: invoice.due_date, status: invoice.status }),
 		value: String(invoice.id),
 	};
 }

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodePropertyMode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { centsOf, formatCents } from '../money';
+
 /** Ids as the providers make them: letters, digits, - and _ (inv_…, cus_…). */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -31,4 +33,16 @@ export function listMode(searchListMethod: string, placeholder: string): INodePr
 export function idMode(placeholder: string, noun: string): INodePropertyMode {
 	const validation = [{ type: 'regex' as const, properties: { regex: ID_PATTERN.source, errorMessage: `A ${noun} ID is letters, digits, - and _` } }];
 	return { displayName: 'By ID', name: 'id', type: 'string' as const, placeholder, validation };
+}
+
+/**
+ * An invoice as every provider's "From List" shows it: number · customer · amount currency · due
+ * date · status, leaving out what the provider's answer lacks.
+ */
+export function invoicePickerName(invoice: { number: unknown; customer: unknown; amount: unknown; currency: unknown; dueDate: unknown; status: unknown }): string {
+	const text = (value: unknown) => (value === undefined || value === null ? '' : String(value).trim());
+	const cents = centsOf(invoice.amount);
+	const money = [cents === undefined ? text(invoice.amount) : formatCents(cents), text(invoice.currency)].filter(Boolean).join(' ');
+	const due = text(invoice.dueDate).slice(0, 10);
+	return [text(invoice.number), text(invoice.customer), money, due && `due ${due}`, text(invoice.status)].filter(Boolean).join(' · ');
 }

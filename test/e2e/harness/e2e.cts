@@ -123,15 +123,31 @@ export function nodeItems(execution: any, nodeName: string): Array<Record<string
 	return (summarizeExecution(execution).outputs[nodeName]?.[0] ?? []) as Array<Record<string, any>>;
 }
 
+const DAY_MS = 86_400_000;
+
 /**
- * What create-invoice.json creates, as PayRequest returns it. A function: it uses jest's `expect`,
- * which scripts that import this harness (npm run screenshots) do not have.
+ * The calendar date (YYYY-MM-DD) `days` from now in n8n's time zone, which `$today` in an example
+ * uses: GENERIC_TIMEZONE, or n8n's default, America/New_York.
  */
-export const fixedItemsInvoice = () => ({
+export function dateInN8n(days = 0, at = Date.now()): string {
+	return new Intl.DateTimeFormat('en-CA', { timeZone: process.env.GENERIC_TIMEZONE ?? 'America/New_York' }).format(new Date(at + days * DAY_MS));
+}
+
+/** The dates create-invoice.json gives, as n8n saw today during a run that started at `startedAt`: dated today, due in 14 days. */
+export function createInvoiceDates(startedAt: number, created: { date?: unknown }): { date: string; due_date: string } {
+	// A run across midnight sees the later day.
+	const offset = created.date === dateInN8n(0, startedAt) ? 0 : 1;
+	return { date: dateInN8n(offset, startedAt), due_date: dateInN8n(offset + 14, startedAt) };
+}
+
+/**
+ * What create-invoice.json creates, as PayRequest returns it, on the given dates. A function: it
+ * uses jest's `expect`, which scripts that import this harness (npm run screenshots) do not have.
+ */
+export const fixedItemsInvoice = (dates: { date: string; due_date: string }) => ({
 	customer: expect.objectContaining({ id: 501 }),
 	status: 'pending',
-	date: '2025-03-01',
-	due_date: '2025-03-15',
+	...dates,
 	reference: 'PO-2025-0042',
 	notes: 'Thank you for your business!',
 	amount: 1700, // 8 × 150 + 1 × 500, before tax

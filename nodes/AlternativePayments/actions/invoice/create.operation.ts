@@ -4,7 +4,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { InputProblem, readCalendarDate, readItemDescription, readItemMoney, readRawLineItems, readWholeQuantity } from '../../../shared/actions/input';
 import { centsOf, formatCents } from '../../../shared/money';
 import type { AlternativePaymentsClient } from '../../transport';
+import { createSimplifyProperty, readCreateSimplify } from '../../../shared/simplify';
 import { customerIdLocator, isApiObject, optionsCollection, readId } from '../common';
+import { readCustomers, simplifyInvoice } from '../simplify';
 
 const properties: INodeProperties[] = [
 	customerIdLocator,
@@ -46,12 +48,12 @@ const properties: INodeProperties[] = [
 				name: 'item',
 				values: [
 					{ displayName: 'Description', name: 'description', type: 'string', default: '', required: true },
-					{ displayName: 'Quantity', name: 'quantity', type: 'number', typeOptions: { minValue: 1, numberPrecision: 0 }, default: 1, description: 'A whole number of at least 1' },
+					{ displayName: 'Quantity', name: 'quantity', type: 'number', typeOptions: { numberPrecision: 0 }, default: 1, description: 'A whole number of at least 1' },
 					{
 						displayName: 'Unit Price',
 						name: 'amount',
 						type: 'number',
-						typeOptions: { minValue: 0, numberPrecision: 2 },
+						typeOptions: { numberPrecision: 2 },
 						default: 0,
 						description: 'Price of one unit in dollars (not cents), such as 125.50; sent as the line\'s amount',
 						hint: '0 makes a free line',
@@ -87,6 +89,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
+	createSimplifyProperty,
 	optionsCollection(),
 ];
 
@@ -133,5 +136,8 @@ export async function execute(this: IExecuteFunctions, client: AlternativePaymen
 	const body = readCreateInvoiceBody(this, itemIndex);
 	const request = { method: 'POST' as const, path: '/invoices', body, itemIndex, effectIfAnswerLost: describeInvoice(body) };
 	const invoice = client.expectShape(await client.request(request), isApiObject, 'created invoice (an object with an id)', request);
-	return [{ json: invoice as IDataObject, pairedItem: { item: itemIndex } }];
+	if (!readCreateSimplify(this, itemIndex)) return [{ json: invoice as IDataObject, pairedItem: { item: itemIndex } }];
+	// The invoice exists: a customer that cannot be read leaves its name null rather than losing the output.
+	const customers = await readCustomers(client, [invoice], itemIndex, true);
+	return [{ json: simplifyInvoice(invoice, customers, new Date()) as unknown as IDataObject, pairedItem: { item: itemIndex } }];
 }

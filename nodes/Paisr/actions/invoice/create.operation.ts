@@ -6,7 +6,12 @@ import { ID_PATTERN } from '../../../shared/actions/locator';
 import type { PaisrClient } from '../../transport';
 import { resourcePath } from '../../transport';
 import type { PaisrLineItem } from '../common';
+import { createSimplifyProperty, readCreateSimplify } from '../../../shared/simplify';
+import { simplifyInvoice } from '../simplify';
 import { CURRENCY_OPTIONS, DUE_IN_DAYS, DUE_TEXT, duePhrase, invoiceCustomerLocator, itemProperties, one, optionsCollection, readInvoice, readItems, withDuePhrase } from '../common';
+
+/** The Currency field's choice of sending none: Paisr then bills in the customer's default_currency. */
+const CUSTOMER_DEFAULT = 'customerDefault';
 
 /** What one create takes; the rest go through the items endpoint. */
 export const MAX_CREATE_ITEMS = 50;
@@ -23,6 +28,19 @@ const properties: INodeProperties[] = [
 		description: 'What the invoice is for, as the customer sees it',
 	},
 	{ ...DUE_IN_DAYS, required: true },
+	{
+		displayName: 'Currency',
+		name: 'currency',
+		type: 'options',
+		options: [
+			{ name: "Customer's Default Currency", value: CUSTOMER_DEFAULT, description: "The Default Currency set on the customer in Paisr (SRD unless it was changed)" },
+			...CURRENCY_OPTIONS,
+		],
+		default: CUSTOMER_DEFAULT,
+		hint: "Paisr bills in the customer's own Default Currency unless you pick one here; the customer list shows each customer's currency",
+		// Version 1 kept the currency under Additional Fields; its saved workflows still send it from there.
+		displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } },
+	},
 	...itemProperties(),
 	{
 		displayName: 'Additional Fields',
@@ -38,10 +56,12 @@ const properties: INodeProperties[] = [
 				options: CURRENCY_OPTIONS,
 				default: 'SRD',
 				description: "The invoice currency. Left out, Paisr uses the customer's default currency.",
+				displayOptions: { show: { '@version': [1] } },
 			},
 			DUE_TEXT,
 		],
 	},
+	createSimplifyProperty,
 	optionsCollection(),
 ];
 
@@ -70,7 +90,8 @@ export function readCreateInvoice(context: IExecuteFunctions, itemIndex: number)
 	if (summary === undefined) problem.fail('Summary', 'is empty', 'Say what the invoice is for.');
 	const additional = context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const due = duePhrase(additional.dueText, context.getNodeParameter('dueInDays', itemIndex, undefined), problem, true) as string;
-	const currency = optionalText(additional.currency);
+	const chosen = optionalText(context.getNodeParameter('currency', itemIndex, CUSTOMER_DEFAULT));
+	const currency = chosen === CUSTOMER_DEFAULT || chosen === undefined ? optionalText(additional.currency) : chosen;
 	if (currency !== undefined && !CURRENCY_OPTIONS.some((option) => option.value === currency)) problem.fail('Currency', `must be SRD, USD or EUR, not ${JSON.stringify(currency)}`);
 	const items = readItems(context, itemIndex, problem);
 	return { customer: customerText, summary, due, ...(currency ? { currency } : {}), items };
@@ -120,5 +141,7 @@ export async function execute(this: IExecuteFunctions, client: PaisrClient, item
 			});
 		}
 	}
-	return one(await readInvoice(client, invoiceId, itemIndex), itemIndex);
+	const invoice = await readInvoice(client, invoiceId, itemIndex);
+	// Simplified: the total and the checkout link of the invoice read back.
+	return one(readCreateSimplify(this, itemIndex) ? (simplifyInvoice(invoice, new Date()) as unknown as IDataObject) : invoice, itemIndex);
 }

@@ -18,8 +18,8 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{ displayName: 'Description', name: 'description', type: 'string', default: '' },
-			{ displayName: 'Quantity', name: 'quantity', type: 'number', typeOptions: { minValue: 1, numberPrecision: 0 }, default: 1, description: 'A whole number of at least 1' },
-			{ displayName: 'Unit Price', name: 'unitPrice', type: 'number', typeOptions: { minValue: 0.01, numberPrecision: 2 }, default: 0, description: 'Major units (75.50, not cents); at least 0.01' },
+			{ displayName: 'Quantity', name: 'quantity', type: 'number', typeOptions: { numberPrecision: 0 }, default: 1, description: 'A whole number of at least 1' },
+			{ displayName: 'Unit Price', name: 'unitPrice', type: 'number', typeOptions: { numberPrecision: 2 }, default: 0, description: 'Major units (75.50, not cents); at least 0.01' },
 		],
 	},
 	optionsCollection(),

@@ -3,7 +3,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputProblem, optionalText, pick, readCalendarDate, readRawLineItems, shown, toNumber } from '../../../shared/actions/input';
 import type { PayRequestClient } from '../../transport';
+import { createSimplifyProperty, readCreateSimplify } from '../../../shared/simplify';
 import { isInvoiceObject, isPlainObject, optionsCollection } from './common';
+import { simplifyInvoice } from './simplify';
 
 const properties: INodeProperties[] = [
 	{
@@ -47,6 +49,13 @@ const properties: INodeProperties[] = [
 		description: 'On or after the invoice date',
 	},
 	{
+		// PayRequest's create takes no currency: the form says which one the invoice gets.
+		displayName: "Amounts are in your PayRequest account's currency: PayRequest bills every invoice in it, and the API takes no other",
+		name: 'currencyNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
 		displayName: 'Line Items Input',
 		name: 'itemsInputMode',
 		type: 'options',
@@ -74,8 +83,10 @@ const properties: INodeProperties[] = [
 						displayName: 'Quantity',
 						name: 'quantity',
 						type: 'number',
-						typeOptions: { minValue: 0.01, numberPrecision: 2 },
+						// No editor minimum: it would quietly put a typed -3 back; the run refuses it by name instead.
+						typeOptions: { numberPrecision: 2 },
 						default: 1,
+						description: 'At least 0.01',
 					},
 					{
 						displayName: 'Unit Price',
@@ -90,8 +101,9 @@ const properties: INodeProperties[] = [
 						displayName: 'Tax Rate (%)',
 						name: 'taxRate',
 						type: 'number',
-						typeOptions: { minValue: 0, maxValue: 100, numberPrecision: 2 },
+						typeOptions: { numberPrecision: 2 },
 						default: 0,
+						description: 'A percentage from 0 to 100',
 					},
 				],
 			},
@@ -132,6 +144,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
+	createSimplifyProperty,
 	optionsCollection(),
 ];
 
@@ -166,6 +179,8 @@ function readLineItem(raw: Record<string, unknown>, label: string, problem: Inpu
 	const priceRaw = pick(raw, 'unitPrice', 'unit_price');
 	const unitPrice = toNumber(priceRaw);
 	if (unitPrice === undefined) problem.fail(`${label} Unit Price`, `is not a number: ${shown(priceRaw)}`);
+	// PayRequest documents no credit lines: a negative price would make a negative invoice.
+	if (unitPrice < 0) problem.fail(`${label} Unit Price`, `must not be negative, not ${unitPrice}`, 'PayRequest invoices have no credit lines; 0 makes a free line.');
 	const taxRaw = pick(raw, 'taxRate', 'tax_rate');
 	const taxRate = taxRaw === undefined || taxRaw === null || taxRaw === '' ? 0 : toNumber(taxRaw);
 	if (taxRate === undefined) problem.fail(`${label} Tax Rate`, `is not a number: ${shown(taxRaw)}`);
@@ -228,5 +243,7 @@ export async function execute(this: IExecuteFunctions, client: PayRequestClient,
 	const envelope = await client.request(request);
 	// One invoice with its id, nothing else: a list or an empty object is not what was created.
 	const invoice = client.expectShape(envelope.data, isInvoiceObject, 'created invoice (an object with an id) in data', request);
-	return [{ json: invoice as IDataObject, pairedItem: { item: itemIndex } }];
+	// Simplified: the total with tax (PayRequest's amount is before it); PayRequest's create gives no payment link.
+	const json = readCreateSimplify(this, itemIndex) ? simplifyInvoice(invoice, new Date()) : invoice;
+	return [{ json: json as IDataObject, pairedItem: { item: itemIndex } }];
 }
