@@ -150,7 +150,7 @@ async function main(): Promise<void> {
 		// The port shows in the credential's Base URL: the `npm start` one when it is free.
 		const baseUrl = await emulator.listen((await isPortFree(EMULATOR_PORT)) ? EMULATOR_PORT : 0);
 
-		n8n = new N8nInstance({ n8nDir: setup.n8nDir, nodeBin: setup.nodeBin, packageTarball: setup.tarball, log: say });
+		n8n = new N8nInstance({ n8nDir: setup.n8nDir, nodeBin: setup.nodeBin, packageTarballs: Object.values(setup.tarballs), log: say });
 		await n8n.start();
 		await n8n.setupOwner(OWNER);
 		const { id: credentialId } = await n8n.createCredential(SANDBOX_CREDENTIAL_NAME, CREDENTIAL_TYPE, { accessToken: EMULATOR_TOKEN, baseUrl });

@@ -90,7 +90,7 @@ describe('n8n in queue mode: PostgreSQL, Redis, one main and two workers', () =>
 
 		const started = Date.now();
 		// Concurrency 1: a worker busy with one run leaves the next to the other (the load-sharing test).
-		cluster = await QueueModeCluster.start({ n8nDir: setup.n8nDir, nodeBin: setup.nodeBin, tarball: setup.tarball, workerConcurrency: 1, log });
+		cluster = await QueueModeCluster.start({ n8nDir: setup.n8nDir, nodeBin: setup.nodeBin, tarballs: Object.values(setup.tarballs), workerConcurrency: 1, log });
 		main = cluster.main;
 		const { databaseAndQueueSeconds, servicesSeconds, mainSeconds, workersSeconds } = cluster.timings;
 		process.stdout.write(
