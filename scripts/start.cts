@@ -169,7 +169,7 @@ async function main(): Promise<void> {
 		}
 
 		if (fs.existsSync(path.join(playgroundDir, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-invoicing'))) {
-			// Its workflows name node types (n8n-nodes-invoicing.payRequest …) that the three packages do not have.
+			// Its workflows name node types of that package (n8n-nodes-invoicing.<node>), which the three do not have.
 			throw new Error('this playground was made with the single package n8n-nodes-invoicing, now three packages: run `npm start -- --fresh`');
 		}
 		n8n = new N8nInstance({ n8nDir, nodeBin, userFolder: playgroundDir, port, log: say });
