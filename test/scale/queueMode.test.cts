@@ -114,7 +114,7 @@ describe('n8n in queue mode: PostgreSQL, Redis, one main and two workers', () =>
 	it('the main serves the package and both workers report ready (database and Redis connected)', async () => {
 		expect(await cluster.workersReady()).toEqual([true, true]);
 		const nodeTypes = await main.nodeTypes();
-		expect(nodeTypes).toEqual(expect.arrayContaining(['n8n-nodes-invoicing.payRequest', 'n8n-nodes-invoicing.payRequestTrigger']));
+		expect(nodeTypes).toEqual(expect.arrayContaining(['n8n-nodes-payrequest.payRequest', 'n8n-nodes-payrequest.payRequestTrigger']));
 		expect(await main.credentialTypes()).toContain(CREDENTIAL_TYPE);
 	});
 
@@ -271,7 +271,7 @@ describe('n8n in queue mode: PostgreSQL, Redis, one main and two workers', () =>
 					{
 						id: 'paisr-overdue',
 						name: 'Paisr Overdue',
-						type: 'n8n-nodes-invoicing.paisrOverdueTrigger',
+						type: 'n8n-nodes-paisr.paisrOverdueTrigger',
 						typeVersion: 1,
 						position: [0, 0],
 						parameters: { pollTimes: { item: [{ mode: 'custom', cronExpression: '0 0 0 1 1 *' }] }, options: {} },

@@ -51,14 +51,14 @@ describe('package', () => {
 
 	test("each node's codex file sits beside it in dist: Finance & Accounting, aliases, documentation links", () => {
 		for (const [file, type] of [
-			['dist/nodes/PayRequest/PayRequest.node.json', 'n8n-nodes-invoicing.payRequest'],
-			['dist/nodes/PayRequest/PayRequestTrigger.node.json', 'n8n-nodes-invoicing.payRequestTrigger'],
-			['dist/nodes/AlternativePayments/AlternativePayments.node.json', 'n8n-nodes-invoicing.alternativePayments'],
-			['dist/nodes/AlternativePayments/AlternativePaymentsTrigger.node.json', 'n8n-nodes-invoicing.alternativePaymentsTrigger'],
-			['dist/nodes/Paisr/Paisr.node.json', 'n8n-nodes-invoicing.paisr'],
-			['dist/nodes/Paisr/PaisrTrigger.node.json', 'n8n-nodes-invoicing.paisrTrigger'],
-			['dist/nodes/AlternativePayments/AlternativePaymentsOverdueTrigger.node.json', 'n8n-nodes-invoicing.alternativePaymentsOverdueTrigger'],
-			['dist/nodes/Paisr/PaisrOverdueTrigger.node.json', 'n8n-nodes-invoicing.paisrOverdueTrigger'],
+			['dist/nodes/PayRequest/PayRequest.node.json', 'n8n-nodes-payrequest.payRequest'],
+			['dist/nodes/PayRequest/PayRequestTrigger.node.json', 'n8n-nodes-payrequest.payRequestTrigger'],
+			['dist/nodes/AlternativePayments/AlternativePayments.node.json', 'n8n-nodes-alternative-payments.alternativePayments'],
+			['dist/nodes/AlternativePayments/AlternativePaymentsTrigger.node.json', 'n8n-nodes-alternative-payments.alternativePaymentsTrigger'],
+			['dist/nodes/Paisr/Paisr.node.json', 'n8n-nodes-paisr.paisr'],
+			['dist/nodes/Paisr/PaisrTrigger.node.json', 'n8n-nodes-paisr.paisrTrigger'],
+			['dist/nodes/AlternativePayments/AlternativePaymentsOverdueTrigger.node.json', 'n8n-nodes-alternative-payments.alternativePaymentsOverdueTrigger'],
+			['dist/nodes/Paisr/PaisrOverdueTrigger.node.json', 'n8n-nodes-paisr.paisrOverdueTrigger'],
 		]) {
 			const codex = JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
 			expect(codex).toMatchObject({ node: type, categories: ['Finance & Accounting'] });

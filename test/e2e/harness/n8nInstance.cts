@@ -773,7 +773,7 @@ export class N8nInstance {
 
 	// ---- what n8n loaded ----
 
-	/** Names of every node type n8n loaded, e.g. 'n8n-nodes-base.manualTrigger', 'n8n-nodes-invoicing.payRequest'. */
+	/** Names of every node type n8n loaded, e.g. 'n8n-nodes-base.manualTrigger', 'n8n-nodes-payrequest.payRequest'. */
 	async nodeTypes(): Promise<string[]> {
 		return await this.typeNames('nodes');
 	}
