@@ -11,7 +11,7 @@ import { PayRequestEmulator } from '../emulator/PayRequestEmulator.cjs';
 import { findRepoRoot } from '../setup/repo.cjs';
 import { harnessLog, nodeType, PACKAGE_NAMES, PACKAGES, readWorkflow } from './harness/e2e.cjs';
 import { LocalRegistry } from './harness/localRegistry.cjs';
-import { bindCredentials, N8nHttpError, N8nInstance, runCommand, type WorkflowRunResult } from './harness/n8nInstance.cjs';
+import { bindCredentials, N8nHttpError, N8nInstance, runCommand, type N8nOwner, type WorkflowRunResult } from './harness/n8nInstance.cjs';
 import { e2eSetup } from './harness/packedPackage.cjs';
 
 jest.setTimeout(240_000);
@@ -83,13 +83,15 @@ describe('installing the packages the ways n8n users do, from a registry', () =>
 
 	describe("the editor's Community Nodes install of all three, side by side", () => {
 		let n8n: N8nInstance;
+		let userFolder: string;
+		let owner: N8nOwner;
 		let payRequest: PayRequestEmulator;
 		let altPayments: AltPaymentsEmulator;
 		let paisr: PaisrEmulator;
+		const urls = { payRequest: '', altPayments: '', paisr: '' };
+		const env = () => ({ N8N_COMMUNITY_PACKAGES_REGISTRY: registry.url });
 		/** Package → its example workflow in n8n and the check of one run's output against its emulator. */
 		const examples: Record<string, { workflowId: string; check: (run: WorkflowRunResult) => void }> = {};
-		/** Name, type and data of each package's sandbox credential. */
-		let credentialsToSave: Array<[string, string, Record<string, unknown>]> = [];
 		const runExample = async (packageName: string) => {
 			const run = await n8n.runWorkflowOnce(examples[packageName].workflowId);
 			expect({ packageName, status: run.status, errors: run.errors }).toEqual({ packageName, status: 'success', errors: [] });
@@ -100,24 +102,21 @@ describe('installing the packages the ways n8n users do, from a registry', () =>
 			payRequest = new PayRequestEmulator({ seed: { customers: 2, invoices: 12, seed: 1 } });
 			altPayments = new AltPaymentsEmulator({ seed: { customers: 2, invoices: 12 } });
 			paisr = new PaisrEmulator({ now: `${new Date().toISOString().slice(0, 10)}T12:00:00Z`, seed: { customers: 2, invoices: 12 } });
-			const [payRequestUrl, altPaymentsUrl, paisrUrl] = await Promise.all([payRequest.listen(), altPayments.listen(), paisr.listen()]);
+			[urls.payRequest, urls.altPayments, urls.paisr] = await Promise.all([payRequest.listen(), altPayments.listen(), paisr.listen()]);
 
-			n8n = newN8n({ E2E_TESTS: 'true', N8N_COMMUNITY_PACKAGES_REGISTRY: registry.url });
+			// One user folder for two n8n processes in turn (below), owned by neither.
+			userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-side-by-side-'));
+			cleanUp.push(userFolder);
 			// n8n 1.x lists packages with `npm outdated` (the panel's update badge), which names no registry and runs with
 			// only PATH in its environment: the folder's own .npmrc points it here. Without it, npm asked npmjs.org on this
 			// machine without the machine's CA and retried for 70 s.
-			const nodesDir = path.join(n8n.userFolder, '.n8n', 'nodes');
+			const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 			fs.mkdirSync(nodesDir, { recursive: true });
 			fs.writeFileSync(path.join(nodesDir, '.npmrc'), `registry=${registry.url}\n`);
+			n8n = newN8n({ ...env(), E2E_TESTS: 'true' }, userFolder);
 			await n8n.start();
-			await n8n.setupOwner();
-
-			// The credentials, saved the editor's way (n8n knows their types once their package is installed, below).
-			credentialsToSave = [
-				['PayRequest sandbox', 'payRequestApi', { accessToken: 'test-token-rw', baseUrl: payRequestUrl }],
-				['Alternative Payments sandbox', 'alternativePaymentsOAuth2Api', { environment: 'custom', baseUrl: altPaymentsUrl, clientId: 'client-full', clientSecret: 'secret-full' }],
-				['Paisr sandbox', 'paisrApi', { environment: 'custom', baseUrl: paisrUrl, accessToken: 'paisr-full' }],
-			];
+			// n8n 1.x turns its public API off in its e2e mode: no API key until the restart below.
+			owner = await n8n.setupOwner({}, { apiKey: false });
 		});
 
 		afterAll(async () => {
@@ -146,15 +145,31 @@ describe('installing the packages the ways n8n users do, from a registry', () =>
 			}
 			expect(await ourNodeTypes(n8n)).toEqual(nodeTypesOf(...PACKAGE_NAMES));
 			expect(await ourCredentialTypes(n8n)).toEqual([...OUR_CREDENTIAL_TYPES].sort());
+		});
+
+		it("after a restart n8n loads all three again, and each package's example workflow runs green", async () => {
+			// The same user folder in n8n's normal mode (its public API on): what the installer put there is loaded again.
+			await n8n.stop();
+			n8n = newN8n(env(), userFolder);
+			await n8n.start();
+			await n8n.useOwner(owner);
+			await n8n.useOwner({ ...owner, apiKey: await n8n.createApiKey() });
+			expect(await ourNodeTypes(n8n)).toEqual(nodeTypesOf(...PACKAGE_NAMES));
 			const listed = await n8n.rest<Array<{ packageName: string; installedVersion: string }>>('GET', '/rest/community-packages');
 			expect(listed.map(({ packageName, installedVersion }) => ({ packageName, installedVersion })).sort((a, b) => a.packageName.localeCompare(b.packageName))).toEqual(
 				[...PACKAGE_NAMES].sort().map((packageName) => ({ packageName, installedVersion: versions[packageName] })),
 			);
-		});
 
-		it("each package's example workflow runs green", async () => {
+			const credentials = {
+				payRequestApi: { name: 'PayRequest sandbox', data: { accessToken: 'test-token-rw', baseUrl: urls.payRequest } },
+				alternativePaymentsOAuth2Api: {
+					name: 'Alternative Payments sandbox',
+					data: { environment: 'custom', baseUrl: urls.altPayments, clientId: 'client-full', clientSecret: 'secret-full' },
+				},
+				paisrApi: { name: 'Paisr sandbox', data: { environment: 'custom', baseUrl: urls.paisr, accessToken: 'paisr-full' } },
+			};
 			const saved: Record<string, { id: string; name: string }> = {};
-			for (const [name, type, data] of credentialsToSave) saved[type] = { id: (await n8n.createCredentialAsEditor(name, type, data)).id, name };
+			for (const [type, { name, data }] of Object.entries(credentials)) saved[type] = { id: (await n8n.createCredentialAsEditor(name, type, data)).id, name };
 			const exampleFiles: Record<string, [string, (run: WorkflowRunResult) => void]> = {
 				[PACKAGES.payRequest]: [
 					'get-statistics.json',
@@ -183,17 +198,12 @@ describe('installing the packages the ways n8n users do, from a registry', () =>
 			}
 		});
 
-		it("uninstalling one package through n8n's uninstall leaves the other two loaded and their examples working, also after a restart", async () => {
+		it("uninstalling one package through n8n's uninstall leaves the other two loaded and their examples working", async () => {
 			const removed = PACKAGES.alternativePayments;
 			const kept = PACKAGE_NAMES.filter((name) => name !== removed);
 			await n8n.rest('DELETE', `/rest/community-packages?name=${removed}`);
-			expect(fs.existsSync(path.join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', removed))).toBe(false);
+			expect(fs.existsSync(path.join(userFolder, '.n8n', 'nodes', 'node_modules', removed))).toBe(false);
 			expect((await n8n.rest<Array<{ packageName: string }>>('GET', '/rest/community-packages')).map((listed) => listed.packageName).sort()).toEqual(kept.sort());
-			expect(await ourNodeTypes(n8n)).toEqual(nodeTypesOf(...kept));
-			for (const packageName of kept) await runExample(packageName);
-
-			// n8n reloads what is left from its own folder.
-			await n8n.restart();
 			expect(await ourNodeTypes(n8n)).toEqual(nodeTypesOf(...kept));
 			expect(await ourCredentialTypes(n8n)).toEqual(kept.map((packageName) => PACKAGE_CONTENTS[packageName].credential).sort());
 			for (const packageName of kept) await runExample(packageName);
