@@ -1,126 +1,113 @@
-// INTERIM (replaced by the packages/ branch's buildPackageTarballs at merge): the three published packages, each
-// packed from this repository's dist/ with a manifest naming only its provider's nodes and credential, and the
-// kit (dist/nodes/shared) compiled in. Tarballs are cached by a hash of what goes into them.
+// The three packages (n8n-nodes-payrequest, n8n-nodes-alternative-payments, n8n-nodes-paisr) packed the way each
+// package repository packs them: `npm run export` writes their trees, `n8n-node build` builds each, `npm pack` packs it.
+// The tarballs sit at a known path, scratch folder packages/<name>-<version>.tgz, and are made again only when
+// what goes into them changed (a hash of the inputs). Each tree builds with this repository's node_modules, which
+// pins the same @n8n/node-cli and TypeScript as each package's own lockfile: test/e2e/export.test.cts shows that a
+// tree's own `npm ci` and build pack the very same files.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { findRepoRoot, scratchDir } from '../../setup/repo.cjs';
 import { runCommand } from './n8nInstance.cjs';
 
-interface ProviderPackage {
-	name: string;
-	folder: string;
-	credential: string;
-	icon: string;
-	nodes: string[];
-}
+/** What the export reads (scripts/export-packages.js) and the build tools that compile it. */
+const INPUTS = ['nodes', 'credentials', 'icons', 'packages', 'LICENSE', 'eslint.config.mjs', 'tsconfig.json', 'scripts/export-packages.js'];
+const BUILD_TOOLS = ['node_modules/@n8n/node-cli/package.json', 'node_modules/typescript/package.json'];
 
-const PROVIDER_PACKAGES: ProviderPackage[] = [
-	{ name: 'n8n-nodes-payrequest', folder: 'PayRequest', credential: 'PayRequestApi', icon: 'payrequest', nodes: ['PayRequest', 'PayRequestTrigger'] },
-	{
-		name: 'n8n-nodes-alternative-payments',
-		folder: 'AlternativePayments',
-		credential: 'AlternativePaymentsOAuth2Api',
-		icon: 'alternativepayments',
-		nodes: ['AlternativePayments', 'AlternativePaymentsTrigger', 'AlternativePaymentsOverdueTrigger'],
-	},
-	{ name: 'n8n-nodes-paisr', folder: 'Paisr', credential: 'PaisrApi', icon: 'paisr', nodes: ['Paisr', 'PaisrTrigger', 'PaisrOverdueTrigger'] },
-];
-
-/** NODE_ENV=test (set by jest) must not leak into the build or into npm's lifecycle. */
-function withoutNodeEnv(): NodeJS.ProcessEnv {
+/** NODE_ENV=test (set by jest) must not reach n8n's lint or npm: under it eslint-plugin-n8n-nodes-base misreads file names. */
+export function withoutNodeEnv(): NodeJS.ProcessEnv {
 	const env = { ...process.env };
 	delete env.NODE_ENV;
 	return env;
 }
 
-function copyTree(from: string, to: string, keep: (file: string) => boolean = () => true): void {
-	for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
-		const source = path.join(from, entry.name);
-		const target = path.join(to, entry.name);
-		if (entry.isDirectory()) copyTree(source, target, keep);
-		else if (keep(entry.name)) {
-			fs.mkdirSync(to, { recursive: true });
-			fs.copyFileSync(source, target);
-		}
-	}
-}
-
-function filesUnder(dir: string): string[] {
-	return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+/** Every file below `dir` (absolute paths), in a fixed order. */
+export function filesUnder(dir: string): string[] {
+	const found: string[] = [];
+	for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
 		const full = path.join(dir, entry.name);
-		return entry.isDirectory() ? filesUnder(full) : [full];
-	});
+		if (entry.isDirectory()) found.push(...filesUnder(full));
+		else if (entry.isFile()) found.push(full);
+	}
+	return found.sort();
 }
 
-function stagePackage(repoRoot: string, provider: ProviderPackage, stage: string): void {
-	const dist = path.join(repoRoot, 'dist');
-	copyTree(path.join(dist, 'nodes', provider.folder), path.join(stage, 'dist', 'nodes', provider.folder));
-	copyTree(path.join(dist, 'nodes', 'shared'), path.join(stage, 'dist', 'nodes', 'shared'));
-	copyTree(path.join(dist, 'credentials'), path.join(stage, 'dist', 'credentials'), (file) => file.startsWith(`${provider.credential}.credentials.`));
-	copyTree(path.join(dist, 'icons'), path.join(stage, 'dist', 'icons'), (file) => file.startsWith(`${provider.icon}.`));
-	fs.copyFileSync(path.join(repoRoot, 'LICENSE'), path.join(stage, 'LICENSE'));
-	const root = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Record<string, any>;
-	const manifest = {
-		name: provider.name,
-		version: root.version,
-		description: `n8n community nodes for ${provider.folder}`,
-		keywords: ['n8n-community-node-package'],
-		license: root.license,
-		files: ['dist'],
-		n8n: {
-			n8nNodesApiVersion: 1,
-			strict: true,
-			credentials: [`dist/credentials/${provider.credential}.credentials.js`],
-			nodes: provider.nodes.map((node) => `dist/nodes/${provider.folder}/${node}.node.js`),
-		},
-		peerDependencies: root.peerDependencies,
-		peerDependenciesMeta: root.peerDependenciesMeta,
-	};
-	fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-}
-
-function treeHash(dir: string): string {
+/** sha256 of every input file's path and bytes (hex, first 16 characters). */
+export function packageInputsHash(repoRoot: string = findRepoRoot()): string {
 	const hash = createHash('sha256');
-	for (const file of filesUnder(dir).map((full) => path.relative(dir, full)).sort()) {
+	const files = [...INPUTS, ...BUILD_TOOLS]
+		.map((entry) => path.join(repoRoot, entry))
+		.flatMap((entry) => (fs.statSync(entry).isDirectory() ? filesUnder(entry) : [entry]))
+		.map((file) => path.relative(repoRoot, file).split(path.sep).join('/'))
+		.sort();
+	for (const file of files) {
 		hash.update(`${file}\0`);
-		hash.update(fs.readFileSync(path.join(dir, file)));
+		hash.update(fs.readFileSync(path.join(repoRoot, file)));
 		hash.update('\0');
 	}
 	return hash.digest('hex').slice(0, 16);
 }
 
-/** Builds once, then packs each package (or reuses its cached tarball of the same content): package name → .tgz path. */
-export async function buildPackageTarballs(): Promise<Record<string, string>> {
+/** `npm run export -- <folder>` of the repository at `repoRoot`: the trees' folders by package name. */
+export async function exportPackages(folder: string, repoRoot: string = findRepoRoot()): Promise<Record<string, string>> {
+	const { stdout } = await runCommand(process.execPath, [path.join(repoRoot, 'scripts', 'export-packages.js'), folder], { cwd: repoRoot });
+	return Object.fromEntries(
+		stdout
+			.trim()
+			.split('\n')
+			.map((line) => line.split(': ') as [string, string]),
+	);
+}
+
+/** `npm pack` of a built tree into `destination`: the tarball's path. */
+export async function packTree(tree: string, destination: string): Promise<string> {
+	const { stdout } = await runCommand('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', destination], { cwd: tree, env: withoutNodeEnv() });
+	const [packed] = JSON.parse(stdout) as Array<{ filename: string }>;
+	return path.join(destination, packed.filename);
+}
+
+const STAMP = 'inputs.sha256';
+let inThisProcess: { hash: string; tarballs: Promise<Record<string, string>> } | undefined;
+
+async function buildTarballs(hash: string): Promise<Record<string, string>> {
 	const repoRoot = findRepoRoot();
-	await runCommand('npm', ['run', 'build'], { cwd: repoRoot, env: withoutNodeEnv() });
-	const cacheRoot = scratchDir('e2e-packages');
-	fs.mkdirSync(cacheRoot, { recursive: true });
-	const tarballs: Record<string, string> = {};
-	for (const provider of PROVIDER_PACKAGES) {
-		const stage = fs.mkdtempSync(path.join(cacheRoot, 'staging-'));
-		try {
-			stagePackage(repoRoot, provider, stage);
-			const cacheDir = path.join(cacheRoot, `${provider.name}-${treeHash(stage)}`);
-			const cached = fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir).find((name) => name.endsWith('.tgz')) : undefined;
-			if (cached) {
-				tarballs[provider.name] = path.join(cacheDir, cached);
-				continue;
-			}
-			const packed = fs.mkdtempSync(path.join(cacheRoot, 'packing-'));
-			const { stdout } = await runCommand('npm', ['pack', stage, '--pack-destination', packed, '--json', '--ignore-scripts'], { cwd: packed, env: withoutNodeEnv() });
-			const [{ filename }] = JSON.parse(stdout) as Array<{ filename: string }>;
-			try {
-				fs.renameSync(packed, cacheDir);
-			} catch (error) {
-				// Another test run packed the same content meanwhile: its tarball is as good as ours.
-				fs.rmSync(packed, { recursive: true, force: true });
-				if (!fs.existsSync(path.join(cacheDir, filename))) throw error;
-			}
-			tarballs[provider.name] = path.join(cacheDir, filename);
-		} finally {
-			fs.rmSync(stage, { recursive: true, force: true });
+	const stampFile = scratchDir('packages', STAMP);
+	const cacheDir = path.dirname(stampFile);
+	const cached = fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8').trim() === hash ? (JSON.parse(fs.readFileSync(path.join(cacheDir, 'tarballs.json'), 'utf8')) as Record<string, string>) : undefined;
+	if (cached && Object.values(cached).every((tarball) => fs.existsSync(tarball))) return cached;
+
+	// Built aside and moved into place, so a half-made set is never taken for a finished one.
+	const work = fs.mkdtempSync(path.join(cacheDir, 'building-'));
+	try {
+		const trees = await exportPackages(path.join(work, 'trees'), repoRoot);
+		const tarballs: Record<string, string> = {};
+		for (const [name, tree] of Object.entries(trees)) {
+			fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(tree, 'node_modules'));
+			await runCommand(path.join(repoRoot, 'node_modules', '.bin', 'n8n-node'), ['build'], { cwd: tree, env: withoutNodeEnv() });
+			const packed = await packTree(tree, work);
+			tarballs[name] = path.join(cacheDir, path.basename(packed));
+			fs.renameSync(packed, tarballs[name]);
 		}
+		fs.writeFileSync(path.join(cacheDir, 'tarballs.json'), `${JSON.stringify(tarballs, null, '\t')}\n`);
+		fs.writeFileSync(stampFile, `${hash}\n`);
+		return tarballs;
+	} finally {
+		fs.rmSync(work, { recursive: true, force: true });
 	}
-	return tarballs;
+}
+
+/**
+ * The packed tarball of each package, by package name (scratch folder packages/<name>-<version>.tgz). Cheap when
+ * nothing that goes into them changed since the last call (in this process or an earlier one).
+ */
+export async function buildPackageTarballs(): Promise<Record<string, string>> {
+	const hash = packageInputsHash();
+	if (inThisProcess?.hash !== hash) {
+		const tarballs = buildTarballs(hash).catch((error: unknown) => {
+			inThisProcess = undefined; // a failed build is tried again by the next call
+			throw error;
+		});
+		inThisProcess = { hash, tarballs };
+	}
+	return await inThisProcess.tarballs;
 }
