@@ -27,7 +27,7 @@ interface LoadedType {
 	outputs?: unknown;
 }
 
-describe('the packed package in a real n8n', () => {
+describe('the three packed packages in a real n8n', () => {
 	let n8n: N8nInstance;
 	let emulator: PayRequestEmulator;
 	let baseUrl: string;
