@@ -17,7 +17,7 @@ export class AlternativePaymentsOAuth2Api implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/alternativepayments.svg', dark: 'file:../icons/alternativepayments.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-invoicing#alternative-payments';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-alternative-payments#credentials';
 
 	properties: INodeProperties[] = [
 		{

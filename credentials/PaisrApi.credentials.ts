@@ -21,7 +21,7 @@ export class PaisrApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/paisr.svg', dark: 'file:../icons/paisr.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-invoicing#paisr';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-paisr#credentials';
 
 	properties: INodeProperties[] = [
 		{

@@ -25,7 +25,7 @@ export class PayRequestApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/payrequest.svg', dark: 'file:../icons/payrequest.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-invoicing#credentials';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-payrequest#credentials';
 
 	properties: INodeProperties[] = [
 		{

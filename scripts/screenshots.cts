@@ -59,7 +59,7 @@ function requireChromium(): void {
  */
 function createWorkflowForToday(today: string): Record<string, any> {
 	const workflow = readWorkflow('create-invoice.json');
-	const create = workflow.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-invoicing.payRequest');
+	const create = workflow.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-payrequest.payRequest');
 	create.parameters.date = `${today}T00:00:00`;
 	create.parameters.dueDate = `${addDaysToIsoDate(today, 14)}T00:00:00`;
 	create.parameters.additionalFields = { ...create.parameters.additionalFields, reference: 'PO-4711' };
@@ -69,7 +69,7 @@ function createWorkflowForToday(today: string): Record<string, any> {
 /** The Get Many example with a filter set, so its panel shows one, and Simplify on. */
 function getManyWorkflowWithFilters(): Record<string, any> {
 	const workflow = readWorkflow('get-many-limit.json');
-	const getMany = workflow.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-invoicing.payRequest');
+	const getMany = workflow.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-payrequest.payRequest');
 	getMany.parameters.filters = { status: ['pending', 'sent'], dueDateTo: '2025-02-28T00:00:00' };
 	// Simplify on, as a new node has it (the example turns it off to show PayRequest's own objects).
 	getMany.parameters.simple = true;
@@ -79,7 +79,7 @@ function getManyWorkflowWithFilters(): Record<string, any> {
 /** The trigger example with Options filled in, so its panel shows them (n8n lists only options that are set). */
 function triggerWorkflowWithOptions(): Record<string, any> {
 	const workflow = readWorkflow('overdue-trigger.json');
-	const trigger = workflow.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-invoicing.payRequestTrigger');
+	const trigger = workflow.nodes.find((node: { type: string }) => node.type === 'n8n-nodes-payrequest.payRequestTrigger');
 	trigger.parameters.options = { minDaysOverdue: 3, escalationDays: '7, 14, 30', minAmount: 50, emitExisting: false };
 	trigger.parameters.simple = true;
 	return workflow;
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
 		// The port shows in the credential's Base URL: the `npm start` one when it is free.
 		const baseUrl = await emulator.listen((await isPortFree(EMULATOR_PORT)) ? EMULATOR_PORT : 0);
 
-		n8n = new N8nInstance({ n8nDir: setup.n8nDir, nodeBin: setup.nodeBin, packageTarball: setup.tarball, log: say });
+		n8n = new N8nInstance({ n8nDir: setup.n8nDir, nodeBin: setup.nodeBin, packageTarballs: Object.values(setup.tarballs), log: say });
 		await n8n.start();
 		await n8n.setupOwner(OWNER);
 		const { id: credentialId } = await n8n.createCredential(SANDBOX_CREDENTIAL_NAME, CREDENTIAL_TYPE, { accessToken: EMULATOR_TOKEN, baseUrl });
@@ -167,17 +167,17 @@ async function main(): Promise<void> {
 			{
 				file: 'payrequest-node.png',
 				what: 'PayRequest node, Invoice → Create, run once: the created invoice',
-				take: async (page) => await openNodePanel(page, n8nUrl, create.id, nodeId(create.workflow, 'n8n-nodes-invoicing.payRequest'), true),
+				take: async (page) => await openNodePanel(page, n8nUrl, create.id, nodeId(create.workflow, 'n8n-nodes-payrequest.payRequest'), true),
 			},
 			{
 				file: 'payrequest-node-get-many.png',
 				what: 'PayRequest node, Invoice → Get Many with filters, run once: the matching invoices',
-				take: async (page) => await openNodePanel(page, n8nUrl, getMany.id, nodeId(getMany.workflow, 'n8n-nodes-invoicing.payRequest'), true),
+				take: async (page) => await openNodePanel(page, n8nUrl, getMany.id, nodeId(getMany.workflow, 'n8n-nodes-payrequest.payRequest'), true),
 			},
 			{
 				file: 'payrequest-trigger.png',
 				what: 'PayRequest Trigger with Options, and its test event',
-				take: async (page) => await openNodePanel(page, n8nUrl, trigger.id, nodeId(trigger.workflow, 'n8n-nodes-invoicing.payRequestTrigger'), true),
+				take: async (page) => await openNodePanel(page, n8nUrl, trigger.id, nodeId(trigger.workflow, 'n8n-nodes-payrequest.payRequestTrigger'), true),
 			},
 			{
 				file: 'mcp-server-workflow.png',

@@ -1,5 +1,6 @@
-// `npm start`: a local n8n playground with this package installed as a community package, a
-// "PayRequest sandbox" credential and the example workflows of test/e2e/workflows/.
+// `npm start`: a local n8n playground with the three packages (n8n-nodes-payrequest, n8n-nodes-alternative-payments,
+// n8n-nodes-paisr) installed side by side as community packages, a sandbox credential for each provider and the
+// example workflows of test/e2e/workflows/.
 // Runs after `npm run build` + `npm run build:dev` as .build/scripts/start.cjs.
 //
 //   npm start                  persistent playground in node_modules/.cache/n8n-nodes-invoicing/playground (edits survive restarts)
@@ -8,7 +9,6 @@
 //
 // Without PAYREQUEST_TOKEN the credential points at the PayRequest emulator (demo data, started here);
 // with PAYREQUEST_TOKEN it points at PAYREQUEST_BASE_URL (default https://payrequest.app/api).
-import { execFile } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -22,6 +22,7 @@ import {
 	N8nInstance,
 	type N8nOwner,
 } from '../test/e2e/harness/n8nInstance.cjs';
+import { buildPackageTarballs } from '../test/e2e/harness/packages.cjs';
 import { findRepoRoot, scratchDir } from '../test/setup/repo.cjs';
 import { ALT_KEYS, type AltPaymentsEmulator } from '../test/emulator/AltPaymentsEmulator.cjs';
 import { type PaisrEmulator, PAISR_TOKENS } from '../test/emulator/PaisrEmulator.cjs';
@@ -62,23 +63,6 @@ interface PayRequestTarget {
 
 const say = (line: string) => process.stdout.write(`[start] ${line}\n`);
 
-function run(command: string, args: string[], cwd: string): Promise<string> {
-	return new Promise((resolve, reject) => {
-		execFile(command, args, { cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-			if (error) reject(new Error(`${command} ${args.join(' ')} failed: ${stderr || error.message}`));
-			else resolve(stdout);
-		});
-	});
-}
-
-/** `npm pack` into the scratch folder: the same tarball a user would install from the registry. */
-async function packPackage(repoRoot: string, tmpDir: string): Promise<string> {
-	if (!fs.existsSync(path.join(repoRoot, 'dist'))) throw new Error('no dist/: run `npm run build` first (npm start does)');
-	const output = await run('npm', ['pack', '--pack-destination', tmpDir, '--json'], repoRoot);
-	const [packed] = JSON.parse(output) as Array<{ filename: string }>;
-	return path.join(tmpDir, packed.filename);
-}
-
 function readState(file: string): PlaygroundState {
 	if (!fs.existsSync(file)) return { importedWorkflows: {} };
 	return { importedWorkflows: {}, ...(JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<PlaygroundState>) };
@@ -104,8 +88,6 @@ async function main(): Promise<void> {
 		process.exit(2);
 	}
 	const repoRoot = findRepoRoot();
-	const tmpDir = scratchDir('packed');
-	fs.mkdirSync(tmpDir, { recursive: true });
 	const playgroundDir = scratchDir('playground');
 	const stateFile = path.join(playgroundDir, 'playground.json');
 
@@ -128,9 +110,9 @@ async function main(): Promise<void> {
 	process.once('SIGTERM', () => void stopEverything(0));
 
 	try {
-		say('packing the package…');
-		const tarball = await packPackage(repoRoot, tmpDir);
-		say(`packed ${path.relative(repoRoot, tarball)}`);
+		say('building and packing the three packages…');
+		const tarballs = Object.values(await buildPackageTarballs());
+		say(`packed ${tarballs.map((tarball) => path.basename(tarball)).join(', ')}`);
 
 		let target: PayRequestTarget;
 		const realToken = process.env.PAYREQUEST_TOKEN;
@@ -186,8 +168,12 @@ async function main(): Promise<void> {
 			say(`port ${DEFAULT_N8N_PORT} is taken (another n8n?): n8n starts on ${port} instead; pick one with npm start -- --port <port>`);
 		}
 
+		if (fs.existsSync(path.join(playgroundDir, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-invoicing'))) {
+			// Its workflows name node types of that package (n8n-nodes-invoicing.<node>), which the three do not have.
+			throw new Error('this playground was made with the single package n8n-nodes-invoicing, now three packages: run `npm start -- --fresh`');
+		}
 		n8n = new N8nInstance({ n8nDir, nodeBin, userFolder: playgroundDir, port, log: say });
-		await n8n.installPackage(tarball);
+		await n8n.installPackages(tarballs);
 		say('starting n8n…');
 		await n8n.start();
 

@@ -22,7 +22,7 @@ export class AlternativePayments implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [{ name: 'alternativePaymentsOAuth2Api', required: true }],
-		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-invoicing#alternative-payments',
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-alternative-payments#operations',
 		properties: [
 			{
 				displayName: 'Resource',

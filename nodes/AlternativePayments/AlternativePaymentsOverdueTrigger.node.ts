@@ -27,7 +27,7 @@ export class AlternativePaymentsOverdueTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'alternativePaymentsOAuth2Api', required: true }],
-		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-invoicing#overdue-triggers',
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-alternative-payments#alternative-payments-overdue-trigger',
 		properties: [
 			FIRST_POLL_NOTICE,
 			simplifyProperty,

@@ -61,7 +61,7 @@ export class AlternativePaymentsTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'alternativePaymentsOAuth2Api', required: true }],
-		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-invoicing#alternative-payments',
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-alternative-payments#alternative-payments-trigger',
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
 		properties: [
 			{

@@ -22,7 +22,7 @@ export class Paisr implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [{ name: 'paisrApi', required: true }],
-		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-invoicing#paisr',
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-paisr#operations',
 		properties: [
 			{
 				displayName: 'Resource',

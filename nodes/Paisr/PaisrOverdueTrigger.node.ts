@@ -21,7 +21,7 @@ export class PaisrOverdueTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'paisrApi', required: true }],
-		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-invoicing#overdue-triggers',
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-paisr#paisr-overdue-trigger',
 		properties: [
 			FIRST_POLL_NOTICE,
 			simplifyProperty,

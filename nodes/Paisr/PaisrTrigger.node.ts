@@ -83,7 +83,7 @@ export class PaisrTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'paisrApi', required: true }],
-		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-invoicing#paisr',
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-paisr#paisr-trigger',
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
 		properties: [
 			{

@@ -20,7 +20,7 @@ export class PayRequest implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [{ name: 'payRequestApi', required: true }],
-		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-invoicing#operations',
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-payrequest#operations',
 		hints: [
 			{
 				message:

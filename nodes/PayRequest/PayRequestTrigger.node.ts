@@ -26,7 +26,7 @@ export class PayRequestTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'payRequestApi', required: true }],
-		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-invoicing#payrequest-trigger',
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-payrequest#payrequest-trigger',
 		properties: [
 			{
 				displayName: 'Event',

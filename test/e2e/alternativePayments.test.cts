@@ -103,7 +103,7 @@ describe('Alternative Payments in a real n8n', () => {
 				{
 					id: `op-${Date.now()}`,
 					name: 'Operation',
-					type: 'n8n-nodes-invoicing.alternativePayments',
+					type: 'n8n-nodes-alternative-payments.alternativePayments',
 					typeVersion: 1,
 					position: [240, 0],
 					// The tests read Alternative Payments' own objects: Simplify off.

@@ -1,5 +1,5 @@
 // Jest globalSetup of the e2e project: installs n8n (once per machine, about 4.5 minutes on a fresh
-// one) and builds + packs the package once per test run, then hands both to the test files through
+// one) and builds + packs the three packages once per test run, then hands both to the test files through
 // an environment variable (test workers inherit it; with --runInBand they share this process).
 import { E2E_SETUP_ENV, prepareE2e } from './harness/packedPackage.cjs';
 
@@ -21,7 +21,7 @@ export default async function globalSetup(): Promise<void> {
 	try {
 		const setup = await Promise.race([prepareE2e(log), overBudget]);
 		process.env[E2E_SETUP_ENV] = JSON.stringify(setup);
-		log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s for n8n ${setup.n8nVersion} (n8n install check ${setup.installSeconds.toFixed(1)} s, build ${setup.buildSeconds.toFixed(1)} s, pack ${setup.packSeconds.toFixed(1)} s)`);
+		log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s for n8n ${setup.n8nVersion} (n8n install check ${setup.installSeconds.toFixed(1)} s, build and pack ${setup.packSeconds.toFixed(1)} s)`);
 	} finally {
 		clearTimeout(budgetTimer);
 	}

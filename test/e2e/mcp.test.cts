@@ -78,7 +78,7 @@ describe('PayRequest tools behind n8n’s MCP Server Trigger', () => {
 
 	it('n8n loaded the MCP Server Trigger and the PayRequest tool variant', async () => {
 		const nodeTypes = await n8n.nodeTypes();
-		expect(nodeTypes).toEqual(expect.arrayContaining(['@n8n/n8n-nodes-langchain.mcpTrigger', 'n8n-nodes-invoicing.payRequestTool']));
+		expect(nodeTypes).toEqual(expect.arrayContaining(['@n8n/n8n-nodes-langchain.mcpTrigger', 'n8n-nodes-payrequest.payRequestTool']));
 	});
 
 	it('an MCP client connects over Streamable HTTP and lists exactly the two PayRequest tools', async () => {

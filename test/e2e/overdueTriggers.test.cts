@@ -4,7 +4,7 @@
 // and on start for active workflows); their schedule cannot fire during the test.
 import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator.cjs';
 import { PaisrEmulator } from '../emulator/PaisrEmulator.cjs';
-import { expectExecutionCount, nodeItems, startN8nWithPackage, stopAndListLeftovers, waitFor } from './harness/e2e.cjs';
+import { expectExecutionCount, nodeItems, nodeType, startN8nWithPackage, stopAndListLeftovers, waitFor } from './harness/e2e.cjs';
 import type { N8nInstance } from './harness/n8nInstance.cjs';
 
 jest.setTimeout(180_000);
@@ -59,7 +59,7 @@ describe('the overdue triggers of Alternative Payments and Paisr in a real n8n',
 					{
 						id: `trigger-${key}`,
 						name: TRIGGER,
-						type: `n8n-nodes-invoicing.${type}`,
+						type: nodeType(type),
 						typeVersion: 1,
 						position: [0, 0],
 						// A schedule that cannot fire during the test (00:00:00 on 1 January): activation drives the polls.

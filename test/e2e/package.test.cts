@@ -1,11 +1,11 @@
-// The packed package installed into a real n8n the way n8n installs a community package: what n8n
-// loads from it (node types, the AI tool variant, the credential type, icons) and n8n's own
+// The three packed packages installed side by side into a real n8n the way n8n installs community packages:
+// what n8n loads from them (node types, the AI tool variant, the credential type, icons) and n8n's own
 // credential test against the PayRequest emulator.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { PayRequestEmulator } from '../emulator/PayRequestEmulator.cjs';
-import { CREDENTIAL_TYPE, n8nMessages, PACKAGE_NAME, startN8nWithPackage, stopAndListLeftovers } from './harness/e2e.cjs';
+import { CREDENTIAL_TYPE, n8nMessages, nodeType, PACKAGE_NAMES, PACKAGES, startN8nWithPackage, stopAndListLeftovers } from './harness/e2e.cjs';
 import type { N8nInstance } from './harness/n8nInstance.cjs';
 import { e2eSetup } from './harness/packedPackage.cjs';
 
@@ -13,6 +13,9 @@ jest.setTimeout(120_000);
 
 const READ_WRITE_TOKEN = 'test-token-rw';
 const WRITE_ONLY_TOKEN = 'test-token-wo'; // lacks billing.read, which the test request needs
+
+const PROVIDER_FOLDERS: Record<string, string> = { payRequest: 'PayRequest', alternativePayments: 'AlternativePayments', paisr: 'Paisr' };
+const isOurs = (typeName: string) => PACKAGE_NAMES.some((packageName) => typeName.startsWith(`${packageName}.`));
 
 interface LoadedType {
 	name: string;
@@ -24,14 +27,14 @@ interface LoadedType {
 	outputs?: unknown;
 }
 
-describe('the packed package in a real n8n', () => {
+describe('the three packed packages in a real n8n', () => {
 	let n8n: N8nInstance;
 	let emulator: PayRequestEmulator;
 	let baseUrl: string;
-	let tarball: string;
+	let tarballs: Record<string, string>;
 
 	beforeAll(async () => {
-		tarball = (await e2eSetup()).tarball;
+		tarballs = (await e2eSetup()).tarballs;
 		emulator = new PayRequestEmulator({ seed: { customers: 2, invoices: 3, seed: 1 } });
 		baseUrl = await emulator.listen();
 		n8n = await startN8nWithPackage('package');
@@ -42,55 +45,47 @@ describe('the packed package in a real n8n', () => {
 		await emulator?.close();
 	});
 
-	it('packs dist/ and the manifest only, and installs without any dependency of its own', () => {
-		const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').sort();
-		expect(files).toEqual(
-			expect.arrayContaining([
-				'package/package.json',
-				'package/dist/nodes/PayRequest/PayRequest.node.js',
-				'package/dist/nodes/PayRequest/PayRequestTrigger.node.js',
-				'package/dist/credentials/PayRequestApi.credentials.js',
-			]),
-		);
-		// Built files and the manifest only: no TypeScript sources, tests or emulator in what users download.
-		expect(files.filter((file) => !/^package\/(dist\/.*\.(js|json|svg)|package\.json|README\.md|LICENSE)$/.test(file))).toEqual([]);
-		expect(files.filter((file) => /\/(test|bench|scripts)\//.test(file))).toEqual([]);
-
-		// Installed where n8n keeps community packages; n8n itself provides n8n-workflow (a peer).
+	it('each package packs dist/ and the manifest only, names only its own nodes and credential, and installs without any dependency of its own', () => {
 		const nodeModules = path.join(n8n.userFolder, '.n8n', 'nodes', 'node_modules');
-		const installedManifest = JSON.parse(fs.readFileSync(path.join(nodeModules, PACKAGE_NAME, 'package.json'), 'utf8'));
-		expect(installedManifest.n8n.nodes).toEqual([
-			'dist/nodes/PayRequest/PayRequest.node.js',
-			'dist/nodes/PayRequest/PayRequestTrigger.node.js',
-			'dist/nodes/AlternativePayments/AlternativePayments.node.js',
-			'dist/nodes/AlternativePayments/AlternativePaymentsTrigger.node.js',
-			'dist/nodes/AlternativePayments/AlternativePaymentsOverdueTrigger.node.js',
-			'dist/nodes/Paisr/Paisr.node.js',
-			'dist/nodes/Paisr/PaisrTrigger.node.js',
-			'dist/nodes/Paisr/PaisrOverdueTrigger.node.js',
-		]);
-		expect(fs.readdirSync(nodeModules).filter((entry) => !entry.startsWith('.'))).toEqual([PACKAGE_NAME]);
+		for (const [provider, packageName] of Object.entries(PACKAGES)) {
+			const files = execFileSync('tar', ['-tzf', tarballs[packageName]], { encoding: 'utf8' }).trim().split('\n').sort();
+			// Built files and the manifest only: no TypeScript sources, tests or emulator in what users download.
+			expect({ packageName, unexpected: files.filter((file) => !/^package\/(dist\/.*\.(js|json|svg)|package\.json|README\.md|CHANGELOG\.md|LICENSE)$/.test(file)) }).toEqual({ packageName, unexpected: [] });
+			// No other provider's code: each package holds its own folder and the kit.
+			const folders = new Set(files.filter((file) => file.startsWith('package/dist/nodes/')).map((file) => file.split('/')[3]));
+			expect({ packageName, folders: [...folders].sort() }).toEqual({ packageName, folders: [PROVIDER_FOLDERS[provider], 'shared'].sort() });
+
+			// Installed where n8n keeps community packages; n8n itself provides n8n-workflow (a peer).
+			const installedManifest = JSON.parse(fs.readFileSync(path.join(nodeModules, packageName, 'package.json'), 'utf8'));
+			expect(installedManifest.n8n.nodes.every((node: string) => node.startsWith(`dist/nodes/${PROVIDER_FOLDERS[provider]}/`))).toBe(true);
+			expect(installedManifest.n8n.credentials).toHaveLength(1);
+		}
+		expect(fs.readdirSync(nodeModules).filter((entry) => !entry.startsWith('.')).sort()).toEqual([...PACKAGE_NAMES].sort());
 	});
 
 	it('n8n lists every node, the AI tool variants and the credential types', async () => {
 		const nodeTypes = await n8n.nodeTypes();
-		expect(nodeTypes.filter((name) => name.startsWith(`${PACKAGE_NAME}.`))).toEqual([
-			`${PACKAGE_NAME}.alternativePayments`,
-			`${PACKAGE_NAME}.alternativePaymentsOverdueTrigger`,
-			`${PACKAGE_NAME}.alternativePaymentsTool`,
-			`${PACKAGE_NAME}.alternativePaymentsTrigger`,
-			`${PACKAGE_NAME}.paisr`,
-			`${PACKAGE_NAME}.paisrOverdueTrigger`,
-			`${PACKAGE_NAME}.paisrTool`,
-			`${PACKAGE_NAME}.paisrTrigger`,
-			`${PACKAGE_NAME}.payRequest`,
-			`${PACKAGE_NAME}.payRequestTool`,
-			`${PACKAGE_NAME}.payRequestTrigger`,
-		]);
+		expect(nodeTypes.filter(isOurs)).toEqual(
+			[
+				'alternativePayments',
+				'alternativePaymentsOverdueTrigger',
+				'alternativePaymentsTool',
+				'alternativePaymentsTrigger',
+				'paisr',
+				'paisrOverdueTrigger',
+				'paisrTool',
+				'paisrTrigger',
+				'payRequest',
+				'payRequestTool',
+				'payRequestTrigger',
+			]
+				.map(nodeType)
+				.sort(),
+		);
 		expect(await n8n.credentialTypes()).toEqual(expect.arrayContaining([CREDENTIAL_TYPE, 'alternativePaymentsOAuth2Api', 'paisrApi']));
 
 		const loaded = await n8n.request<LoadedType[]>('GET', '/types/nodes.json');
-		const byName = (name: string) => loaded.find((type) => type.name === `${PACKAGE_NAME}.${name}`) as LoadedType;
+		const byName = (name: string) => loaded.find((type) => type.name === nodeType(name)) as LoadedType;
 		expect(byName('payRequest')).toMatchObject({ displayName: 'PayRequest', credentials: [{ name: CREDENTIAL_TYPE, required: true }] });
 		expect(byName('payRequestTrigger')).toMatchObject({ displayName: 'PayRequest Trigger', polling: true });
 		// The tool variant is generated by n8n from usableAsTool: AI output, same credential.
@@ -102,7 +97,7 @@ describe('the packed package in a real n8n', () => {
 		const nodes = await n8n.request<LoadedType[]>('GET', '/types/nodes.json');
 		const credentials = await n8n.request<LoadedType[]>('GET', '/types/credentials.json');
 		const ours = [
-			...nodes.filter((type) => type.name.startsWith(`${PACKAGE_NAME}.`)),
+			...nodes.filter((type) => isOurs(type.name)),
 			...credentials.filter((type) => [CREDENTIAL_TYPE, 'alternativePaymentsOAuth2Api', 'paisrApi'].includes(type.name)),
 		];
 		// Eight nodes, the three AI tool variants n8n makes of the action nodes, and three credentials.

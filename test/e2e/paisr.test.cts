@@ -64,7 +64,7 @@ describe('Paisr in a real n8n', () => {
 			name: `Paisr: ${String(parameters.resource)} ${String(parameters.operation)}`,
 			nodes: [
 				{ id: `start-${Date.now()}`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-				{ id: `op-${Date.now()}`, name: 'Operation', type: 'n8n-nodes-invoicing.paisr', typeVersion: 1, position: [240, 0], parameters: { simple: false, ...parameters }, credentials: { [CREDENTIAL]: credential } },
+				{ id: `op-${Date.now()}`, name: 'Operation', type: 'n8n-nodes-paisr.paisr', typeVersion: 1, position: [240, 0], parameters: { simple: false, ...parameters }, credentials: { [CREDENTIAL]: credential } },
 			],
 			connections: { Start: { main: [[{ node: 'Operation', type: 'main', index: 0 }]] } },
 			settings: { executionOrder: 'v1' },

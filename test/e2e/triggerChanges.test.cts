@@ -45,7 +45,7 @@ describe('PayRequest Trigger: Invoice Created and Invoice Paid in a real n8n', (
 					{
 						id: `trigger-${event}`,
 						name: TRIGGER,
-						type: 'n8n-nodes-invoicing.payRequestTrigger',
+						type: 'n8n-nodes-payrequest.payRequestTrigger',
 						typeVersion: 1,
 						position: [0, 0],
 						// A schedule that cannot fire during the test: activation drives the polls.

@@ -6,7 +6,7 @@
 import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator.cjs';
 import { PaisrEmulator } from '../emulator/PaisrEmulator.cjs';
 import { PayRequestEmulator } from '../emulator/PayRequestEmulator.cjs';
-import { CREDENTIAL_TYPE, DURABLE_CURSORS, expectExecutionCount, nodeItems, SANDBOX_CREDENTIAL_NAME, startN8nWithPackage, stopAndListLeftovers, waitFor } from './harness/e2e.cjs';
+import { CREDENTIAL_TYPE, DURABLE_CURSORS, expectExecutionCount, nodeItems, nodeType, SANDBOX_CREDENTIAL_NAME, startN8nWithPackage, stopAndListLeftovers, waitFor } from './harness/e2e.cjs';
 import type { N8nInstance } from './harness/n8nInstance.cjs';
 
 jest.setTimeout(600_000);
@@ -60,7 +60,7 @@ describe.each(modes)('every polling trigger across an n8n restart after a quiet 
 					{
 						id: `trigger-${key}`,
 						name: TRIGGER,
-						type: `n8n-nodes-invoicing.${type}`,
+						type: nodeType(type),
 						typeVersion: 1,
 						position: [0, 0],
 						// Once a minute, at a fixed second: n8n's scheduler drives the polls.

@@ -90,7 +90,7 @@ describe('n8n in queue mode: PostgreSQL, Redis, one main and two workers', () =>
 
 		const started = Date.now();
 		// Concurrency 1: a worker busy with one run leaves the next to the other (the load-sharing test).
-		cluster = await QueueModeCluster.start({ n8nDir: setup.n8nDir, nodeBin: setup.nodeBin, tarball: setup.tarball, workerConcurrency: 1, log });
+		cluster = await QueueModeCluster.start({ n8nDir: setup.n8nDir, nodeBin: setup.nodeBin, tarballs: Object.values(setup.tarballs), workerConcurrency: 1, log });
 		main = cluster.main;
 		const { databaseAndQueueSeconds, servicesSeconds, mainSeconds, workersSeconds } = cluster.timings;
 		process.stdout.write(
@@ -114,7 +114,7 @@ describe('n8n in queue mode: PostgreSQL, Redis, one main and two workers', () =>
 	it('the main serves the package and both workers report ready (database and Redis connected)', async () => {
 		expect(await cluster.workersReady()).toEqual([true, true]);
 		const nodeTypes = await main.nodeTypes();
-		expect(nodeTypes).toEqual(expect.arrayContaining(['n8n-nodes-invoicing.payRequest', 'n8n-nodes-invoicing.payRequestTrigger']));
+		expect(nodeTypes).toEqual(expect.arrayContaining(['n8n-nodes-payrequest.payRequest', 'n8n-nodes-payrequest.payRequestTrigger']));
 		expect(await main.credentialTypes()).toContain(CREDENTIAL_TYPE);
 	});
 
@@ -274,7 +274,7 @@ describe('n8n in queue mode: PostgreSQL, Redis, one main and two workers', () =>
 					{
 						id: 'paisr-overdue',
 						name: 'Paisr Overdue',
-						type: 'n8n-nodes-invoicing.paisrOverdueTrigger',
+						type: 'n8n-nodes-paisr.paisrOverdueTrigger',
 						typeVersion: 1,
 						position: [0, 0],
 						parameters: { pollTimes: { item: [{ mode: 'custom', cronExpression: '0 0 0 1 1 *' }] }, options: {} },

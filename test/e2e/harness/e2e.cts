@@ -1,4 +1,4 @@
-// What the e2e test files share: one n8n per file with the packed package installed, the example
+// What the e2e test files share: one n8n per file with the three packed packages installed, the example
 // workflows bound to a credential, and waiting on conditions instead of fixed sleeps.
 import * as fs from 'fs';
 import * as path from 'path';
@@ -7,7 +7,20 @@ import { findRepoRoot } from '../../setup/repo.cjs';
 import { bindCredentials, N8nInstance, processGroupMembers, summarizeExecution } from './n8nInstance.cjs';
 import { e2eSetup } from './packedPackage.cjs';
 
-export const PACKAGE_NAME = 'n8n-nodes-invoicing';
+/** The published packages, one per provider, by the prefix of their nodes' names. */
+export const PACKAGES = {
+	payRequest: 'n8n-nodes-payrequest',
+	alternativePayments: 'n8n-nodes-alternative-payments',
+	paisr: 'n8n-nodes-paisr',
+} as const;
+export const PACKAGE_NAMES: string[] = Object.values(PACKAGES);
+
+/** A node's type in n8n: the name of the package it ships in, a dot, its name (`n8n-nodes-paisr.paisrTrigger`). */
+export function nodeType(nodeName: string): string {
+	const provider = (Object.keys(PACKAGES) as Array<keyof typeof PACKAGES>).find((prefix) => nodeName.startsWith(prefix));
+	if (!provider) throw new Error(`no package ships a node named ${nodeName}`);
+	return `${PACKAGES[provider]}.${nodeName}`;
+}
 export const CREDENTIAL_TYPE = 'payRequestApi';
 /** The credential name the example workflows carry (their id is the placeholder "payrequest-sandbox"). */
 export const SANDBOX_CREDENTIAL_NAME = 'PayRequest sandbox';
@@ -46,14 +59,14 @@ export const DURABLE_CURSORS = {
 };
 
 /**
- * An n8n for one test file: installed from the packed tarball, started, with an owner and an API
+ * An n8n for one test file: the three packed packages installed side by side, started, with an owner and an API
  * key. E2E_DURABLE_CURSORS=1 starts every n8n of a run with durable poll cursors (n8n 2.41 and later).
  */
 export async function startN8nWithPackage(prefix: string, env?: Record<string, string>): Promise<N8nInstance> {
 	const log = harnessLog(prefix);
 	const setup = await e2eSetup(log);
 	const allEnv = process.env.E2E_DURABLE_CURSORS === '1' ? { ...DURABLE_CURSORS, ...env } : env;
-	const n8n = new N8nInstance({ n8nDir: setup.n8nDir, nodeBin: setup.nodeBin, packageTarball: setup.tarball, log, env: allEnv });
+	const n8n = new N8nInstance({ n8nDir: setup.n8nDir, nodeBin: setup.nodeBin, packageTarballs: Object.values(setup.tarballs), log, env: allEnv });
 	try {
 		await n8n.start();
 		await n8n.setupOwner();

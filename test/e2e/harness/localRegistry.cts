@@ -1,4 +1,4 @@
-// A local npm registry (verdaccio) for the install tests: the packed package is published to it with `npm publish`,
+// A local npm registry (verdaccio) for the install tests: the packed packages are published to it with `npm publish`,
 // and n8n's own installer and the manual `npm install` fetch it from there, as they would from npmjs.org. It has no
 // uplink, so nothing is read from or sent to a public registry; its storage lives in the scratch folder.
 import * as fs from 'fs';
@@ -41,8 +41,8 @@ export class LocalRegistry {
 		return new LocalRegistry(server, `http://127.0.0.1:${port}/`, folder);
 	}
 
-	/** Publishes a packed tarball the way a maintainer does (`npm publish`), as a user of this registry. */
-	async publish(tarball: string): Promise<void> {
+	/** Publishes packed tarballs the way a maintainer does (`npm publish`, one each), as a user of this registry. */
+	async publish(...tarballs: string[]): Promise<void> {
 		const signup = await fetch(`${this.url}-/user/org.couchdb.user:${USER.name}`, {
 			method: 'PUT',
 			headers: { 'content-type': 'application/json' },
@@ -51,7 +51,9 @@ export class LocalRegistry {
 		if (!signup.ok) throw new Error(`local registry refused the publisher: ${signup.status} ${await signup.text()}`);
 		const { token } = (await signup.json()) as { token: string };
 		const authKey = `--${this.url.replace(/^http:/, '')}:_authToken=${token}`;
-		await runCommand('npm', ['publish', path.resolve(tarball), '--registry', this.url, authKey, '--ignore-scripts'], { cwd: this.folder });
+		for (const tarball of tarballs) {
+			await runCommand('npm', ['publish', path.resolve(tarball), '--registry', this.url, authKey, '--ignore-scripts'], { cwd: this.folder });
+		}
 		this.server.on('request', (request: IncomingMessage) => this.requests.push(`${request.method} ${request.url}`));
 	}
 

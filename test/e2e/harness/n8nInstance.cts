@@ -17,8 +17,8 @@ export interface N8nInstanceOptions {
 	userFolder?: string;
 	/** HTTP port; default: a free port. */
 	port?: number;
-	/** `npm pack` output installed as a community package before the first start. */
-	packageTarball?: string;
+	/** `npm pack` outputs installed side by side as community packages before the first start. */
+	packageTarballs?: string[];
 	/** Extra environment for n8n (wins over the defaults). */
 	env?: Record<string, string>;
 	/** Receives harness progress lines (not n8n's own log: that goes to <userFolder>/n8n.log). */
@@ -248,13 +248,35 @@ function isCompleteExecution(execution: any): boolean {
 	return FINISHED_STATUSES.has(execution?.status) && execution.data !== undefined;
 }
 
+/**
+ * A handler for install-n8n.sh's stderr that keeps a first install quiet: the script's own progress lines
+ * ([install-n8n] …) and npm's errors go to `log`; the rest (npm's peer-dependency and deprecation warnings,
+ * about 200 lines) is appended to `file`, whose path `log` is told once, at its first line.
+ */
+export function quietInstallOutput(log: (line: string) => void, file: string): (line: string) => void {
+	let told = false;
+	return (line) => {
+		if (/^\[install-n8n\]|^npm (error|ERR!)/.test(line)) {
+			log(line);
+			return;
+		}
+		if (!told) {
+			told = true;
+			fs.appendFileSync(file, `===== install-n8n.sh ${new Date().toISOString()} =====\n`);
+			log(`npm's warnings and other output of the n8n install go to ${path.relative(process.cwd(), file) || file}`);
+		}
+		fs.appendFileSync(file, `${line}\n`);
+	};
+}
+
 export class N8nInstance {
 	static async ensureInstalled(log: (line: string) => void = () => {}): Promise<N8nInstallation> {
 		const started = Date.now();
 		const script = path.join(findRepoRoot(), 'scripts', 'install-n8n.sh');
 		// The script locks its own cache folder (two installs into one folder would delete each other's
-		// half-installed tree) and prints progress on stderr, passed on line by line.
-		const { stdout } = await runCommand('bash', [script], { env: process.env, onStderrLine: (line) => log(line) });
+		// half-installed tree) and prints progress on stderr, passed on line by line (npm's noise into a log file).
+		const onStderrLine = quietInstallOutput(log, scratchDir('install-n8n.log'));
+		const { stdout } = await runCommand('bash', [script], { env: process.env, onStderrLine });
 		const n8nDir = stdout.trim().split('\n').pop() ?? '';
 		if (!fs.existsSync(path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'))) {
 			throw new Error(`install-n8n.sh printed ${JSON.stringify(n8nDir)}, which holds no n8n`);
@@ -287,7 +309,7 @@ export class N8nInstance {
 	private child?: ChildProcess;
 	private childExited?: Promise<void>;
 	private pgid?: number;
-	private packageInstalled = false;
+	private packagesInstalled = false;
 	private cookie?: string;
 	private ownerAccount?: N8nOwner;
 	private cachedFlavour?: N8nFlavour;
@@ -338,8 +360,11 @@ export class N8nInstance {
 		return this.cachedFlavour;
 	}
 
-	/** Installs a tarball the way n8n installs community packages (n8n scans <userFolder>/.n8n/nodes/node_modules at start). */
-	async installPackage(tarball: string): Promise<void> {
+	/**
+	 * Installs tarballs side by side, in one `npm install`, the way n8n installs community packages (n8n scans
+	 * <userFolder>/.n8n/nodes/node_modules at start).
+	 */
+	async installPackages(tarballs: string[]): Promise<void> {
 		const { nodeBin } = await this.installation();
 		const nodesDir = path.join(this.userFolder, '.n8n', 'nodes');
 		fs.mkdirSync(nodesDir, { recursive: true });
@@ -347,26 +372,28 @@ export class N8nInstance {
 		if (!fs.existsSync(manifest)) {
 			fs.writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
 		}
-		// npm may keep an installed copy of the same name and version even though the tarball changed: drop it first.
-		const { stdout: packedManifest } = await runCommand('tar', ['-xzOf', path.resolve(tarball), 'package/package.json'], {});
-		const packageName = (JSON.parse(packedManifest) as { name: string }).name;
-		fs.rmSync(path.join(nodesDir, 'node_modules', packageName), { recursive: true, force: true });
 		const started = Date.now();
+		for (const tarball of tarballs) {
+			// npm may keep an installed copy of the same name and version even though the tarball changed: drop it first.
+			const { stdout: packedManifest } = await runCommand('tar', ['-xzOf', path.resolve(tarball), 'package/package.json'], {});
+			const packageName = (JSON.parse(packedManifest) as { name: string }).name;
+			fs.rmSync(path.join(nodesDir, 'node_modules', packageName), { recursive: true, force: true });
+		}
 		// --omit=peer: n8n provides n8n-workflow (otherwise 144 MB, 18 s); --ignore-scripts: as n8n does.
 		await runCommand(
 			'npm',
-			['install', path.resolve(tarball), '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'],
+			['install', ...tarballs.map((tarball) => path.resolve(tarball)), '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'],
 			{ cwd: nodesDir, env: inheritedEnv(nodeBin) },
 		);
-		this.log(`installed ${path.basename(tarball)} into ${nodesDir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+		this.log(`installed ${tarballs.map((tarball) => path.basename(tarball)).join(', ')} into ${nodesDir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	}
 
 	async start(): Promise<void> {
 		if (this.child) throw new Error('n8n is already running');
 		const { n8nDir, nodeBin } = await this.installation();
-		if (this.options.packageTarball && !this.packageInstalled) {
-			await this.installPackage(this.options.packageTarball);
-			this.packageInstalled = true;
+		if (this.options.packageTarballs && !this.packagesInstalled) {
+			await this.installPackages(this.options.packageTarballs);
+			this.packagesInstalled = true;
 		}
 		this.port ??= await freePort();
 		// The task runner broker needs its own port per instance (default 5679 collides between instances).
@@ -746,7 +773,7 @@ export class N8nInstance {
 
 	// ---- what n8n loaded ----
 
-	/** Names of every node type n8n loaded, e.g. 'n8n-nodes-base.manualTrigger', 'n8n-nodes-invoicing.payRequest'. */
+	/** Names of every node type n8n loaded, e.g. 'n8n-nodes-base.manualTrigger', 'n8n-nodes-payrequest.payRequest'. */
 	async nodeTypes(): Promise<string[]> {
 		return await this.typeNames('nodes');
 	}

@@ -12,8 +12,8 @@ import { ensureServiceBinaries, POSTGRES_DATABASE, POSTGRES_USER, PostgresServer
 export interface QueueModeClusterOptions {
 	n8nDir: string;
 	nodeBin: string;
-	/** The packed package, installed into every n8n's <userFolder>/.n8n/nodes. */
-	tarball: string;
+	/** The packed packages, installed side by side into every n8n's <userFolder>/.n8n/nodes. */
+	tarballs: string[];
 	workers?: number;
 	/** `n8n worker --concurrency`: with 1, a busy worker leaves the next job to another one. */
 	workerConcurrency?: number;
@@ -72,7 +72,7 @@ export class QueueModeCluster {
 	}
 
 	private async startAll(): Promise<void> {
-		const { n8nDir, nodeBin, tarball } = this.options;
+		const { n8nDir, nodeBin, tarballs } = this.options;
 		const workerCount = this.options.workers ?? 2;
 		// Ports are picked first so that every n8n's environment is complete before anything starts.
 		const [postgresPort, redisPort, ...healthPorts] = await distinctFreePorts(2 + workerCount);
@@ -117,7 +117,7 @@ export class QueueModeCluster {
 		})();
 		// The package installs (npm, a few seconds each) run while the services start.
 		const instances = [this.main, ...this.workers];
-		await Promise.all([servicesUp, ...instances.map(async (instance) => await instance.installPackage(tarball))]);
+		await Promise.all([servicesUp, ...instances.map(async (instance) => await instance.installPackages(tarballs))]);
 		this.timings.servicesSeconds = (Date.now() - started) / 1000;
 		this.log(`PostgreSQL :${postgresPort}, Redis :${redisPort}, package installed ${instances.length}× in ${this.timings.servicesSeconds.toFixed(1)} s`);
 
