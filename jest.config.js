@@ -17,7 +17,15 @@ const common = {
 module.exports = {
 	projects: [
 		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.cts'], globalSetup: '<rootDir>/test/setup/buildOnce.cts' },
-		{ ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.cts'], globalSetup: '<rootDir>/test/e2e/globalSetup.cts' },
+		{
+			...common,
+			displayName: 'e2e',
+			testMatch: ['<rootDir>/test/e2e/**/*.test.cts'],
+			testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/export.test.cts'],
+			globalSetup: '<rootDir>/test/e2e/globalSetup.cts',
+		},
+		// The exported packages, each built, linted and packed on its own: no n8n, so once per run, not once per n8n line.
+		{ ...common, displayName: 'packages', testMatch: ['<rootDir>/test/e2e/export.test.cts'] },
 		{ ...common, displayName: 'scale', testMatch: ['<rootDir>/test/scale/**/*.test.cts'], globalSetup: '<rootDir>/test/e2e/globalSetup.cts' },
 	],
 };

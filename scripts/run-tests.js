@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The whole suite, as `npm test` runs it: type check, lint (n8n's rules, actionlint), the engine tests, then the end-to-end
-// tests in a real n8n 2.x, in queue mode, and on n8n 1.x (one n8n at a time, so in band). Ends with the plain line
-// "N passed, N failed" that CI reads; the type check and the lint count as one test each.
+// The whole suite, as `npm test` runs it: type check, lint (n8n's rules, actionlint), the engine tests, the exported
+// packages, then the end-to-end tests in a real n8n 2.x, in queue mode, and on n8n 1.x (one n8n at a time, so in
+// band). Ends with the plain line "N passed, N failed" that CI reads; the type check and the lint count as one test each.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -54,6 +54,8 @@ function jestProject(project, extraArgs, { label = project, env = {} } = {}) {
 countCheck(step('type check', bin('tsc'), ['-p', 'tsconfig.dev.json', '--noEmit']));
 countCheck(step('lint', 'npm', ['run', '--silent', 'lint']));
 jestProject('unit', []);
+// Each exported package on its own: npm ci, build, n8n's strict lint and scanner, pack (npm run test:packages).
+jestProject('packages', ['--runInBand']);
 jestProject('e2e', ['--runInBand']);
 // n8n in queue mode: PostgreSQL, Redis, a main and two workers (services from Debian's packages).
 jestProject('scale', ['--runInBand']);
