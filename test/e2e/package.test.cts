@@ -133,15 +133,15 @@ describe('the three packed packages in a real n8n', () => {
 			});
 		});
 
-		it('fails with a wrong token, a token without billing.read, and a base URL without /api', async () => {
-			// n8n words these itself, differently in 1.x and 2.x.
-			const rejected = n8nMessages(n8n).credentialTestRejected;
-			expect(await test({ accessToken: 'not-a-token', baseUrl })).toEqual({ status: 'Error', message: rejected[401] });
-			expect(await test({ accessToken: WRITE_ONLY_TOKEN, baseUrl })).toEqual({ status: 'Error', message: rejected[403] });
-			expect(await test({ accessToken: READ_WRITE_TOKEN, baseUrl: baseUrl.replace(/\/api$/, '') })).toEqual({
-				status: 'Error',
-				message: rejected[404],
-			});
+		it('fails with a wrong token, a token without billing.read, and a base URL without /api, each naming the field to change (2.x)', async () => {
+			// 2.x shows the credential's sentence for each status; 1.x's tester applies no rule and words them itself.
+			const ruled = n8nMessages(n8n).credentialTestRuled;
+			const wrongToken = await test({ accessToken: 'not-a-token', baseUrl });
+			expect(wrongToken).toEqual({ status: 'Error', message: expect.stringMatching(ruled(401, /^PayRequest refused the token \(HTTP 401\): .* paste it into Access Token\.$/)) });
+			const noScope = await test({ accessToken: WRITE_ONLY_TOKEN, baseUrl });
+			expect(noScope).toEqual({ status: 'Error', message: expect.stringMatching(ruled(403, /^PayRequest accepted the token .*billing\.read scope/)) });
+			const noApi = await test({ accessToken: READ_WRITE_TOKEN, baseUrl: baseUrl.replace(/\/api$/, '') });
+			expect(noApi).toEqual({ status: 'Error', message: expect.stringMatching(ruled(404, /^Nothing at the Base URL answers as the PayRequest API .*ends in \/api/)) });
 			expect(emulator.requests.map((request) => `${request.path} ${request.status}`)).toEqual([
 				// n8n itself sends a request that got a 401 once more (its pre-authentication retry).
 				'/api/v1/invoices 401',

@@ -9,19 +9,14 @@ export type N8nApiFlavour = 'v1' | 'v2';
 
 /** What n8n itself (not our nodes) says where its versions word it differently. */
 export interface N8nMessages {
-	/**
-	 * The credential test's message when the test request was answered with this HTTP status (our
-	 * credential sets no responseCode rule). 2.x answers the status text; 1.x's tester gets a
-	 * NodeApiError without the response and answers that error's default text for the status.
-	 */
-	credentialTestRejected: Record<401 | 403 | 404, string>;
 	/** A redirect in the credential test: 2.x shows the credential's responseCode rule; 1.x's tester never sees the status, so no rule applies. */
 	credentialTestRedirected: RegExp;
 	/**
 	 * What the credential test shows for a status that the credential has a responseCode rule for:
-	 * 2.x shows the rule's message; 1.x's tester never applies the rule and shows its own text.
+	 * 2.x shows the rule's message; 1.x's tester never applies the rule and shows its own text
+	 * (n8n-workflow's STATUS_CODE_MESSAGES).
 	 */
-	credentialTestRuled(status: 401 | 403, ruleMessage: RegExp): RegExp;
+	credentialTestRuled(status: 401 | 403 | 404, ruleMessage: RegExp): RegExp;
 }
 
 export interface N8nFlavour {
@@ -68,7 +63,6 @@ const FLAVOURS: Record<N8nApiFlavour, Omit<N8nFlavour, 'version' | 'apiFlavour'>
 		testsUnsavedCredentials: true,
 		publicApiCredentialData: (data) => data,
 		messages: {
-			credentialTestRejected: { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' },
 			credentialTestRedirected: /^PayRequest redirected the test request to another address, and n8n did not follow it/,
 			credentialTestRuled: (_status, ruleMessage) => ruleMessage,
 		},
@@ -82,14 +76,9 @@ const FLAVOURS: Record<N8nApiFlavour, Omit<N8nFlavour, 'version' | 'apiFlavour'>
 		testsUnsavedCredentials: false,
 		publicApiCredentialData: (data) => ({ allowedHttpRequestDomains: 'all', ...data }),
 		messages: {
-			// n8n-workflow's STATUS_CODE_MESSAGES
-			credentialTestRejected: {
-				401: 'Authorization failed - please check your credentials',
-				403: 'Forbidden - perhaps check your credentials?',
-				404: 'The resource you are requesting could not be found',
-			},
 			credentialTestRedirected: /^Request failed with status code 301$/,
-			credentialTestRuled: (status) => (status === 401 ? /^Authorization failed - please check your credentials$/ : /^Forbidden - perhaps check your credentials\?$/),
+			credentialTestRuled: (status) =>
+				({ 401: /^Authorization failed - please check your credentials$/, 403: /^Forbidden - perhaps check your credentials\?$/, 404: /^The resource you are requesting could not be found$/ })[status],
 		},
 	},
 };
