@@ -64,7 +64,7 @@ describe.each(modes)('every polling trigger across an n8n restart after a quiet 
 						typeVersion: 1,
 						position: [0, 0],
 						// Once a minute, at a fixed second: n8n's scheduler drives the polls.
-						parameters: { pollTimes: { item: [{ mode: 'custom', cronExpression: `${second} * * * * *` }] }, ...parameters, simple: false, options: {} },
+						parameters: { pollTimes: { item: [{ mode: 'custom', cronExpression: `${second} * * * * *` }] }, ...parameters, options: {} },
 						credentials: { [credentialType]: { id: credential.id, name: credentialName } },
 					},
 				],
@@ -95,7 +95,7 @@ describe.each(modes)('every polling trigger across an n8n restart after a quiet 
 		const expectExecutions = async (count: number, expected?: Record<string, unknown>) => {
 			for (const [key, id] of Object.entries(workflows)) {
 				const executions = await expectExecutionCount(n8n, id, count);
-				if (expected) expect([key, nodeItems(executions[count - 1], TRIGGER).map((item) => item.id)]).toEqual([key, [expected[key]]]);
+				if (expected) expect([key, nodeItems(executions[count - 1], TRIGGER).map((item) => String(item.id))]).toEqual([key, [String(expected[key])]]);
 			}
 		};
 
