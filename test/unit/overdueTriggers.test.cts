@@ -10,6 +10,7 @@ import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator.cjs';
 import { PaisrEmulator } from '../emulator/PaisrEmulator.cjs';
 import { ALTERNATIVE_PAYMENTS_OVERDUE_TRIGGER_TYPE, PAISR_OVERDUE_TRIGGER_TYPE, PollingWorkflow } from '../engine/harness.cjs';
 import { RECENT_DAYS } from '../../nodes/AlternativePayments/trigger/overdueReading';
+import { compactOverdueState, readOverdueState } from '../../nodes/shared/overdue/overdueBookkeeping';
 
 jest.setTimeout(30_000);
 
@@ -34,8 +35,10 @@ describe('Alternative Payments Overdue Trigger', () => {
 		});
 	const invoiceCalls = () => emulator.requests.filter((request) => request.path === '/invoices');
 
-	const stateOf = (poller: PollingWorkflow) =>
-		poller.storedState()['node:PayRequest Trigger'] as { overdueInvoices: { seen: Record<string, { goneSince?: number }> }; overdueReading: { lastReadingAt?: number; reading?: object } };
+	const stateOf = (poller: PollingWorkflow) => {
+		const stored = poller.storedState()['node:PayRequest Trigger'] as { overdueInvoices: unknown; overdueReading: { lastReadingAt?: number; reading?: object } };
+		return { ...stored, overdueInvoices: readOverdueState(stored.overdueInvoices) };
+	};
 	/** The reconcile interval has passed: the last reading ended a day ago. */
 	const aDayLater = (poller: PollingWorkflow) => {
 		const progress = (poller.workflow.staticData['node:PayRequest Trigger'] as { overdueReading: { lastReadingAt?: number } }).overdueReading;
@@ -105,8 +108,10 @@ describe('Alternative Payments Overdue Trigger', () => {
 		await poller.poll();
 		// Four days on (the stored due dates move back instead of the clock moving forward).
 		for (const invoice of [stillOpen, paidSince]) emulator.updateInvoice(invoice.id, { due_date: daysAgo(6) });
-		const stored = poller.workflow.staticData['node:PayRequest Trigger'] as { overdueInvoices: { seen: Record<string, { dueDate: string }> } };
-		for (const invoice of [stillOpen, paidSince]) stored.overdueInvoices.seen[invoice.id].dueDate = daysAgo(6);
+		const stored = poller.workflow.staticData['node:PayRequest Trigger'] as { overdueInvoices: unknown };
+		const state = readOverdueState(stored.overdueInvoices);
+		for (const invoice of [stillOpen, paidSince]) state.seen[invoice.id].dueDate = daysAgo(6);
+		stored.overdueInvoices = compactOverdueState(state);
 		emulator.updateInvoice(paidSince.id, { status: 'paid' });
 		const { items } = await poller.poll();
 		expect(items.map((item) => [item.json.id, item.json.event, item.json.escalation_days])).toEqual([[stillOpen.id, 'invoiceEscalated', 5]]);
@@ -222,7 +227,7 @@ describe('Paisr Overdue Trigger', () => {
 		// Paid: it leaves the unpaid list, with nothing emitted; the state keeps a tombstone of what was emitted.
 		emulator.markPaid(fresh.id);
 		expect((await poller.poll()).items).toEqual([]);
-		const seen = (poller.storedState()['node:PayRequest Trigger'] as { overdueInvoices: { seen: Record<string, unknown> } }).overdueInvoices.seen;
+		const { seen } = readOverdueState((poller.storedState()['node:PayRequest Trigger'] as { overdueInvoices: unknown }).overdueInvoices);
 		expect(seen[fresh.id]).toEqual(expect.objectContaining({ settled: true, goneSince: expect.any(Number) }));
 	});
 
@@ -239,7 +244,7 @@ describe('Paisr Overdue Trigger', () => {
 		// The three new ones are paid: the three oldest come back into the answer, and are not new.
 		for (const id of fresh) emulator.markPaid(id);
 		expect((await poller.poll()).items).toEqual([]);
-		const seen = (poller.storedState()['node:PayRequest Trigger'] as { overdueInvoices: { seen: Record<string, unknown> } }).overdueInvoices.seen;
+		const { seen } = readOverdueState((poller.storedState()['node:PayRequest Trigger'] as { overdueInvoices: unknown }).overdueInvoices);
 		for (const id of oldest) expect(seen).toHaveProperty(id);
 	});
 

@@ -1,5 +1,7 @@
 import { asNodeError, isNotFound } from '../../shared/http/errorChain';
 import { resourcePath } from '../../shared/http/paths';
+import type { IdSet } from '../../shared/idSets';
+import { decodeIdSet, encodeIdSet } from '../../shared/idSets';
 import type { OverdueOptions, OverdueState } from '../../shared/overdue/overdueBookkeeping';
 import { keysDueForCheck } from '../../shared/overdue/overdueBookkeeping';
 import type { OverdueAnswer } from '../../shared/overdue/overduePoll';
@@ -33,8 +35,8 @@ const DAY = 86_400_000;
 export interface OverdueProgress {
 	/** Yesterday at the last poll ('YYYY-MM-DD'). */
 	lastYesterday?: string;
-	/** The reading under way: its cursor, the last due date it covers, the ids it showed. */
-	reading?: { after?: string; dueThrough: string; present: string[] };
+	/** The reading under way: its cursor, the last due date it covers, the ids it showed (compact; a list as earlier releases stored it is read too). */
+	reading?: { after?: string; dueThrough: string; present: IdSet | string[] };
 	/** When the last reading ended (epoch ms); undefined until the first one has. */
 	lastReadingAt?: number;
 	/** When the trigger first polled (epoch ms): the first reading records only what was created before it. */
@@ -86,7 +88,8 @@ export async function readOverdue(
 		const reading = progress.reading ?? { dueThrough: dayOf(today - (RECENT_DAYS + 1) * DAY), present: [] };
 		const page = await readListPage(client, '/invoices', { due_date_end: endOfDay(reading.dueThrough), limit: PAGE_SIZE, ...(reading.after ? { after: reading.after } : {}) }, 'invoices');
 		const records = open(page.items);
-		const present = [...reading.present, ...records.map((record) => String(record.id))];
+		const shownBefore = Array.isArray(reading.present) ? reading.present : (decodeIdSet(reading.present) ?? []);
+		const present = [...shownBefore, ...records.map((record) => String(record.id))];
 		const last = !page.hasNextPage || page.endCursor === undefined || page.items.length === 0;
 		// The backlog is what was overdue before the trigger's first poll: created before it and due before
 		// its day. Found by any reading (the first, or a later one when an answer of the first left it out),
@@ -106,7 +109,8 @@ export async function readOverdue(
 			backlog: true,
 			...(last ? { endsReading: { present, dueThrough: reading.dueThrough } } : {}),
 		});
-		next.reading = last ? undefined : { ...reading, after: page.endCursor, present };
+		// Written compactly: a reading of 50,000 invoices keeps them all until it ends (nodes/shared/idSets.ts).
+		next.reading = last ? undefined : { ...reading, after: page.endCursor, present: encodeIdSet(present) };
 		if (last) next.lastReadingAt = nowMs;
 	}
 	return { answers, progress: next };

@@ -6,7 +6,7 @@ import type { TransportSettings } from '../http/types';
 import { withPollState } from '../pollState';
 import type { InvoiceSimplifier } from '../simplify';
 import type { OverdueAnswerScope, OverdueEvent, OverdueOptions, OverdueRecord, OverdueState } from './overdueBookkeeping';
-import { markGone, parseEscalationDays, readOverdueState, reconcileOverdue } from './overdueBookkeeping';
+import { compactOverdueState, markGone, parseEscalationDays, readOverdueState, reconcileOverdue } from './overdueBookkeeping';
 
 /** Where each overdue trigger keeps its bookkeeping in the workflow's static data. */
 const STATE_KEY = 'overdueInvoices';
@@ -204,7 +204,8 @@ export async function pollOverdue(
 		}
 		// The items are made before the state is written: nothing that fails on the way loses an event.
 		const items = await overdueItems(events, extra, simplify);
-		staticData[STATE_KEY] = state as unknown as IDataObject;
+		// Compact (version 3): n8n writes it after every poll under durable poll cursors.
+		staticData[STATE_KEY] = compactOverdueState(state) as unknown as IDataObject;
 		return items.length === 0 ? null : [items];
 	});
 }
