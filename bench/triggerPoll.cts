@@ -84,8 +84,8 @@ export async function benchTriggerPoll(): Promise<TriggerPollResult> {
 		const steadyMs: number[] = [];
 		for (let poll = 0; poll < STEADY_POLLS; poll++) steadyMs.push(await timedPoll());
 
-		const state = readOverdueState((workflow.storedState()[STATE_OWNER] as { overdueInvoices?: unknown } | undefined)?.overdueInvoices);
-		const recorded = Object.keys(state.seen).length;
+		const stored = (workflow.storedState()[STATE_OWNER] as { overdueInvoices?: unknown } | undefined)?.overdueInvoices;
+		const recorded = Object.keys(readOverdueState(stored).seen).length;
 		if (recorded !== INVOICES) throw new Error(`The state holds ${recorded} invoices, expected ${INVOICES}`);
 		const requests = emulator.requests.filter((request) => request.path === OVERDUE_PATH).length;
 		if (requests !== emulator.requests.length) throw new Error('A poll sent a request other than GET /v1/invoices/overdue');
@@ -94,7 +94,7 @@ export async function benchTriggerPoll(): Promise<TriggerPollResult> {
 			invoices: INVOICES,
 			firstPollMs: round(firstPollMs),
 			steadyPollMs: round(median(steadyMs)),
-			stateBytes: Buffer.byteLength(JSON.stringify(state)),
+			stateBytes: Buffer.byteLength(JSON.stringify(stored)),
 			requests,
 		};
 	} finally {

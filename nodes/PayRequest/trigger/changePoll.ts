@@ -7,7 +7,7 @@ import type { InvoiceSimplifier } from '../../shared/simplify';
 import type { PayRequestClient } from '../transport';
 import { listInvoicePage } from '../transport/pagination';
 import type { ChangeEvent, ChangeReader } from './invoiceChanges';
-import { pollChanges as pollInvoiceChanges, readChangeState } from './invoiceChanges';
+import { compactChangeState, pollChanges as pollInvoiceChanges, readChangeState } from './invoiceChanges';
 
 const STATE_KEY = 'invoiceChanges';
 
@@ -83,7 +83,8 @@ export async function pollChanges(context: IPollFunctions, client: PayRequestCli
 			pageBudget: MAX_PAGES_PER_POLL,
 		});
 		const items = await changeItems(events, event, simplify);
-		staticData[STATE_KEY] = next as unknown as IDataObject;
+		// Compact (version 3): n8n writes it after every poll under durable poll cursors.
+		staticData[STATE_KEY] = compactChangeState(next) as unknown as IDataObject;
 		return items.length === 0 ? null : [items];
 	});
 }
