@@ -571,6 +571,8 @@ describe('readOverdueState', () => {
 		['seen as an array', { version: 1, initialized: true, seen: [{ dueDate: '2024-01-01', marks: [] }] }],
 		['seen as a string', { version: 1, initialized: true, seen: 'x' }],
 		['seen null', { version: 1, initialized: true, seen: null }],
+		['version 3 without keys', { version: 3, initialized: true, gate: '' }],
+		['version 3 keys as a string', { version: 3, initialized: true, gate: '', keys: '1.2' }],
 	];
 
 	test.each(garbage)('%s → empty state', (_name, stored) => {
@@ -635,6 +637,16 @@ describe('readOverdueState', () => {
 		['true', true, true],
 	])('stored initialized %s reads as %s', (_name, expected, initialized) => {
 		expect(readOverdueState({ version: 1, initialized, seen: {} }).initialized).toBe(expected);
+	});
+
+	test('version 3: groups whose key or ids cannot be read are dropped, the others kept', () => {
+		const stored = { version: 3, initialized: true, gate: '', keys: { '2024-01-01 m7': '1.1', 'yesterday': '5', '2024-01-02 x': '7', '2024-01-03': 'no runs', '2024-01-04 u': { inv_: '0' } } };
+		expect(readOverdueState(stored)).toEqual({
+			version: 2,
+			initialized: true,
+			gate: '',
+			seen: { '1': { dueDate: '2024-01-01', settled: true, marks: [7] }, '2': { dueDate: '2024-01-01', settled: true, marks: [7] }, inv_0: { dueDate: '2024-01-04', settled: false, marks: [] } },
+		});
 	});
 
 	test('the stored object is not mutated and not shared', () => {

@@ -43,6 +43,7 @@
  * readChangeState reads versions 2 (earlier releases: migrated as it is) and 3.
  */
 
+import { isPlainObject } from '../../shared/actions/shapes';
 import type { IdSet } from '../../shared/idSets';
 import { decodeIdSet, encodeIdSet, groupIds, ungroupIds } from '../../shared/idSets';
 
@@ -117,7 +118,11 @@ export const isPaid = (status: unknown) => typeof status === 'string' && status.
 /** Whatever the static data holds: a state of this version, or undefined (the next poll records afresh). */
 export function readChangeState(stored: unknown): ChangeState | undefined {
 	const compact = stored as Partial<StoredChangeState> | undefined;
-	if (compact?.version === 3) stored = { ...compact, version: 2, unpaid: Object.fromEntries(ungroupIds(compact.unpaid, parseUnpaidKey)), recent: decodeIdSet(compact.recent)?.map(Number) ?? [] };
+	// Version 3 (compact) as version 2's record per invoice; without its groups it is no state (the next poll records afresh).
+	if (compact?.version === 3) {
+		const unpaid = isPlainObject(compact.unpaid) ? Object.fromEntries(ungroupIds(compact.unpaid, parseUnpaidKey)) : undefined;
+		stored = { ...compact, version: 2, unpaid, recent: decodeIdSet(compact.recent)?.map(Number) ?? [] };
+	}
 	const value = stored as Partial<ChangeState> | undefined;
 	if (!value || value.version !== 2 || typeof value.mark !== 'number' || typeof value.unpaid !== 'object' || value.unpaid === null) return undefined;
 	const whole = (number: unknown, fallback: number) => (typeof number === 'number' && Number.isSafeInteger(number) ? number : fallback);
