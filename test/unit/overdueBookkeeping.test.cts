@@ -30,7 +30,8 @@ function reconcileOverdue(
 	mapping: (entry: unknown) => OverdueRecord = payRequestOverdueRecord,
 	complete = true,
 ) {
-	const result = reconcileRecords(previous, fetched.map((invoice) => mapping(invoice)), options, now, { complete });
+	const { records, at } = onTheirClock(previous, fetched, mapping, now);
+	const result = reconcileRecords(previous, records, options, at, { complete });
 	const events: OverdueEvent[] = result.events.map((event) => ({
 		kind: event.kind,
 		invoice: { ...(event.record.raw as OverdueInvoice), ...(event.escalationDays !== undefined ? { escalation_days: event.escalationDays } : {}) },
@@ -40,6 +41,30 @@ function reconcileOverdue(
 
 const NOW = new Date('2024-03-20T10:00:00Z');
 const MS_PER_DAY = 86_400_000;
+const DEFAULT_DUE_DATE = '2024-02-01';
+
+/**
+ * The scenarios speak in days overdue (days_overdue), most of them of invoices due on one day: the
+ * bookkeeping counts days from the due date to the day of `now` (in the workflow's time zone, UTC
+ * here). So at NOW the clock is set by the first invoice that gives both: its due date (for one on
+ * the default day, the one the state keeps for it) plus its days; each other invoice on the default
+ * day is due its days before that day, which keeps its key while its days grow poll by poll.
+ */
+function onTheirClock(previous: OverdueState, fetched: OverdueInvoice[], mapping: (entry: unknown) => OverdueRecord, now: Date): { records: OverdueRecord[]; at: Date } {
+	const days = (invoice: OverdueInvoice) => (String(invoice.days_overdue ?? '').trim() === '' ? Number.NaN : Number(invoice.days_overdue));
+	const plain = fetched.filter((invoice): invoice is OverdueInvoice => invoice !== null && typeof invoice === 'object' && !Array.isArray(invoice));
+	const anchor = now === NOW ? plain.find((invoice) => Number.isFinite(days(invoice)) && /^\d{4}-\d{2}-\d{2}$/.test(String(invoice.due_date))) : undefined;
+	if (!anchor) return { records: fetched.map((invoice) => mapping(invoice)), at: now };
+	const known = Object.prototype.hasOwnProperty.call(previous.seen, String(anchor.id)) ? previous.seen[String(anchor.id)] : undefined;
+	const anchorDue = anchor.due_date === DEFAULT_DUE_DATE && known ? known.dueDate : String(anchor.due_date);
+	const today = Date.parse(`${anchorDue}T00:00:00Z`) + days(anchor) * MS_PER_DAY;
+	const records = fetched.map((invoice) => {
+		const record = mapping(invoice);
+		if (!plain.includes(invoice) || invoice.due_date !== DEFAULT_DUE_DATE || !Number.isFinite(days(invoice))) return record;
+		return { ...record, dueDate: new Date(today - days(invoice) * MS_PER_DAY).toISOString().slice(0, 10) };
+	});
+	return { records, at: new Date(today + 10 * 3_600_000) };
+}
 
 type OptionOverrides = Partial<Omit<OverdueOptions, 'filters'>> & { filters?: Partial<OverdueOptions['filters']> };
 
@@ -56,7 +81,7 @@ function buildOptions(overrides: OptionOverrides = {}): OverdueOptions {
 function invoice(id: number | string, daysOverdue: number, extra: Partial<OverdueInvoice> = {}): OverdueInvoice {
 	return {
 		id,
-		due_date: '2024-02-01',
+		due_date: DEFAULT_DUE_DATE,
 		days_overdue: daysOverdue,
 		status: 'sent',
 		currency: 'EUR',
@@ -496,14 +521,14 @@ describe('unusable entries', () => {
 	});
 });
 
-describe('days_overdue missing or odd', () => {
+describe('days are counted from the due date, whatever days_overdue says', () => {
 	// now is late in the UTC day: only whole calendar days count.
 	const lateNow = new Date('2024-03-20T23:59:00Z');
 	const rows: Array<[string, Partial<OverdueInvoice>, boolean]> = [
 		['missing, due 5 days ago → at the minimum', { due_date: '2024-03-15', days_overdue: undefined }, true],
 		['missing, due 4 days ago → below the minimum', { due_date: '2024-03-16', days_overdue: undefined }, false],
 		['missing, due across a month boundary', { due_date: '2024-02-28', days_overdue: undefined }, true],
-		['as a numeric string', { due_date: '2024-03-19', days_overdue: '6' as unknown as number }, true],
+		['a provider count of 6 is not taken: 1 day from its due date', { due_date: '2024-03-19', days_overdue: '6' as unknown as number }, false],
 		['not a number → computed', { due_date: '2024-03-19', days_overdue: 'many' as unknown as number }, false],
 	];
 
