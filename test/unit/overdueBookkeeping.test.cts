@@ -31,7 +31,8 @@ function reconcileOverdue(
 	mapping: (entry: unknown) => OverdueRecord = payRequestOverdueRecord,
 	complete = true,
 ) {
-	const result = reconcileRecords(previous, fetched.map((invoice) => mapping(invoice)), options, now, { complete });
+	const { records, at } = onTheirClock(previous, fetched, mapping, now);
+	const result = reconcileRecords(previous, records, options, at, { complete });
 	const events: OverdueEvent[] = result.events.map((event) => ({
 		kind: event.kind,
 		invoice: { ...(event.record.raw as OverdueInvoice), ...(event.escalationDays !== undefined ? { escalation_days: event.escalationDays } : {}) },
@@ -41,6 +42,30 @@ function reconcileOverdue(
 
 const NOW = new Date('2024-03-20T10:00:00Z');
 const MS_PER_DAY = 86_400_000;
+const DEFAULT_DUE_DATE = '2024-02-01';
+
+/**
+ * The scenarios speak in days overdue (days_overdue), most of them of invoices due on one day: the
+ * bookkeeping counts days from the due date to the day of `now` (in the workflow's time zone, UTC
+ * here). So at NOW the clock is set by the first invoice that gives both: its due date (for one on
+ * the default day, the one the state keeps for it) plus its days; each other invoice on the default
+ * day is due its days before that day, which keeps its key while its days grow poll by poll.
+ */
+function onTheirClock(previous: OverdueState, fetched: OverdueInvoice[], mapping: (entry: unknown) => OverdueRecord, now: Date): { records: OverdueRecord[]; at: Date } {
+	const days = (invoice: OverdueInvoice) => (String(invoice.days_overdue ?? '').trim() === '' ? Number.NaN : Number(invoice.days_overdue));
+	const plain = fetched.filter((invoice): invoice is OverdueInvoice => invoice !== null && typeof invoice === 'object' && !Array.isArray(invoice));
+	const anchor = now === NOW ? plain.find((invoice) => Number.isFinite(days(invoice)) && /^\d{4}-\d{2}-\d{2}$/.test(String(invoice.due_date))) : undefined;
+	if (!anchor) return { records: fetched.map((invoice) => mapping(invoice)), at: now };
+	const known = Object.prototype.hasOwnProperty.call(previous.seen, String(anchor.id)) ? previous.seen[String(anchor.id)] : undefined;
+	const anchorDue = anchor.due_date === DEFAULT_DUE_DATE && known ? known.dueDate : String(anchor.due_date);
+	const today = Date.parse(`${anchorDue}T00:00:00Z`) + days(anchor) * MS_PER_DAY;
+	const records = fetched.map((invoice) => {
+		const record = mapping(invoice);
+		if (!plain.includes(invoice) || invoice.due_date !== DEFAULT_DUE_DATE || !Number.isFinite(days(invoice))) return record;
+		return { ...record, dueDate: new Date(today - days(invoice) * MS_PER_DAY).toISOString().slice(0, 10) };
+	});
+	return { records, at: new Date(today + 10 * 3_600_000) };
+}
 
 type OptionOverrides = Partial<Omit<OverdueOptions, 'filters'>> & { filters?: Partial<OverdueOptions['filters']> };
 
@@ -57,7 +82,7 @@ function buildOptions(overrides: OptionOverrides = {}): OverdueOptions {
 function invoice(id: number | string, daysOverdue: number, extra: Partial<OverdueInvoice> = {}): OverdueInvoice {
 	return {
 		id,
-		due_date: '2024-02-01',
+		due_date: DEFAULT_DUE_DATE,
 		days_overdue: daysOverdue,
 		status: 'sent',
 		currency: 'EUR',
@@ -497,14 +522,14 @@ describe('unusable entries', () => {
 	});
 });
 
-describe('days_overdue missing or odd', () => {
+describe('days are counted from the due date, whatever days_overdue says', () => {
 	// now is late in the UTC day: only whole calendar days count.
 	const lateNow = new Date('2024-03-20T23:59:00Z');
 	const rows: Array<[string, Partial<OverdueInvoice>, boolean]> = [
 		['missing, due 5 days ago → at the minimum', { due_date: '2024-03-15', days_overdue: undefined }, true],
 		['missing, due 4 days ago → below the minimum', { due_date: '2024-03-16', days_overdue: undefined }, false],
 		['missing, due across a month boundary', { due_date: '2024-02-28', days_overdue: undefined }, true],
-		['as a numeric string', { due_date: '2024-03-19', days_overdue: '6' as unknown as number }, true],
+		['a provider count of 6 is not taken: 1 day from its due date', { due_date: '2024-03-19', days_overdue: '6' as unknown as number }, false],
 		['not a number → computed', { due_date: '2024-03-19', days_overdue: 'many' as unknown as number }, false],
 	];
 
@@ -1180,28 +1205,30 @@ describe('stored form (compactOverdueState): small enough to write after every p
 
 	test('a state as the previous release stored it (version 2) is read as it was: from it, the polls emit exactly what they emitted before', () => {
 		const options = buildOptions({ escalationDays: [7], minDaysOverdue: 2, filters: { status: ['sent'] } });
-		// Settled, with a mark; unsettled (held back by the filter; below the minimum); a tombstone.
+		// Settled, with a mark and without; unsettled (held back by the filter; below the minimum); a tombstone.
 		const previousRelease = {
 			version: 2,
 			initialized: true,
 			gate: JSON.stringify([2, ['sent'], [], null, null]),
 			seen: {
 				'1': { dueDate: '2024-02-01', settled: true, marks: [7] },
-				'2': { dueDate: '2024-03-01', settled: true, marks: [] },
-				'3': { dueDate: '2024-03-01', settled: false, marks: [] },
+				'2': { dueDate: '2024-03-14', settled: true, marks: [] },
+				'3': { dueDate: '2024-03-14', settled: false, marks: [] },
 				'4': { dueDate: '2024-03-19', settled: false, marks: [] },
 				'5': { dueDate: '2024-02-10', settled: true, marks: [7], goneSince: 1_710_000_000_123 },
 			},
 		};
+		const due = (id: number, dueDate: string, extra: Partial<OverdueInvoice> = {}) => invoice(id, 0, { due_date: dueDate, days_overdue: undefined, ...extra });
+		// A poll a day, from NOW.
 		const polls = [
-			[invoice(1, 48), invoice(2, 5, { due_date: '2024-03-01' }), invoice(3, 5, { due_date: '2024-03-01', status: 'viewed' }), invoice(4, 1, { due_date: '2024-03-19' }), invoice(6, 3)],
-			[invoice(1, 49), invoice(2, 6, { due_date: '2024-03-01' }), invoice(3, 6, { due_date: '2024-03-01' }), invoice(4, 2, { due_date: '2024-03-19' }), invoice(5, 39, { due_date: '2024-02-10' }), invoice(6, 4)],
-			[invoice(2, 7, { due_date: '2024-03-01' }), invoice(3, 7, { due_date: '2024-03-01' }), invoice(4, 7, { due_date: '2024-03-19' }), invoice(6, 7)],
+			[due(1, '2024-02-01'), due(2, '2024-03-14'), due(3, '2024-03-14', { status: 'viewed' }), due(4, '2024-03-19'), due(6, '2024-03-15')],
+			[due(1, '2024-02-01'), due(2, '2024-03-14'), due(3, '2024-03-14'), due(4, '2024-03-19'), due(5, '2024-02-10'), due(6, '2024-03-15')],
+			[due(2, '2024-03-14'), due(3, '2024-03-14'), due(4, '2024-03-19'), due(6, '2024-03-15')],
 		];
 		const run = (first: unknown, store: (state: OverdueState) => unknown) => {
 			let stored = first;
-			return polls.map((fetched) => {
-				const { events, next } = reconcileOverdue(readOverdueState(stored), fetched, options, NOW);
+			return polls.map((fetched, day) => {
+				const { events, next } = reconcileOverdue(readOverdueState(stored), fetched, options, new Date(NOW.getTime() + day * MS_PER_DAY));
 				stored = JSON.parse(JSON.stringify(store(next)));
 				return events.map(describeEvent);
 			});
@@ -1210,6 +1237,6 @@ describe('stored form (compactOverdueState): small enough to write after every p
 		expect(readOverdueState(JSON.parse(JSON.stringify(compactOverdueState(readOverdueState(previousRelease)))))).toEqual(readOverdueState(previousRelease));
 		const before = run(previousRelease, (state) => state);
 		expect(run(previousRelease, compactOverdueState)).toEqual(before);
-		expect(before).toEqual([['overdue:6'], ['overdue:3', 'overdue:4'], ['escalation:2@7', 'escalation:3@7', 'escalation:4@7', 'escalation:6@7']]);
+		expect(before).toEqual([['overdue:6'], ['escalation:2@7', 'overdue:3', 'overdue:4'], ['escalation:6@7']]);
 	});
 });

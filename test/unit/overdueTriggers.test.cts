@@ -8,9 +8,10 @@ import fc from 'fast-check';
 
 import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator.cjs';
 import { PaisrEmulator } from '../emulator/PaisrEmulator.cjs';
+import { restoreNodeClock, setNodeClock } from '../engine/clock.cjs';
 import { ALTERNATIVE_PAYMENTS_OVERDUE_TRIGGER_TYPE, PAISR_OVERDUE_TRIGGER_TYPE, PollingWorkflow } from '../engine/harness.cjs';
 import { RECENT_DAYS } from '../../nodes/AlternativePayments/trigger/overdueReading';
-import { compactOverdueState, readOverdueState } from '../../nodes/shared/overdue/overdueBookkeeping';
+import { readOverdueState } from '../../nodes/shared/overdue/overdueBookkeeping';
 
 jest.setTimeout(30_000);
 
@@ -26,6 +27,7 @@ describe('Alternative Payments Overdue Trigger', () => {
 		baseUrl = await emulator.listen();
 	});
 	afterEach(async () => {
+		restoreNodeClock();
 		await emulator.close();
 	});
 	const trigger = (options: Record<string, unknown> = {}) =>
@@ -106,12 +108,14 @@ describe('Alternative Payments Overdue Trigger', () => {
 		const paidSince = emulator.addInvoice({ due_date: daysAgo(1) });
 		const poller = trigger({ escalationDays: '5' });
 		await poller.poll();
-		// Four days on (the stored due dates move back instead of the clock moving forward).
-		for (const invoice of [stillOpen, paidSince]) emulator.updateInvoice(invoice.id, { due_date: daysAgo(6) });
-		const stored = poller.workflow.staticData['node:PayRequest Trigger'] as { overdueInvoices: unknown };
-		const state = readOverdueState(stored.overdueInvoices);
-		for (const invoice of [stillOpen, paidSince]) state.seen[invoice.id].dueDate = daysAgo(6);
-		stored.overdueInvoices = compactOverdueState(state);
+		// A poll a day; four days on, the mark is passed outside the recent window.
+		const start = Date.now();
+		for (let days = 1; days < 4; days++) {
+			setNodeClock(start + days * DAY);
+			expect((await poller.poll()).items).toEqual([]);
+		}
+		expect(emulator.requests.filter((request) => request.path.startsWith('/invoices/'))).toEqual([]);
+		setNodeClock(start + 4 * DAY);
 		emulator.updateInvoice(paidSince.id, { status: 'paid' });
 		const { items } = await poller.poll();
 		expect(items.map((item) => [item.json.id, item.json.event, item.json.escalation_days])).toEqual([[stillOpen.id, 'invoiceEscalated', 5]]);
@@ -213,13 +217,13 @@ describe('Paisr Overdue Trigger', () => {
 		new PollingWorkflow({ options }, undefined, { nodeType: PAISR_OVERDUE_TRIGGER_TYPE, paisr: { environment: 'custom', baseUrl, accessToken: 'paisr-full' } });
 	const dueAt = (days: number) => new Date(Date.now() - days * DAY).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-	test('one request for the unpaid (limit 1,000); what is past its due time is overdue; emitted once with the invoice as it came', async () => {
+	test('one request for the unpaid (limit 1,000); what is past the day it is due is overdue; emitted once with the invoice as it came', async () => {
 		emulator.addInvoice({ due_at: dueAt(4) });
 		emulator.addInvoice({ due_at: dueAt(-2) });
 		const poller = trigger();
 		expect((await poller.poll()).items).toEqual([]);
 		expect(emulator.requests.map((request) => request.query)).toEqual([{ status: 'unpaid', limit: '1000' }]);
-		const fresh = emulator.addInvoice({ due_at: dueAt(0.1) });
+		const fresh = emulator.addInvoice({ due_at: dueAt(1) });
 		const { items } = await poller.poll();
 		expect(items.map((item) => item.json)).toEqual([expect.objectContaining({ id: fresh.id, sid: fresh.sid, event: 'invoiceOverdue', amount: expect.objectContaining({ net_total: 100 }) })]);
 		expect(items[0].json).not.toHaveProperty('listMayBeCutOff');

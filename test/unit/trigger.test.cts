@@ -6,6 +6,7 @@ import { createPrng } from '../emulator/seed.cjs';
 import type { AddInvoiceInput, EmulatorInvoice, Fault } from '../emulator/PayRequestEmulator.cjs';
 import { READ_WRITE_TOKEN, useEmulator } from '../engine/emulatorFixture.cjs';
 import type { PollOutcome } from '../engine/harness.cjs';
+import { followClock, restoreNodeClock } from '../engine/clock.cjs';
 import { loadTriggerType, PollingWorkflow } from '../engine/harness.cjs';
 import type { OverdueState } from '../../nodes/shared/overdue/overdueBookkeeping';
 import { readOverdueState } from '../../nodes/shared/overdue/overdueBookkeeping';
@@ -28,7 +29,11 @@ function triggerWorkflow(options: IDataObject = {}) {
 	return new PollingWorkflow({ event: 'invoiceOverdue', options }, fixture.credential);
 }
 
+afterEach(restoreNodeClock);
+
+/** A poll at the emulator's moment: the trigger counts days on the same clock as PayRequest. */
 async function poll(workflow: PollingWorkflow, mode: 'trigger' | 'manual' = 'trigger'): Promise<Poll> {
+	followClock(fixture.emulator.now().getTime());
 	const before = fixture.emulator.requests.length;
 	const outcome = await workflow.poll(mode);
 	return { ...outcome, requests: fixture.emulator.requests.slice(before) };

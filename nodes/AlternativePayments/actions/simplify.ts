@@ -19,7 +19,7 @@ const isDefaultOpen = openInvoices(optionList(DEFAULT_CLOSED_STATUSES));
  * (total less sub_total); its customer's name and email come from the directory, because the
  * invoice carries only the customer's id.
  */
-export function simplifyInvoice(invoice: Record<string, unknown>, customers: CustomerDirectory, now: Date, isOpen: (invoice: unknown) => boolean = isDefaultOpen): SimpleInvoice {
+export function simplifyInvoice(invoice: Record<string, unknown>, customers: CustomerDirectory, now: Date, timeZone: string, isOpen: (invoice: unknown) => boolean = isDefaultOpen): SimpleInvoice {
 	const customerId = textOrNull(invoice.customer_id);
 	const customer = objectOrEmpty(customerId === null ? undefined : customers.get(customerId));
 	const amountNet = moneyOrNull(invoice.sub_total);
@@ -34,7 +34,7 @@ export function simplifyInvoice(invoice: Record<string, unknown>, customers: Cus
 		amountTax: amountNet === null || amountTotal === null ? null : roundToCents(amountTotal - amountNet),
 		amountTotal,
 		dueDate,
-		daysOverdue: daysOverdueOrNull(dueDate, isOpen(invoice), now),
+		daysOverdue: daysOverdueOrNull(dueDate, isOpen(invoice), now, timeZone),
 		customer: customerRef(customerId, customer.name ?? customer.company_name, customer.email),
 		// Lists and Get carry no payment link: Get Payment Link asks for one.
 		paymentLink: null,
@@ -90,7 +90,7 @@ export type Simplifier = (client: AlternativePaymentsClient, records: IDataObjec
 export const simplifyInvoices: Simplifier = async (client, invoices, itemIndex) => {
 	const customers = await readCustomers(client, invoices, itemIndex);
 	const now = new Date();
-	return invoices.map((invoice) => simplifyInvoice(invoice, customers, now));
+	return invoices.map((invoice) => simplifyInvoice(invoice, customers, now, client.timeZone));
 };
 
 export const simplifyCustomers: Simplifier = async (_client, customers) => customers.map(simplifyCustomer);
@@ -99,9 +99,9 @@ export const simplifyPayments: Simplifier = async (_client, payments) => payment
 
 /** Simplify for the triggers: a customer that cannot be read in time leaves its name and email null. */
 export function triggerSimplifier(client: AlternativePaymentsClient, isOpen: (invoice: unknown) => boolean = isDefaultOpen): InvoiceSimplifier {
-	return async (invoices, now) => {
+	return async (invoices, now, timeZone) => {
 		const customers = await readCustomers(client, invoices, undefined, true);
-		return invoices.map((invoice) => simplifyInvoice(invoice, customers, now, isOpen));
+		return invoices.map((invoice) => simplifyInvoice(invoice, customers, now, timeZone, isOpen));
 	};
 }
 
@@ -116,6 +116,6 @@ export async function simplifyDelivery(client: AlternativePaymentsClient, topic:
 	if (data.id === undefined || data.id === null || resource === undefined) {
 		return { id: textOrNull(data.id), event, provider: 'alternativePayments' };
 	}
-	if (resource === 'invoice') return { ...(await triggerSimplifier(client)([data], now))[0], event };
+	if (resource === 'invoice') return { ...(await triggerSimplifier(client)([data], now, client.timeZone))[0], event };
 	return { ...(resource === 'customer' ? simplifyCustomer(data) : simplifyPayment(data)), event };
 }

@@ -82,7 +82,7 @@ export async function pollChanges(context: IPollFunctions, client: PayRequestCli
 			reconcileMs: reconcileMinutes * 60_000,
 			pageBudget: MAX_PAGES_PER_POLL,
 		});
-		const items = await changeItems(events, event, simplify);
+		const items = await changeItems(events, event, simplify, context.getTimezone());
 		// Compact (version 3): n8n writes it after every poll under durable poll cursors.
 		staticData[STATE_KEY] = compactChangeState(next) as unknown as IDataObject;
 		return items.length === 0 ? null : [items];
@@ -97,12 +97,12 @@ async function sample(context: IPollFunctions, client: PayRequestClient, event: 
 	if (!newest) {
 		throw new NodeOperationError(context.getNode(), `No ${event === 'invoicePaid' ? 'paid ' : ''}invoice on PayRequest's first page to show as a sample`);
 	}
-	return [await changeItems([newest], event, simplify)];
+	return [await changeItems([newest], event, simplify, context.getTimezone())];
 }
 
 /** What the trigger emits: PayRequest's invoice as it came, or its compact shape (Simplify), and the event. */
-async function changeItems(invoices: unknown[], event: ChangeEvent, simplify: InvoiceSimplifier | undefined): Promise<INodeExecutionData[]> {
+async function changeItems(invoices: unknown[], event: ChangeEvent, simplify: InvoiceSimplifier | undefined, timeZone: string): Promise<INodeExecutionData[]> {
 	const records = invoices as Array<Record<string, unknown>>;
-	const shown = simplify ? await simplify(records, new Date()) : (records as IDataObject[]);
+	const shown = simplify ? await simplify(records, new Date(), timeZone) : (records as IDataObject[]);
 	return shown.map((json) => ({ json: { ...json, event } }));
 }

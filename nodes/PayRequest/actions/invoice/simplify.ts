@@ -23,13 +23,12 @@ function impliedTax(items: unknown): number | null {
 }
 
 /** A PayRequest invoice in the compact shape every provider shares. */
-export function simplifyInvoice(invoice: Record<string, unknown>, now: Date): SimpleInvoice {
+export function simplifyInvoice(invoice: Record<string, unknown>, now: Date, timeZone: string): SimpleInvoice {
 	const customer = objectOrEmpty(invoice.customer);
 	const status = textOrNull(invoice.status);
 	const dueDate = dueDateOrNull(invoice.due_date);
 	const amountNet = moneyOrNull(invoice.amount);
 	const amountTax = impliedTax(invoice.invoice_items);
-	const reported = moneyOrNull(invoice.days_overdue);
 	const open = !NOT_OWED.has(String(status ?? '').toLowerCase());
 	return {
 		id: String(invoice.id),
@@ -40,7 +39,8 @@ export function simplifyInvoice(invoice: Record<string, unknown>, now: Date): Si
 		amountTax,
 		amountTotal: amountNet === null || amountTax === null ? null : roundToCents(amountNet + amountTax),
 		dueDate,
-		daysOverdue: reported !== null && open ? reported : daysOverdueOrNull(dueDate, open, now),
+		// Counted in the workflow's time zone, not taken from days_overdue (PayRequest counts UTC days).
+		daysOverdue: daysOverdueOrNull(dueDate, open, now, timeZone),
 		customer: customerRef(customer.id, customer.name, customer.email),
 		paymentLink: textOrNull(invoice.payment_link),
 		provider: 'payRequest',
