@@ -4,6 +4,8 @@
  * each invoice and due date once, a failed poll saving nothing, an n8n restart, what each poll
  * reads, and Paisr's cut-off answers.
  */
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
 import fc from 'fast-check';
 
 import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator.cjs';
@@ -36,6 +38,11 @@ describe('Alternative Payments Overdue Trigger', () => {
 			oauth2: { environment: 'custom', baseUrl, clientId: 'client-full', clientSecret: 'secret-full' },
 		});
 	const invoiceCalls = () => emulator.requests.filter((request) => request.path === '/invoices');
+	/**
+	 * Every invoice request, the lists and the checks by id; not one refused because the OAuth token
+	 * ran out (the clock moves by days here: n8n renews the token and sends it again).
+	 */
+	const invoiceRequests = () => emulator.requests.filter((request) => request.path.startsWith('/invoices') && request.status !== 401);
 
 	const stateOf = (poller: PollingWorkflow) => {
 		const stored = poller.storedState()['node:PayRequest Trigger'] as { overdueInvoices: unknown; overdueReading: { lastReadingAt?: number; reading?: object } };
@@ -120,6 +127,61 @@ describe('Alternative Payments Overdue Trigger', () => {
 		const { items } = await poller.poll();
 		expect(items.map((item) => [item.json.id, item.json.event, item.json.escalation_days])).toEqual([[stillOpen.id, 'invoiceEscalated', 5]]);
 		expect(emulator.requests.filter((request) => request.path.startsWith('/invoices/')).map((request) => request.path).sort()).toEqual([`/invoices/${paidSince.id}`, `/invoices/${stillOpen.id}`].sort());
+	});
+
+	test('invoices a filter holds back are not asked for by id: with 30 of them, every quiet poll is at most 2 requests, day after day', async () => {
+		for (let index = 0; index < 30; index++) emulator.addInvoice({ due_date: daysAgo(10) });
+		const poller = trigger({ currency: 'EUR', minDaysOverdue: 5, escalationDays: '7, 14' });
+		const start = Date.now();
+		expect((await poller.poll()).items).toEqual([]);
+		for (let day = 0; day < 6; day++) {
+			setNodeClock(start + day * DAY + 60_000);
+			for (let again = 0; again < 2; again++) {
+				const before = invoiceRequests().length;
+				expect((await poller.poll()).items).toEqual([]);
+				expect(invoiceRequests().length - before).toBeLessThanOrEqual(2);
+			}
+		}
+		expect(invoiceRequests().filter((request) => request.path !== '/invoices')).toEqual([]);
+	});
+
+	test('a check that keeps failing (500) holds up neither the poll nor the other checks: it is logged, skipped, asked again after a backoff, and escalated once it answers', async () => {
+		const failing = emulator.addInvoice({ due_date: daysAgo(1) });
+		const others = [0, 1, 2].map(() => emulator.addInvoice({ due_date: daysAgo(1) }));
+		// The whole list is read only at activation here: what is escalated comes from the checks.
+		const poller = trigger({ escalationDays: '5', reconcileHours: 1_000 });
+		await poller.poll();
+		const start = Date.now();
+		for (let days = 1; days < 4; days++) {
+			setNodeClock(start + days * DAY);
+			expect((await poller.poll()).items).toEqual([]);
+		}
+		const byId = (id: string) => (request: { path: string }) => request.path === `/invoices/${id}`;
+		emulator.injectFaults(1_000, { status: 500 }, byId(failing.id));
+		const warnings = jest.spyOn(Container.get(Logger), 'warn');
+		// The mark is passed outside the recent window: each is asked for by id.
+		setNodeClock(start + 4 * DAY);
+		const first = await poller.poll();
+		expect(first.error).toBeUndefined();
+		expect(ids(first.items)).toEqual(others.map((invoice) => invoice.id).sort());
+		expect(emulator.requests.filter(byId(failing.id)).length).toBeGreaterThan(0);
+		expect(warnings.mock.calls.map(([message]) => String(message))).toEqual([expect.stringContaining(`checking invoice ${failing.id} failed`)]);
+		warnings.mockRestore();
+		// Within the backoff it is not asked again, and the poll is quiet.
+		const asked = emulator.requests.filter(byId(failing.id)).length;
+		setNodeClock(start + 4 * DAY + 30_000);
+		expect((await poller.poll()).items).toEqual([]);
+		expect(emulator.requests.filter(byId(failing.id)).length).toBe(asked);
+		// After it, asked again: still failing, the poll still goes through; then it answers.
+		setNodeClock(start + 4 * DAY + 2 * 60_000);
+		const second = await poller.poll();
+		expect([second.error, second.items]).toEqual([undefined, []]);
+		expect(emulator.requests.filter(byId(failing.id)).length).toBeGreaterThan(asked);
+		emulator.clearFaults();
+		setNodeClock(start + 4 * DAY + 10 * 60_000);
+		const answered = await poller.poll();
+		expect(answered.items.map((item) => [item.json.id, item.json.event, item.json.escalation_days])).toEqual([[failing.id, 'invoiceEscalated', 5]]);
+		expect((await poller.poll()).items).toEqual([]);
 	});
 
 	test('an n8n restart after quiet polls (state as last saved), then one newly overdue invoice: emitted exactly once', async () => {
