@@ -2,8 +2,13 @@
  * What each polling trigger costs per poll, in requests, at 10,000 and 50,000 invoices: every
  * trigger and event through n8n-core's real poll path (PollContext, static data as JSON between
  * polls) against its emulator, PayRequest's list oldest and newest first, rate limits off (this
- * counts requests, not time), with the size of the state n8n stores.
+ * counts requests, not time), with the size of the state n8n stores (for the webhook triggers, their
+ * record of deliveries at its bound, which does not grow with the account).
  */
+import { createHash } from 'crypto';
+import type { IDataObject } from 'n8n-workflow';
+
+import { DELIVERY_MEMORY_COUNT, isRepeatedDelivery } from '../nodes/shared/webhooks/deliveries';
 import { addInvoices } from '../test/engine/emulatorFixture.cjs';
 import { AltPaymentsEmulator } from '../test/emulator/AltPaymentsEmulator.cjs';
 import { PaisrEmulator } from '../test/emulator/PaisrEmulator.cjs';
@@ -153,6 +158,24 @@ export async function benchTriggerCost(sizes = SIZES): Promise<CostRow[]> {
 				await emulator.close();
 			}
 		}
+
+		// The webhook triggers keep no state per invoice: a record of the deliveries emitted, bounded in count.
+		for (const [trigger, key] of [
+			['Alternative Payments Trigger', (index: number) => `invoice.paid ${createHash('sha256').update(String(index)).digest('hex')}`],
+			['Paisr Trigger', (index: number) => `invoice.paid inv_${String(100_000 + index)} ${1_765_000_000 + index}`],
+		] as const) {
+			rows.push({ trigger, invoices, situation: `delivery record at its bound (${DELIVERY_MEMORY_COUNT.toLocaleString('en')} deliveries)`, polls: 0, requests: 0, maxPerPoll: 0, events: DELIVERY_MEMORY_COUNT, stateBytes: deliveryRecordBytes(key) });
+		}
 	}
 	return rows;
+}
+
+/** The static data a webhook trigger keeps once it has emitted more deliveries than it remembers, with keys shaped as `key` makes them. */
+function deliveryRecordBytes(key: (index: number) => string): number {
+	const staticData: IDataObject = {};
+	const start = Date.now();
+	// A trigger of its own (workflow and node), so that the process memory of another run does not answer.
+	const trigger = { getWorkflow: () => ({ id: `bench ${start}` }), getNode: () => ({ name: key(0) }) } as unknown as Parameters<typeof isRepeatedDelivery>[0];
+	for (let index = 0; index < DELIVERY_MEMORY_COUNT + 100; index++) isRepeatedDelivery(trigger, staticData, key(index), start + index);
+	return JSON.stringify(staticData).length;
 }

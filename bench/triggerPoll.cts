@@ -8,6 +8,7 @@
 import { scratchDir } from '../test/setup/repo.cjs';
 
 import { PayRequestEmulator } from '../test/emulator/PayRequestEmulator.cjs';
+import { readOverdueState } from '../nodes/shared/overdue/overdueBookkeeping';
 
 // n8n-core writes its config under N8N_USER_FOLDER on first use (test/setup/env.cts does this for
 // jest). Set both before the harness, and with it n8n-core, is loaded below.
@@ -83,8 +84,8 @@ export async function benchTriggerPoll(): Promise<TriggerPollResult> {
 		const steadyMs: number[] = [];
 		for (let poll = 0; poll < STEADY_POLLS; poll++) steadyMs.push(await timedPoll());
 
-		const state = (workflow.storedState()[STATE_OWNER] as { overdueInvoices?: { seen?: object } } | undefined)?.overdueInvoices;
-		const recorded = Object.keys(state?.seen ?? {}).length;
+		const stored = (workflow.storedState()[STATE_OWNER] as { overdueInvoices?: unknown } | undefined)?.overdueInvoices;
+		const recorded = Object.keys(readOverdueState(stored).seen).length;
 		if (recorded !== INVOICES) throw new Error(`The state holds ${recorded} invoices, expected ${INVOICES}`);
 		const requests = emulator.requests.filter((request) => request.path === OVERDUE_PATH).length;
 		if (requests !== emulator.requests.length) throw new Error('A poll sent a request other than GET /v1/invoices/overdue');
@@ -93,7 +94,7 @@ export async function benchTriggerPoll(): Promise<TriggerPollResult> {
 			invoices: INVOICES,
 			firstPollMs: round(firstPollMs),
 			steadyPollMs: round(median(steadyMs)),
-			stateBytes: Buffer.byteLength(JSON.stringify(state)),
+			stateBytes: Buffer.byteLength(JSON.stringify(stored)),
 			requests,
 		};
 	} finally {

@@ -73,12 +73,12 @@ export class AlternativePaymentsOverdueTrigger implements INodeType {
 		return await pollOverdue(this, 'Alternative Payments', options, async (previous) => {
 			if (this.getMode() === 'manual') {
 				// A sample: one page of what is due yesterday or earlier.
-				const page = await readListPage(client, '/invoices', { due_date_end: overdueDueDateEnd(new Date()), limit: PAGE_SIZE }, 'invoices');
+				const page = await readListPage(client, '/invoices', { due_date_end: overdueDueDateEnd(new Date(), options.timeZone), limit: PAGE_SIZE }, 'invoices');
 				return { records: page.items.filter(isOpen).map(alternativePaymentsOverdueRecord), complete: false };
 			}
 			const staticData = this.getWorkflowStaticData('node');
 			const progress = (staticData[PROGRESS_KEY] ?? {}) as OverdueProgress;
-			const read = await readOverdue(client, progress, previous, options, isOpen, Date.now(), reconcileHours * 3_600_000);
+			const read = await readOverdue(client, progress, previous, options, isOpen, Date.now(), reconcileHours * 3_600_000, (message) => this.logger.warn(message));
 			// Written only once every request succeeded; n8n saves it with the bookkeeping.
 			staticData[PROGRESS_KEY] = read.progress as unknown as IDataObject;
 			return read.answers;

@@ -5,7 +5,7 @@ import { FIRST_POLL_NOTICE, overdueTriggerOptions, pollOverdue, readOverdueTrigg
 import { eachInvoice, simplifyProperty, triggerSimplifies } from '../shared/simplify';
 import { simplifyInvoice } from './actions/simplify';
 import { MAX_LIST, PaisrClient } from './transport';
-import { isPastDue, paisrOverdueRecord } from './trigger/overdueRecord';
+import { paisrOverdueRecord } from './trigger/overdueRecord';
 
 export class PaisrOverdueTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,10 +33,10 @@ export class PaisrOverdueTrigger implements INodeType {
 		const options = readOverdueTriggerOptions(this);
 		const client = new PaisrClient(this, options.transport);
 		return await pollOverdue(this, 'Paisr', options, async () => {
+			// Every unpaid invoice: the bookkeeping keeps those past the day they are due, in the workflow's time zone.
 			const unpaid = await client.list({ method: 'GET', path: '/invoices', qs: { status: 'unpaid', limit: MAX_LIST } }, 'invoices');
-			const now = new Date();
 			const complete = unpaid.length < MAX_LIST;
-			return { records: unpaid.filter((invoice) => isPastDue(invoice, now)).map(paisrOverdueRecord), complete, cutOff: !complete };
+			return { records: unpaid.map(paisrOverdueRecord), complete, cutOff: !complete };
 		}, triggerSimplifies(this) ? eachInvoice(simplifyInvoice) : undefined);
 	}
 }

@@ -222,7 +222,7 @@ export class PaisrTrigger implements INodeType {
 		const emit = (details?: IDataObject, detailsError?: string, sample = false) => {
 			const extra = { ...(detailsError === undefined ? {} : { detailsError }), ...(sample ? { sample: true } : {}) };
 			if (!triggerSimplifies(this)) return { workflowData: [[{ json: { ...body, ...(details && resource ? { [resource]: details } : {}), ...extra } }]] };
-			const simple = details && resource ? simplifyRecord(resource, details, new Date()) : { id: id === '' ? null : id, provider: 'paisr' };
+			const simple = details && resource ? simplifyRecord(resource, details, new Date(), this.getTimezone()) : { id: id === '' ? null : id, provider: 'paisr' };
 			return { workflowData: [[{ json: { ...simple, event: eventName(event), ...extra } }]] };
 		};
 		if (options.fetchDetails === false || !resource || !ID_PATTERN.test(id)) return emit();

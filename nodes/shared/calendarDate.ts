@@ -85,3 +85,49 @@ export function filterInstantMs(value: unknown, timeZone: string): number | unde
 	const first = wall - zoneOffsetMs(wall, timeZone);
 	return wall - zoneOffsetMs(first, timeZone);
 }
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day (YYYY-MM-DD) the instant `ms` falls on in `timeZone` (in UTC for a zone Intl does not know). */
+export function localDate(ms: number, timeZone: string): string {
+	let format = dayFormats.get(timeZone);
+	if (format === undefined) {
+		try {
+			format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+		} catch {
+			return new Date(ms).toISOString().slice(0, 10);
+		}
+		dayFormats.set(timeZone, format);
+	}
+	const parts = format.formatToParts(ms);
+	const part = (type: string) => parts.find((one) => one.type === type)?.value ?? '';
+	return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+/**
+ * The day an invoice is due, as a day in the workflow's time zone: a date (PayRequest's and
+ * Alternative Payments' due_date) is that day; a date-time with its zone (Paisr's due_at, a
+ * moment) is the day that moment falls on there; one without a zone is the date as written.
+ */
+export function dueDayIn(value: unknown, timeZone: string): string | undefined {
+	const day = toCalendarDate(value);
+	if (day === undefined || typeof value !== 'string') return day;
+	const instant = zonedInstantMs(value.trim());
+	return instant === undefined ? day : localDate(instant, timeZone);
+}
+
+/**
+ * Whole days in the workflow's time zone from the day an invoice is due to the day of `now`
+ * there: 1 from the first local midnight after the due day (the invoice is overdue from then on),
+ * 0 on the due day. Undefined without a readable due date.
+ */
+export function localDaysOverdue(due: unknown, now: Date, timeZone: string): number | undefined {
+	const dueDay = dueDayIn(due, timeZone);
+	if (dueDay === undefined) return undefined;
+	return Math.round((Date.parse(`${localDate(now.getTime(), timeZone)}T00:00:00Z`) - Date.parse(`${dueDay}T00:00:00Z`)) / 86_400_000);
+}
+
+/** The calendar day `days` after (before, when negative) a YYYY-MM-DD day. */
+export function addDays(day: string, days: number): string {
+	return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { isPlainObject } from './actions/shapes';
-import { toCalendarDate } from './calendarDate';
+import { dueDayIn, localDaysOverdue } from './calendarDate';
 import { centsOf, fromCents } from './money';
 
 /**
@@ -89,12 +89,15 @@ export function triggerSimplifies(context: IPollFunctions | IWebhookFunctions): 
 	return context.getNodeParameter('simple', true) !== false;
 }
 
-/** Makes a trigger's invoices compact. It may read more (a customer's name) but never fails: a poll's events must not be lost to it. */
-export type InvoiceSimplifier = (invoices: Array<Record<string, unknown>>, now: Date) => Promise<IDataObject[]>;
+/**
+ * Makes a trigger's invoices compact, counting days in the workflow's time zone. It may read more
+ * (a customer's name) but never fails: a poll's events must not be lost to it.
+ */
+export type InvoiceSimplifier = (invoices: Array<Record<string, unknown>>, now: Date, timeZone: string) => Promise<IDataObject[]>;
 
 /** A trigger's simplifier from a provider's mapping of one invoice (one that reads nothing more). */
-export function eachInvoice(simplify: (invoice: Record<string, unknown>, now: Date) => IDataObject): InvoiceSimplifier {
-	return async (invoices, now) => invoices.map((invoice) => simplify(invoice, now));
+export function eachInvoice(simplify: (invoice: Record<string, unknown>, now: Date, timeZone: string) => IDataObject): InvoiceSimplifier {
+	return async (invoices, now, timeZone) => invoices.map((invoice) => simplify(invoice, now, timeZone));
 }
 
 /** A text field, or null for anything else (numbers, as ids often are, become text). */
@@ -115,25 +118,23 @@ export function centsOrNull(cents: number | undefined): number | null {
 	return cents === undefined ? null : fromCents(cents);
 }
 
-/** The due date as a calendar day (YYYY-MM-DD, the date part as written), or null. */
-export function dueDateOrNull(value: unknown): string | null {
-	return toCalendarDate(value) ?? null;
+/**
+ * The due date as a calendar day (YYYY-MM-DD), or null: a date as written; a date-time with its
+ * zone (a moment, as Paisr's due_at) the day it falls on in the workflow's time zone.
+ */
+export function dueDateOrNull(value: unknown, timeZone = 'UTC'): string | null {
+	return dueDayIn(value, timeZone) ?? null;
 }
 
-const MS_PER_DAY = 86_400_000;
-
-/** Whole UTC days from a due date (YYYY-MM-DD) to `now`, as the overdue triggers count them. */
-export function wholeDaysSince(dueDate: string, now: Date): number {
-	const [year, month, day] = dueDate.split('-').map(Number);
-	const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-	return Math.round((today - Date.UTC(year, month - 1, day)) / MS_PER_DAY);
-}
-
-/** Days an unpaid invoice due on a day is past it; null when it is not overdue (not open, no due date, or not yet past). */
-export function daysOverdueOrNull(dueDate: string | null, open: boolean, now: Date): number | null {
-	if (!open || dueDate === null) return null;
-	const days = wholeDaysSince(dueDate, now);
-	return days > 0 ? days : null;
+/**
+ * Days an unpaid invoice is past the day it is due, counted in the workflow's time zone, as the
+ * overdue triggers count them (overdue from the first local midnight after that day); null when it
+ * is not overdue (not open, no due date, or not yet past).
+ */
+export function daysOverdueOrNull(due: unknown, open: boolean, now: Date, timeZone: string): number | null {
+	if (!open) return null;
+	const days = localDaysOverdue(due, now, timeZone);
+	return days !== undefined && days > 0 ? days : null;
 }
 
 /**

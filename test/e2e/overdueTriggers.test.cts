@@ -6,6 +6,7 @@ import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator.cjs';
 import { PaisrEmulator } from '../emulator/PaisrEmulator.cjs';
 import { expectExecutionCount, nodeItems, nodeType, startN8nWithPackage, stopAndListLeftovers, waitFor } from './harness/e2e.cjs';
 import type { N8nInstance } from './harness/n8nInstance.cjs';
+import { readOverdueState } from '../../nodes/shared/overdue/overdueBookkeeping';
 
 jest.setTimeout(180_000);
 
@@ -86,7 +87,7 @@ describe('the overdue triggers of Alternative Payments and Paisr in a real n8n',
 			await waitForPolls(which, 1);
 			await expectExecutionCount(n8n, workflows[which], 0);
 			const stored = await n8n.getWorkflow(workflows[which]);
-			expect(Object.keys(stored.staticData[`node:${TRIGGER}`].overdueInvoices.seen)).toEqual(['inv_backlog']);
+			expect(Object.keys(readOverdueState(stored.staticData[`node:${TRIGGER}`].overdueInvoices).seen)).toEqual(['inv_backlog']);
 		}
 	});
 
@@ -127,7 +128,7 @@ describe('the overdue triggers of Alternative Payments and Paisr in a real n8n',
 		}
 		// The paid one stays only as a tombstone (so it is not emitted again if it comes back with the same due date).
 		const stored = await n8n.getWorkflow(workflows.paisr);
-		const seen = stored.staticData[`node:${TRIGGER}`].overdueInvoices.seen as Record<string, { goneSince?: number }>;
+		const { seen } = readOverdueState(stored.staticData[`node:${TRIGGER}`].overdueInvoices);
 		expect(Object.keys(seen).filter((id) => seen[id].goneSince === undefined).sort()).toEqual(['inv_backlog', 'inv_new_2']);
 		expect(seen.inv_new_1).toEqual(expect.objectContaining({ goneSince: expect.any(Number) }));
 	});

@@ -16,6 +16,7 @@ import {
 	waitFor,
 } from './harness/e2e.cjs';
 import type { N8nInstance } from './harness/n8nInstance.cjs';
+import { readOverdueState } from '../../nodes/shared/overdue/overdueBookkeeping';
 
 jest.setTimeout(120_000);
 
@@ -91,7 +92,9 @@ describe('PayRequest Trigger in a real n8n', () => {
 
 			// The backlog is in the workflow's static data, where the next activation finds it.
 			const stored = await n8n.getWorkflow(workflowId);
-			expect(stored.staticData[`node:${TRIGGER}`].overdueInvoices).toEqual({
+			// Stored compact (version 3), read back as the trigger reads it.
+			expect(stored.staticData[`node:${TRIGGER}`].overdueInvoices).toMatchObject({ version: 3 });
+			expect(readOverdueState(stored.staticData[`node:${TRIGGER}`].overdueInvoices)).toEqual({
 				version: 2,
 				initialized: true,
 				gate: expect.any(String),

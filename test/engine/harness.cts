@@ -528,12 +528,13 @@ export class PollingWorkflow {
 
 	/**
 	 * The PayRequest Trigger by default; another polling trigger with `nodeType` and the credential
-	 * it takes (`oauth2` for Alternative Payments, `paisr` for Paisr).
+	 * it takes (`oauth2` for Alternative Payments, `paisr` for Paisr); `timezone` is the workflow's
+	 * (default UTC, so that tests do not depend on the machine or on n8n's default zone).
 	 */
 	constructor(
 		parameters: IDataObject,
 		credential: TestCredential | undefined,
-		other: { nodeType?: string; oauth2?: StoredOAuth2Credential; paisr?: StoredPaisrCredential } = {},
+		other: { nodeType?: string; oauth2?: StoredOAuth2Credential; paisr?: StoredPaisrCredential; timezone?: string } = {},
 	) {
 		this.node = {
 			id: 'trigger-under-test',
@@ -556,7 +557,7 @@ export class PollingWorkflow {
 			active: true,
 			nodeTypes,
 			staticData: {},
-			settings: { executionOrder: 'v1' },
+			settings: { executionOrder: 'v1', timezone: other.timezone ?? 'UTC' },
 		});
 		this.data = additionalData(credential, other.oauth2, other.paisr);
 	}
@@ -757,7 +758,7 @@ export class WebhookTriggerWorkflow {
 			credentials: { alternativePaymentsOAuth2Api: { id: 'cred-2', name: 'Alternative Payments test' }, paisrApi: { id: 'cred-3', name: 'Paisr test' } },
 		};
 		// A workflow of its own each time, as n8n's ids are: what one test's trigger remembered is not another's.
-		this.workflow = new Workflow({ id: `wf-webhook-test-${++webhookWorkflows}`, nodes: [this.node], connections: {}, active: true, nodeTypes, staticData: {}, settings: { executionOrder: 'v1' } });
+		this.workflow = new Workflow({ id: `wf-webhook-test-${++webhookWorkflows}`, nodes: [this.node], connections: {}, active: true, nodeTypes, staticData: {}, settings: { executionOrder: 'v1', timezone: 'UTC' } });
 	}
 
 	/** Starts the server that stands for n8n's webhook endpoint (on a given port: the same URL after a restart). */

@@ -8,6 +8,7 @@ import { allExecutions, createInvoiceDates, CREDENTIAL_TYPE, expectExecutionCoun
 import type { N8nInstance, WorkflowRunResult } from '../e2e/harness/n8nInstance.cjs';
 import { e2eSetup } from '../e2e/harness/packedPackage.cjs';
 import { QueueModeCluster } from './harness/queueModeCluster.cjs';
+import { readOverdueState } from '../../nodes/shared/overdue/overdueBookkeeping';
 
 jest.setTimeout(60_000);
 // A fresh machine first installs n8n (about 4.5 minutes), Redis with apt-get, and builds the package.
@@ -216,7 +217,7 @@ describe('n8n in queue mode: PostgreSQL, Redis, one main and two workers', () =>
 			await expectExecutionCount(main, workflowId, 0);
 			expect(overduePolls()).toHaveLength(1);
 			const stored = await main.getWorkflow(workflowId);
-			expect(stored.staticData[`node:${TRIGGER}`].overdueInvoices.seen).toEqual({ 1001: { dueDate: '2025-02-10', settled: true, marks: [] } });
+			expect(readOverdueState(stored.staticData[`node:${TRIGGER}`].overdueInvoices).seen).toEqual({ 1001: { dueDate: '2025-02-10', settled: true, marks: [] } });
 			expect(reminded()).toEqual([]);
 		});
 

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 
 import type { ChangeEvent, ChangeReader, ChangeState, InvoicePage } from '../../nodes/PayRequest/trigger/invoiceChanges';
-import { pollChanges, readChangeState } from '../../nodes/PayRequest/trigger/invoiceChanges';
+import { compactChangeState, pollChanges, readChangeState } from '../../nodes/PayRequest/trigger/invoiceChanges';
 
 type Invoice = { id: number; status: string };
 type Order = 'oldestFirst' | 'newestFirst';
@@ -67,7 +67,9 @@ class Trigger {
 	async poll(nowMs: number, reconcileMs = 3_600_000): Promise<{ ids: number[]; requests: number }> {
 		try {
 			const result = await pollChanges(this.memory, this.list.reader(), { event: this.event, nowMs, reconcileMs, pageBudget: this.pageBudget });
-			this.memory = readChangeState(JSON.parse(JSON.stringify(result.next)));
+			// What the trigger stores is the compact form: it reads back as the state the poll ended with.
+			this.memory = readChangeState(JSON.parse(JSON.stringify(compactChangeState(result.next))));
+			expect(this.memory).toEqual(readChangeState(JSON.parse(JSON.stringify(result.next))));
 			const ids = result.events.map((invoice) => invoice.id as number);
 			this.emitted.push(...ids);
 			if (this.rule === 'durable' || this.activating || ids.length > 0) this.saved = this.memory;
@@ -251,5 +253,69 @@ describe('histories the properties found', () => {
 		];
 		const { list, trigger } = await runHistory('invoicePaid', 'newestFirst', 'n8n', 1, 60, [{ paid: true }], steps);
 		expect(trigger.emitted).toEqual([list.invoices[1].id]);
+	});
+});
+
+describe('stored form (compactChangeState): small enough to write after every poll, and lossless', () => {
+	const KB = 1024;
+	/**
+	 * Invoice Paid's state once it has recorded 50,000 invoices, 100 a page, as its polls leave it:
+	 * each unpaid invoice with its page, seen and looked for when its page was read (40 pages a poll,
+	 * a minute apart), newest page first.
+	 */
+	function recordedAccount(unpaid: (index: number) => boolean): ChangeState {
+		const list = new MemoryList('newestFirst', 100);
+		for (let index = 0; index < 50_000; index++) list.create(unpaid(index) ? 'pending' : 'paid');
+		const state: ChangeState = { version: 2, order: 'descending', mark: list.nextId, settled: list.nextId, recent: [], lastPage: 500, unpaid: {}, recorded: true, paidCount: 0, checkedAt: 0 };
+		[...list.invoices].reverse().forEach((invoice, index) => {
+			const page = Math.floor(index / 100) + 1;
+			const seenAt = Date.UTC(2025, 2, 1) + Math.floor((page - 1) / 40) * 60_000;
+			if (invoice.status !== 'paid') state.unpaid[String(invoice.id)] = [page, seenAt, seenAt];
+		});
+		return state;
+	}
+	const random = (seed: number) => () => {
+		seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+		return seed / 2 ** 31;
+	};
+
+	test.each([
+		['two in three unpaid (every third paid)', (index: number) => index % 3 !== 0],
+		['every invoice unpaid', () => true],
+		['one in three unpaid', (index: number) => index % 3 === 0],
+		['half unpaid at random', ((next) => () => next() < 0.5)(random(7))],
+	])('Invoice Paid, 50,000 invoices, %s: at most 256 KB stored, read back as the same state', (_name, unpaid) => {
+		const state = recordedAccount(unpaid);
+		const stored = JSON.stringify(compactChangeState(state));
+		expect(stored.length).toBeLessThanOrEqual(256 * KB);
+		expect(readChangeState(JSON.parse(stored))).toEqual(readChangeState(JSON.parse(JSON.stringify(state))));
+	});
+
+	test('a state as the previous release stored it (version 2) is read as it was: from it, the polls emit exactly what they emitted before', async () => {
+		for (const event of ['invoicePaid', 'invoiceCreated'] as const) {
+			const list = new MemoryList('newestFirst', 3);
+			for (let index = 0; index < 40; index++) list.create(index % 3 === 0 ? 'paid' : 'pending');
+			const settings = (nowMs: number) => ({ event, nowMs, reconcileMs: 3_600_000, pageBudget: 20 });
+			// Polls of the previous release: its state, version 2, as n8n kept it (JSON).
+			let previousRelease: unknown = undefined;
+			for (let poll = 0; poll < 3; poll++) previousRelease = JSON.parse(JSON.stringify((await pollChanges(readChangeState(previousRelease), list.reader(), settings(poll * 60_000))).next));
+			expect(previousRelease).toMatchObject({ version: 2 });
+			// Then the account changes, and polls go on from that state: stored as before, or compact.
+			for (const invoice of list.invoices.filter((one) => one.status !== 'paid').slice(0, 5)) invoice.status = 'paid';
+			for (let index = 0; index < 4; index++) list.create();
+			const run = async (store: (state: ChangeState) => unknown) => {
+				let stored = previousRelease;
+				const events: unknown[][] = [];
+				for (let poll = 3; poll < 12; poll++) {
+					const result = await pollChanges(readChangeState(stored), list.reader(), settings(poll * 60_000));
+					events.push(result.events.map((invoice) => invoice.id));
+					stored = JSON.parse(JSON.stringify(store(result.next)));
+				}
+				return events;
+			};
+			const before = await run((state) => state);
+			expect(await run(compactChangeState)).toEqual(before);
+			expect(before.flat()).toHaveLength(event === 'invoicePaid' ? 5 : 4);
+		}
 	});
 });

@@ -1,6 +1,9 @@
+import { restoreNodeClock, setNodeClock } from '../engine/clock.cjs';
 import { runNode, searchInvoiceList, testCredential } from '../engine/harness.cjs';
 import { PayRequest } from '../../nodes/PayRequest/PayRequest.node';
 import { addInvoices, READ_ONLY_TOKEN, useEmulator, WRITE_ONLY_TOKEN } from '../engine/emulatorFixture.cjs';
+
+afterEach(restoreNodeClock);
 
 const fixture = useEmulator();
 
@@ -174,6 +177,8 @@ describe('Get Statistics and Get Overdue', () => {
 		const justOverdue = add('2025-02-27');
 		add('2025-04-01');
 		fixture.emulator.setPaymentStarted(justOverdue.id, true);
+		// The node counts days on the emulator's clock.
+		setNodeClock(fixture.emulator.now());
 
 		const all = await runNode({ credential: fixture.credential, parameters: { resource: 'invoice', operation: 'getOverdue' } });
 		expect(all.items.map((item) => [item.json.id, item.json.daysOverdue, item.json.paymentLink])).toEqual([

@@ -113,7 +113,7 @@ describe('money against a BigInt decimal reference', () => {
 				// The rate is a percentage: two more decimal places.
 				const taxed = add(lines.map((one) => multiply(one.quantity, one.unitPrice, one.rate)));
 				const tax = referenceCents({ units: taxed.units, scale: taxed.scale + 2 });
-				const simple = simplifyPayRequest(invoice, new Date());
+				const simple = simplifyPayRequest(invoice, new Date(), 'UTC');
 				expect(simple.amountNet).toBe(asAmount(referenceCents(net)));
 				expect(simple.amountTax).toBe(asAmount(tax));
 				expect(simple.amountTotal).toBe(asAmount(referenceCents(net) + tax));
@@ -125,7 +125,7 @@ describe('money against a BigInt decimal reference', () => {
 	test('Alternative Payments: net and total are the provider’s, tax their difference in cents', () => {
 		fc.assert(
 			fc.property(positiveAmount, positiveAmount, fc.boolean(), (subTotal, total, asText) => {
-				const simple = simplifyAlternativePayments({ id: 'inv_1', sub_total: wire(subTotal, asText), total: wire(total, asText) }, new Map(), new Date());
+				const simple = simplifyAlternativePayments({ id: 'inv_1', sub_total: wire(subTotal, asText), total: wire(total, asText) }, new Map(), new Date(), 'UTC');
 				expect(simple.amountNet).toBe(asAmount(referenceCents(subTotal)));
 				expect(simple.amountTotal).toBe(asAmount(referenceCents(total)));
 				expect(simple.amountTax).toBe(asAmount(referenceCents(total) - referenceCents(subTotal)));
@@ -137,7 +137,7 @@ describe('money against a BigInt decimal reference', () => {
 	test('Paisr: its net total is both the net and the total', () => {
 		fc.assert(
 			fc.property(positiveAmount, fc.boolean(), (net, asText) => {
-				const simple = simplifyPaisr({ id: 'inv_1', amount: { net_total: wire(net, asText) } }, new Date());
+				const simple = simplifyPaisr({ id: 'inv_1', amount: { net_total: wire(net, asText) } }, new Date(), 'UTC');
 				expect(simple.amountNet).toBe(asAmount(referenceCents(net)));
 				expect(simple.amountTotal).toBe(simple.amountNet);
 			}),

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 
 import {
+	compactOverdueState,
 	emptyOverdueState,
 	parseEscalationDays,
 	readOverdueState,
@@ -30,7 +31,8 @@ function reconcileOverdue(
 	mapping: (entry: unknown) => OverdueRecord = payRequestOverdueRecord,
 	complete = true,
 ) {
-	const result = reconcileRecords(previous, fetched.map((invoice) => mapping(invoice)), options, now, { complete });
+	const { records, at } = onTheirClock(previous, fetched, mapping, now);
+	const result = reconcileRecords(previous, records, options, at, { complete });
 	const events: OverdueEvent[] = result.events.map((event) => ({
 		kind: event.kind,
 		invoice: { ...(event.record.raw as OverdueInvoice), ...(event.escalationDays !== undefined ? { escalation_days: event.escalationDays } : {}) },
@@ -40,6 +42,30 @@ function reconcileOverdue(
 
 const NOW = new Date('2024-03-20T10:00:00Z');
 const MS_PER_DAY = 86_400_000;
+const DEFAULT_DUE_DATE = '2024-02-01';
+
+/**
+ * The scenarios speak in days overdue (days_overdue), most of them of invoices due on one day: the
+ * bookkeeping counts days from the due date to the day of `now` (in the workflow's time zone, UTC
+ * here). So at NOW the clock is set by the first invoice that gives both: its due date (for one on
+ * the default day, the one the state keeps for it) plus its days; each other invoice on the default
+ * day is due its days before that day, which keeps its key while its days grow poll by poll.
+ */
+function onTheirClock(previous: OverdueState, fetched: OverdueInvoice[], mapping: (entry: unknown) => OverdueRecord, now: Date): { records: OverdueRecord[]; at: Date } {
+	const days = (invoice: OverdueInvoice) => (String(invoice.days_overdue ?? '').trim() === '' ? Number.NaN : Number(invoice.days_overdue));
+	const plain = fetched.filter((invoice): invoice is OverdueInvoice => invoice !== null && typeof invoice === 'object' && !Array.isArray(invoice));
+	const anchor = now === NOW ? plain.find((invoice) => Number.isFinite(days(invoice)) && /^\d{4}-\d{2}-\d{2}$/.test(String(invoice.due_date))) : undefined;
+	if (!anchor) return { records: fetched.map((invoice) => mapping(invoice)), at: now };
+	const known = Object.prototype.hasOwnProperty.call(previous.seen, String(anchor.id)) ? previous.seen[String(anchor.id)] : undefined;
+	const anchorDue = anchor.due_date === DEFAULT_DUE_DATE && known ? known.dueDate : String(anchor.due_date);
+	const today = Date.parse(`${anchorDue}T00:00:00Z`) + days(anchor) * MS_PER_DAY;
+	const records = fetched.map((invoice) => {
+		const record = mapping(invoice);
+		if (!plain.includes(invoice) || invoice.due_date !== DEFAULT_DUE_DATE || !Number.isFinite(days(invoice))) return record;
+		return { ...record, dueDate: new Date(today - days(invoice) * MS_PER_DAY).toISOString().slice(0, 10) };
+	});
+	return { records, at: new Date(today + 10 * 3_600_000) };
+}
 
 type OptionOverrides = Partial<Omit<OverdueOptions, 'filters'>> & { filters?: Partial<OverdueOptions['filters']> };
 
@@ -56,7 +82,7 @@ function buildOptions(overrides: OptionOverrides = {}): OverdueOptions {
 function invoice(id: number | string, daysOverdue: number, extra: Partial<OverdueInvoice> = {}): OverdueInvoice {
 	return {
 		id,
-		due_date: '2024-02-01',
+		due_date: DEFAULT_DUE_DATE,
 		days_overdue: daysOverdue,
 		status: 'sent',
 		currency: 'EUR',
@@ -84,7 +110,7 @@ function runPolls(polls: OverdueInvoice[][], options: OverdueOptions) {
 		eventsPerPoll.push(result.events.map(describeEvent));
 		// What is on the list now: tombstones (goneSince) are not.
 		seenPerPoll.push(Object.keys(result.next.seen).filter((key) => result.next.seen[key].goneSince === undefined).sort());
-		stored = JSON.parse(JSON.stringify(result.next));
+		stored = JSON.parse(JSON.stringify(compactOverdueState(result.next)));
 		state = result.next;
 	}
 	return { eventsPerPoll, seenPerPoll, finalState: state };
@@ -496,14 +522,14 @@ describe('unusable entries', () => {
 	});
 });
 
-describe('days_overdue missing or odd', () => {
+describe('days are counted from the due date, whatever days_overdue says', () => {
 	// now is late in the UTC day: only whole calendar days count.
 	const lateNow = new Date('2024-03-20T23:59:00Z');
 	const rows: Array<[string, Partial<OverdueInvoice>, boolean]> = [
 		['missing, due 5 days ago → at the minimum', { due_date: '2024-03-15', days_overdue: undefined }, true],
 		['missing, due 4 days ago → below the minimum', { due_date: '2024-03-16', days_overdue: undefined }, false],
 		['missing, due across a month boundary', { due_date: '2024-02-28', days_overdue: undefined }, true],
-		['as a numeric string', { due_date: '2024-03-19', days_overdue: '6' as unknown as number }, true],
+		['a provider count of 6 is not taken: 1 day from its due date', { due_date: '2024-03-19', days_overdue: '6' as unknown as number }, false],
 		['not a number → computed', { due_date: '2024-03-19', days_overdue: 'many' as unknown as number }, false],
 	];
 
@@ -550,6 +576,7 @@ describe('purity', () => {
 		const persisted = JSON.parse(JSON.stringify(next));
 		expect(persisted).toEqual(next);
 		expect(readOverdueState(persisted)).toEqual(next);
+		expect(readOverdueState(JSON.parse(JSON.stringify(compactOverdueState(next))))).toEqual(next);
 	});
 });
 
@@ -569,6 +596,8 @@ describe('readOverdueState', () => {
 		['seen as an array', { version: 1, initialized: true, seen: [{ dueDate: '2024-01-01', marks: [] }] }],
 		['seen as a string', { version: 1, initialized: true, seen: 'x' }],
 		['seen null', { version: 1, initialized: true, seen: null }],
+		['version 3 without keys', { version: 3, initialized: true, gate: '' }],
+		['version 3 keys as a string', { version: 3, initialized: true, gate: '', keys: '1.2' }],
 	];
 
 	test.each(garbage)('%s → empty state', (_name, stored) => {
@@ -633,6 +662,16 @@ describe('readOverdueState', () => {
 		['true', true, true],
 	])('stored initialized %s reads as %s', (_name, expected, initialized) => {
 		expect(readOverdueState({ version: 1, initialized, seen: {} }).initialized).toBe(expected);
+	});
+
+	test('version 3: groups whose key or ids cannot be read are dropped, the others kept', () => {
+		const stored = { version: 3, initialized: true, gate: '', keys: { '2024-01-01 m7': '1.1', 'yesterday': '5', '2024-01-02 x': '7', '2024-01-03': 'no runs', '2024-01-04 u': { inv_: '0' } } };
+		expect(readOverdueState(stored)).toEqual({
+			version: 2,
+			initialized: true,
+			gate: '',
+			seen: { '1': { dueDate: '2024-01-01', settled: true, marks: [7] }, '2': { dueDate: '2024-01-01', settled: true, marks: [7] }, inv_0: { dueDate: '2024-01-04', settled: false, marks: [] } },
+		});
 	});
 
 	test('the stored object is not mutated and not shared', () => {
@@ -884,7 +923,8 @@ describe.each(PROVIDERS)('property: polling sequences, $name', (provider) => {
 
 					// Pure, and the state survives n8n's JSON persistence.
 					expect(JSON.stringify(previous)).toBe(previousSnapshot);
-					stored = JSON.parse(JSON.stringify(next));
+					// What the trigger stores is the compact form: it reads back as the same state.
+					stored = JSON.parse(JSON.stringify(compactOverdueState(next)));
 					expect(readOverdueState(stored)).toEqual(next);
 					expect(skipped).toBe(step.addGarbage ? 1 : 0);
 
@@ -906,7 +946,8 @@ describe.each(PROVIDERS)('property: polling sequences, $name', (provider) => {
 							episodes.delete(key);
 							continue;
 						}
-						episode.goneAt ??= now.getTime();
+						// A tombstone counts from the UTC midnight after the key left (one group a day in the stored form).
+						episode.goneAt ??= Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
 						if (now.getTime() - episode.goneAt >= TOMBSTONE_DAYS * MS_PER_DAY) episodes.delete(key);
 					}
 
@@ -1041,7 +1082,7 @@ describe.each(PROVIDERS.flatMap((provider) => (['n8n', 'durable'] as const).map(
 							// Exactly once per episode, never the backlog (Emit Existing is off).
 							expect(episode.emitted).toBeLessThanOrEqual(episode.backlog ? 0 : 1);
 						}
-						memory = JSON.parse(JSON.stringify(next));
+						memory = JSON.parse(JSON.stringify(compactOverdueState(next)));
 						if (rule === 'durable' || activating || events.length > 0) saved = memory;
 						activating = false;
 						firstPoll = false;
@@ -1083,3 +1124,119 @@ describe.each(PROVIDERS.flatMap((provider) => (['n8n', 'durable'] as const).map(
 		});
 	},
 );
+
+describe('stored form (compactOverdueState): small enough to write after every poll, and lossless', () => {
+	const KB = 1024;
+	const sizeOf = (value: unknown) => JSON.stringify(value).length;
+	/** The state after a first poll of `count` invoices, the ones `overdue` picks on the list, due on `dueDateOf`. */
+	function recorded(count: number, overdue: (id: number) => boolean, dueDateOf: (id: number) => string, options = buildOptions()) {
+		const fetched: OverdueInvoice[] = [];
+		for (let id = 1; id <= count; id++) if (overdue(id)) fetched.push({ id, due_date: dueDateOf(id), status: 'sent', currency: 'EUR', amount: 120, customer: { id: 7 } });
+		return reconcileOverdue(emptyOverdueState(), fetched, options, NOW).next;
+	}
+	const random = (seed: number) => () => {
+		seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+		return seed / 2 ** 31;
+	};
+	const spreadOverAYear = (next: () => number) => () => new Date(Date.UTC(2023, 2, 1) + Math.floor(next() * 365) * MS_PER_DAY).toISOString().slice(0, 10);
+
+	test.each([
+		['every invoice overdue, one due date', () => true, () => '2024-02-01'],
+		['two in three overdue (every third paid), one due date', (id: number) => id % 3 !== 0, () => '2024-02-01'],
+		['one in three overdue, one due date', (id: number) => id % 3 === 0, () => '2024-02-01'],
+		['every other invoice overdue, one due date', (id: number) => id % 2 === 0, () => '2024-02-01'],
+		['half overdue at random, due dates at random over a year', ((next) => () => next() < 0.5)(random(1)), spreadOverAYear(random(2))],
+		['two in three overdue, due dates at random over a year', (id: number) => id % 3 !== 0, spreadOverAYear(random(3))],
+		['every invoice overdue, due dates at random over a year', () => true, spreadOverAYear(random(4))],
+	])('50,000 invoices, %s: at most 256 KB stored, read back as the same state', (_name, overdue, dueDateOf) => {
+		const state = recorded(50_000, overdue as (id: number) => boolean, dueDateOf as (id: number) => string);
+		const stored = JSON.parse(JSON.stringify(compactOverdueState(state)));
+		expect(sizeOf(stored)).toBeLessThanOrEqual(256 * KB);
+		expect(readOverdueState(stored)).toEqual(state);
+	});
+
+	test('escalation marks, keys held back by a filter and a day of tombstones stay within 256 KB at 50,000 invoices', () => {
+		const options = buildOptions({ escalationDays: [7, 14, 30], filters: { status: ['sent'] } });
+		const fetched = (day: number, onList: (id: number) => boolean) => {
+			const invoices: OverdueInvoice[] = [];
+			for (let id = 1; id <= 50_000; id++) {
+				if (!onList(id)) continue;
+				const dueDate = new Date(Date.UTC(2024, 0, 1) + (id % 60) * MS_PER_DAY).toISOString().slice(0, 10);
+				invoices.push({ id, due_date: dueDate, status: id % 5 === 0 ? 'viewed' : 'sent', currency: 'EUR', amount: 120 });
+			}
+			return invoices.map((invoice) => ({ ...invoice, days_overdue: Math.round((Date.UTC(2024, 3, day) - Date.parse(String(invoice.due_date))) / MS_PER_DAY) }));
+		};
+		const first = reconcileOverdue(emptyOverdueState(), fetched(1, (id) => id % 3 !== 0), options, NOW);
+		// The next day a tenth of them are paid: tombstones.
+		const next = reconcileOverdue(first.next, fetched(2, (id) => id % 3 !== 0 && id % 10 !== 1), options, new Date(NOW.getTime() + MS_PER_DAY)).next;
+		const stored = JSON.parse(JSON.stringify(compactOverdueState(next)));
+		expect(Object.values(next.seen).some((entry) => entry.goneSince !== undefined)).toBe(true);
+		expect(Object.values(next.seen).some((entry) => !entry.settled)).toBe(true);
+		expect(sizeOf(stored)).toBeLessThanOrEqual(256 * KB);
+		expect(readOverdueState(stored)).toEqual(next);
+	});
+
+	test('property: any state reads back unchanged from its stored form (numeric, prefixed, zero-padded and other ids)', () => {
+		const idArb = fc.oneof(
+			fc.integer({ min: 0, max: 5_000 }).map(String),
+			fc.integer({ min: 0, max: 3_000 }).map((n) => `inv_${String(n).padStart(6, '0')}`),
+			fc.constantFrom('INV-9', '__proto__', 'constructor', 'a b', 'x-0', '9'.repeat(20), '-', '0', 'inv_', 'é1'),
+		);
+		const entryArb = fc.record({
+			dueDate: fc.constantFrom('2024-01-01', '2024-02-29', '2023-12-31'),
+			settled: fc.boolean(),
+			marks: fc.subarray([2, 5, 9]),
+			goneSince: fc.option(fc.constantFrom(Date.UTC(2024, 2, 21), 1_710_000_000_123), { nil: undefined }),
+		});
+		fc.assert(
+			fc.property(fc.dictionary(idArb, entryArb, { maxKeys: 300 }), fc.boolean(), (entries, initialized) => {
+				const seen: OverdueState['seen'] = {};
+				for (const [id, entry] of Object.entries(entries)) {
+					// The rules keep a tombstone only for a settled key.
+					const kept = { dueDate: entry.dueDate, settled: entry.settled || entry.goneSince !== undefined, marks: entry.marks, ...(entry.goneSince !== undefined ? { goneSince: entry.goneSince } : {}) };
+					Object.defineProperty(seen, id, { value: kept, enumerable: true, writable: true, configurable: true });
+				}
+				const state: OverdueState = { version: 2, initialized, gate: '["x"]', seen };
+				expect(readOverdueState(JSON.parse(JSON.stringify(compactOverdueState(state))))).toEqual(readOverdueState(JSON.parse(JSON.stringify(state))));
+			}),
+			{ numRuns: 300 },
+		);
+	});
+
+	test('a state as the previous release stored it (version 2) is read as it was: from it, the polls emit exactly what they emitted before', () => {
+		const options = buildOptions({ escalationDays: [7], minDaysOverdue: 2, filters: { status: ['sent'] } });
+		// Settled, with a mark and without; unsettled (held back by the filter; below the minimum); a tombstone.
+		const previousRelease = {
+			version: 2,
+			initialized: true,
+			gate: JSON.stringify([2, ['sent'], [], null, null]),
+			seen: {
+				'1': { dueDate: '2024-02-01', settled: true, marks: [7] },
+				'2': { dueDate: '2024-03-14', settled: true, marks: [] },
+				'3': { dueDate: '2024-03-14', settled: false, marks: [] },
+				'4': { dueDate: '2024-03-19', settled: false, marks: [] },
+				'5': { dueDate: '2024-02-10', settled: true, marks: [7], goneSince: 1_710_000_000_123 },
+			},
+		};
+		const due = (id: number, dueDate: string, extra: Partial<OverdueInvoice> = {}) => invoice(id, 0, { due_date: dueDate, days_overdue: undefined, ...extra });
+		// A poll a day, from NOW.
+		const polls = [
+			[due(1, '2024-02-01'), due(2, '2024-03-14'), due(3, '2024-03-14', { status: 'viewed' }), due(4, '2024-03-19'), due(6, '2024-03-15')],
+			[due(1, '2024-02-01'), due(2, '2024-03-14'), due(3, '2024-03-14'), due(4, '2024-03-19'), due(5, '2024-02-10'), due(6, '2024-03-15')],
+			[due(2, '2024-03-14'), due(3, '2024-03-14'), due(4, '2024-03-19'), due(6, '2024-03-15')],
+		];
+		const run = (first: unknown, store: (state: OverdueState) => unknown) => {
+			let stored = first;
+			return polls.map((fetched, day) => {
+				const { events, next } = reconcileOverdue(readOverdueState(stored), fetched, options, new Date(NOW.getTime() + day * MS_PER_DAY));
+				stored = JSON.parse(JSON.stringify(store(next)));
+				return events.map(describeEvent);
+			});
+		};
+		// The migrated state is the same state, and the events from it are those the previous release emitted (stored in version 2 throughout).
+		expect(readOverdueState(JSON.parse(JSON.stringify(compactOverdueState(readOverdueState(previousRelease)))))).toEqual(readOverdueState(previousRelease));
+		const before = run(previousRelease, (state) => state);
+		expect(run(previousRelease, compactOverdueState)).toEqual(before);
+		expect(before).toEqual([['overdue:6'], ['escalation:2@7', 'overdue:3', 'overdue:4'], ['escalation:6@7']]);
+	});
+});

@@ -4,12 +4,16 @@
  * each invoice and due date once, a failed poll saving nothing, an n8n restart, what each poll
  * reads, and Paisr's cut-off answers.
  */
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
 import fc from 'fast-check';
 
 import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator.cjs';
 import { PaisrEmulator } from '../emulator/PaisrEmulator.cjs';
+import { restoreNodeClock, setNodeClock } from '../engine/clock.cjs';
 import { ALTERNATIVE_PAYMENTS_OVERDUE_TRIGGER_TYPE, PAISR_OVERDUE_TRIGGER_TYPE, PollingWorkflow } from '../engine/harness.cjs';
 import { RECENT_DAYS } from '../../nodes/AlternativePayments/trigger/overdueReading';
+import { readOverdueState } from '../../nodes/shared/overdue/overdueBookkeeping';
 
 jest.setTimeout(30_000);
 
@@ -25,6 +29,7 @@ describe('Alternative Payments Overdue Trigger', () => {
 		baseUrl = await emulator.listen();
 	});
 	afterEach(async () => {
+		restoreNodeClock();
 		await emulator.close();
 	});
 	const trigger = (options: Record<string, unknown> = {}, parameters: Record<string, unknown> = {}) =>
@@ -33,9 +38,16 @@ describe('Alternative Payments Overdue Trigger', () => {
 			oauth2: { environment: 'custom', baseUrl, clientId: 'client-full', clientSecret: 'secret-full' },
 		});
 	const invoiceCalls = () => emulator.requests.filter((request) => request.path === '/invoices');
+	/**
+	 * Every invoice request, the lists and the checks by id; not one refused because the OAuth token
+	 * ran out (the clock moves by days here: n8n renews the token and sends it again).
+	 */
+	const invoiceRequests = () => emulator.requests.filter((request) => request.path.startsWith('/invoices') && request.status !== 401);
 
-	const stateOf = (poller: PollingWorkflow) =>
-		poller.storedState()['node:PayRequest Trigger'] as { overdueInvoices: { seen: Record<string, { goneSince?: number }> }; overdueReading: { lastReadingAt?: number; reading?: object } };
+	const stateOf = (poller: PollingWorkflow) => {
+		const stored = poller.storedState()['node:PayRequest Trigger'] as { overdueInvoices: unknown; overdueReading: { lastReadingAt?: number; reading?: object } };
+		return { ...stored, overdueInvoices: readOverdueState(stored.overdueInvoices) };
+	};
 	/** The reconcile interval has passed: the last reading ended a day ago. */
 	const aDayLater = (poller: PollingWorkflow) => {
 		const progress = (poller.workflow.staticData['node:PayRequest Trigger'] as { overdueReading: { lastReadingAt?: number } }).overdueReading;
@@ -105,14 +117,73 @@ describe('Alternative Payments Overdue Trigger', () => {
 		const paidSince = emulator.addInvoice({ due_date: daysAgo(1) });
 		const poller = trigger({ escalationDays: '5' });
 		await poller.poll();
-		// Four days on (the stored due dates move back instead of the clock moving forward).
-		for (const invoice of [stillOpen, paidSince]) emulator.updateInvoice(invoice.id, { due_date: daysAgo(6) });
-		const stored = poller.workflow.staticData['node:PayRequest Trigger'] as { overdueInvoices: { seen: Record<string, { dueDate: string }> } };
-		for (const invoice of [stillOpen, paidSince]) stored.overdueInvoices.seen[invoice.id].dueDate = daysAgo(6);
+		// A poll a day; four days on, the mark is passed outside the recent window.
+		const start = Date.now();
+		for (let days = 1; days < 4; days++) {
+			setNodeClock(start + days * DAY);
+			expect((await poller.poll()).items).toEqual([]);
+		}
+		expect(emulator.requests.filter((request) => request.path.startsWith('/invoices/'))).toEqual([]);
+		setNodeClock(start + 4 * DAY);
 		emulator.updateInvoice(paidSince.id, { status: 'paid' });
 		const { items } = await poller.poll();
 		expect(items.map((item) => [item.json.id, item.json.event, item.json.escalationDays])).toEqual([[stillOpen.id, 'invoiceEscalated', 5]]);
 		expect(emulator.requests.filter((request) => request.path.startsWith('/invoices/')).map((request) => request.path).sort()).toEqual([`/invoices/${paidSince.id}`, `/invoices/${stillOpen.id}`].sort());
+	});
+
+	test('invoices a filter holds back are not asked for by id: with 30 of them, every quiet poll is at most 2 requests, day after day', async () => {
+		for (let index = 0; index < 30; index++) emulator.addInvoice({ due_date: daysAgo(10) });
+		const poller = trigger({ currency: 'EUR', minDaysOverdue: 5, escalationDays: '7, 14' });
+		const start = Date.now();
+		expect((await poller.poll()).items).toEqual([]);
+		for (let day = 0; day < 6; day++) {
+			setNodeClock(start + day * DAY + 60_000);
+			for (let again = 0; again < 2; again++) {
+				const before = invoiceRequests().length;
+				expect((await poller.poll()).items).toEqual([]);
+				expect(invoiceRequests().length - before).toBeLessThanOrEqual(2);
+			}
+		}
+		expect(invoiceRequests().filter((request) => request.path !== '/invoices')).toEqual([]);
+	});
+
+	test('a check that keeps failing (500) holds up neither the poll nor the other checks: it is logged, skipped, asked again after a backoff, and escalated once it answers', async () => {
+		const failing = emulator.addInvoice({ due_date: daysAgo(1) });
+		const others = [0, 1, 2].map(() => emulator.addInvoice({ due_date: daysAgo(1) }));
+		// The whole list is read only at activation here: what is escalated comes from the checks.
+		const poller = trigger({ escalationDays: '5', reconcileHours: 1_000 });
+		await poller.poll();
+		const start = Date.now();
+		for (let days = 1; days < 4; days++) {
+			setNodeClock(start + days * DAY);
+			expect((await poller.poll()).items).toEqual([]);
+		}
+		const byId = (id: string) => (request: { path: string }) => request.path === `/invoices/${id}`;
+		emulator.injectFaults(1_000, { status: 500 }, byId(failing.id));
+		const warnings = jest.spyOn(Container.get(Logger), 'warn');
+		// The mark is passed outside the recent window: each is asked for by id.
+		setNodeClock(start + 4 * DAY);
+		const first = await poller.poll();
+		expect(first.error).toBeUndefined();
+		expect(ids(first.items)).toEqual(others.map((invoice) => invoice.id).sort());
+		expect(emulator.requests.filter(byId(failing.id)).length).toBeGreaterThan(0);
+		expect(warnings.mock.calls.map(([message]) => String(message))).toEqual([expect.stringContaining(`checking invoice ${failing.id} failed`)]);
+		warnings.mockRestore();
+		// Within the backoff it is not asked again, and the poll is quiet.
+		const asked = emulator.requests.filter(byId(failing.id)).length;
+		setNodeClock(start + 4 * DAY + 30_000);
+		expect((await poller.poll()).items).toEqual([]);
+		expect(emulator.requests.filter(byId(failing.id)).length).toBe(asked);
+		// After it, asked again: still failing, the poll still goes through; then it answers.
+		setNodeClock(start + 4 * DAY + 2 * 60_000);
+		const second = await poller.poll();
+		expect([second.error, second.items]).toEqual([undefined, []]);
+		expect(emulator.requests.filter(byId(failing.id)).length).toBeGreaterThan(asked);
+		emulator.clearFaults();
+		setNodeClock(start + 4 * DAY + 10 * 60_000);
+		const answered = await poller.poll();
+		expect(answered.items.map((item) => [item.json.id, item.json.event, item.json.escalation_days])).toEqual([[failing.id, 'invoiceEscalated', 5]]);
+		expect((await poller.poll()).items).toEqual([]);
 	});
 
 	test('an n8n restart after quiet polls (state as last saved), then one newly overdue invoice: emitted exactly once', async () => {
@@ -210,14 +281,14 @@ describe('Paisr Overdue Trigger', () => {
 		new PollingWorkflow({ options, ...parameters }, undefined, { nodeType: PAISR_OVERDUE_TRIGGER_TYPE, paisr: { environment: 'custom', baseUrl, accessToken: 'paisr-full' } });
 	const dueAt = (days: number) => new Date(Date.now() - days * DAY).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-	test('one request for the unpaid (limit 1,000); what is past its due time is overdue; emitted once with the invoice as it came', async () => {
+	test('one request for the unpaid (limit 1,000); what is past the day it is due is overdue; emitted once with the invoice as it came', async () => {
 		emulator.addInvoice({ due_at: dueAt(4) });
 		emulator.addInvoice({ due_at: dueAt(-2) });
 		// Simplify off: this test is about the invoice as it came (the raw shape).
 		const poller = trigger({}, { simple: false });
 		expect((await poller.poll()).items).toEqual([]);
 		expect(emulator.requests.map((request) => request.query)).toEqual([{ status: 'unpaid', limit: '1000' }]);
-		const fresh = emulator.addInvoice({ due_at: dueAt(0.1) });
+		const fresh = emulator.addInvoice({ due_at: dueAt(1) });
 		const { items } = await poller.poll();
 		expect(items.map((item) => item.json)).toEqual([expect.objectContaining({ id: fresh.id, sid: fresh.sid, event: 'invoiceOverdue', amount: expect.objectContaining({ net_total: 100 }) })]);
 		expect(items[0].json).not.toHaveProperty('listMayBeCutOff');
@@ -225,7 +296,7 @@ describe('Paisr Overdue Trigger', () => {
 		// Paid: it leaves the unpaid list, with nothing emitted; the state keeps a tombstone of what was emitted.
 		emulator.markPaid(fresh.id);
 		expect((await poller.poll()).items).toEqual([]);
-		const seen = (poller.storedState()['node:PayRequest Trigger'] as { overdueInvoices: { seen: Record<string, unknown> } }).overdueInvoices.seen;
+		const { seen } = readOverdueState((poller.storedState()['node:PayRequest Trigger'] as { overdueInvoices: unknown }).overdueInvoices);
 		expect(seen[fresh.id]).toEqual(expect.objectContaining({ settled: true, goneSince: expect.any(Number) }));
 	});
 
@@ -242,7 +313,7 @@ describe('Paisr Overdue Trigger', () => {
 		// The three new ones are paid: the three oldest come back into the answer, and are not new.
 		for (const id of fresh) emulator.markPaid(id);
 		expect((await poller.poll()).items).toEqual([]);
-		const seen = (poller.storedState()['node:PayRequest Trigger'] as { overdueInvoices: { seen: Record<string, unknown> } }).overdueInvoices.seen;
+		const { seen } = readOverdueState((poller.storedState()['node:PayRequest Trigger'] as { overdueInvoices: unknown }).overdueInvoices);
 		for (const id of oldest) expect(seen).toHaveProperty(id);
 	});
 

@@ -8,6 +8,7 @@
 import { AltPaymentsEmulator } from '../emulator/AltPaymentsEmulator.cjs';
 import { PaisrEmulator } from '../emulator/PaisrEmulator.cjs';
 import { PayRequestEmulator } from '../emulator/PayRequestEmulator.cjs';
+import { restoreNodeClock, setNodeClock } from '../engine/clock.cjs';
 import type { StoredOAuth2Credential, StoredPaisrCredential, TestCredential } from '../engine/harness.cjs';
 import {
 	ALTERNATIVE_PAYMENTS_OVERDUE_TRIGGER_TYPE,
@@ -54,10 +55,15 @@ describe('PayRequest', () => {
 		});
 		emulator.addInvoice({ id: 4002, customer_id: customer.id, date: '2025-02-01', due_date: '2025-02-10', status: 'paid' });
 	});
-	afterEach(async () => await emulator.close());
+	afterEach(async () => {
+		restoreNodeClock();
+		await emulator.close();
+	});
+	// The node counts days on the emulator's clock.
+	beforeEach(() => setNodeClock(NOW));
 	const run = async (parameters: Record<string, unknown>) => await runNode({ credential, parameters: { resource: 'invoice', simple: true, ...parameters } });
 
-	test('Get Overdue: the compact invoice, with the tax from the lines, PayRequest’s days overdue and its payment link', async () => {
+	test('Get Overdue: the compact invoice, with the tax from the lines, the days overdue (in the workflow’s time zone) and its payment link', async () => {
 		const { items, error } = await run({ operation: 'getOverdue', returnAll: true });
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(1);
@@ -256,10 +262,10 @@ describe('Paisr', () => {
 		const grace = emulator.addCustomer(GRACE);
 		const poller = new PollingWorkflow({ simple: true, options: {} }, undefined, { nodeType: PAISR_OVERDUE_TRIGGER_TYPE, paisr: credential });
 		expect((await poller.poll()).items).toEqual([]);
-		const late = emulator.addInvoice({ customer_id: grace.id, due_at: instant(Date.now() - 60_000) });
+		const late = emulator.addInvoice({ customer_id: grace.id, due_at: instant(Date.now() - 2 * 86_400_000) });
 		const [overdue] = (await poller.poll()).items;
-		// Past its due moment today: overdue, 0 whole days.
-		expect(overdue.json).toMatchObject({ id: late.id, event: 'invoiceOverdue', daysOverdue: 0, customer: { email: 'grace@example.com' } });
+		// Due two days ago (UTC, the workflow's zone here): two whole days overdue.
+		expect(overdue.json).toMatchObject({ id: late.id, event: 'invoiceOverdue', daysOverdue: 2, customer: { email: 'grace@example.com' } });
 
 		const trigger = new WebhookTriggerWorkflow(PAISR_TRIGGER_TYPE, { events: ['invoice.paid', 'invoice.removed'], simple: true }, undefined, credential);
 		await trigger.listen();

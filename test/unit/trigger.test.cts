@@ -6,7 +6,10 @@ import { createPrng } from '../emulator/seed.cjs';
 import type { AddInvoiceInput, EmulatorInvoice, Fault } from '../emulator/PayRequestEmulator.cjs';
 import { READ_WRITE_TOKEN, useEmulator } from '../engine/emulatorFixture.cjs';
 import type { PollOutcome } from '../engine/harness.cjs';
+import { followClock, restoreNodeClock } from '../engine/clock.cjs';
 import { loadTriggerType, PollingWorkflow } from '../engine/harness.cjs';
+import type { OverdueState } from '../../nodes/shared/overdue/overdueBookkeeping';
+import { readOverdueState } from '../../nodes/shared/overdue/overdueBookkeeping';
 
 // Failing reads are repeated with backoff (300 + 600 + 1200 ms), so a few tests take seconds.
 jest.setTimeout(20_000);
@@ -16,12 +19,6 @@ const fixture = useEmulator();
 const OVERDUE_PATH = '/api/v1/invoices/overdue';
 const STATE_OWNER = 'node:PayRequest Trigger';
 
-interface StoredOverdueState {
-	version: number;
-	initialized: boolean;
-	gate: string;
-	seen: Record<string, { dueDate: string; settled: boolean; marks: number[]; goneSince?: number }>;
-}
 
 interface Poll extends PollOutcome {
 	/** Every request the emulator received during this poll. */
@@ -32,7 +29,11 @@ function triggerWorkflow(options: IDataObject = {}, parameters: IDataObject = {}
 	return new PollingWorkflow({ event: 'invoiceOverdue', options, ...parameters }, fixture.credential);
 }
 
+afterEach(restoreNodeClock);
+
+/** A poll at the emulator's moment: the trigger counts days on the same clock as PayRequest. */
 async function poll(workflow: PollingWorkflow, mode: 'trigger' | 'manual' = 'trigger'): Promise<Poll> {
+	followClock(fixture.emulator.now().getTime());
 	const before = fixture.emulator.requests.length;
 	const outcome = await workflow.poll(mode);
 	return { ...outcome, requests: fixture.emulator.requests.slice(before) };
@@ -52,10 +53,10 @@ function emittedIds(result: PollOutcome): unknown[] {
 	return result.items.map((item) => Number(item.json.id));
 }
 
-/** The trigger's own part of the workflow's static data as n8n stored it (JSON). */
-function storedTriggerState(workflow: PollingWorkflow): StoredOverdueState | undefined {
+/** The trigger's own part of the workflow's static data as n8n stored it (JSON), read as the trigger reads it. */
+function storedTriggerState(workflow: PollingWorkflow): OverdueState | undefined {
 	const owner = workflow.storedState()[STATE_OWNER] as IDataObject | undefined;
-	return owner?.overdueInvoices as StoredOverdueState | undefined;
+	return owner?.overdueInvoices === undefined ? undefined : readOverdueState(owner.overdueInvoices);
 }
 
 /** Every invoice on the overdue list that the trigger keeps, whether or not it passes the filters (tombstones are not on it). */
@@ -256,6 +257,36 @@ describe('invoices changing between polls', () => {
 		expect(reached.items.map((item) => [Number(item.json.id), item.json.daysOverdue])).toEqual([[invoice.id, 3]]);
 		fixture.emulator.advanceDays(1);
 		expect((await goodPoll(workflow)).items).toEqual([]);
+	});
+});
+
+describe('stored state (durable poll cursors write it after every poll)', () => {
+	test('a state as the previous release stored it (version 2) is read on: nothing recorded is emitted again, nothing new is lost, and it is stored compact from then on', async () => {
+		const settled = addOpenInvoice('2025-02-10');
+		const tombstoned = addOpenInvoice('2025-02-12');
+		const heldBack = addOpenInvoice('2025-02-14', { status: 'viewed' });
+		const workflow = triggerWorkflow({ status: ['sent'] });
+		// What the previous release wrote (version 2, one entry per invoice), as n8n kept it.
+		const gate = JSON.stringify([0, ['sent'], [], null, null]);
+		workflow.workflow.staticData[STATE_OWNER] = {
+			overdueInvoices: {
+				version: 2,
+				initialized: true,
+				gate,
+				seen: {
+					[settled.id]: { dueDate: '2025-02-10', settled: true, marks: [] },
+					[tombstoned.id]: { dueDate: '2025-02-12', settled: true, marks: [], goneSince: Date.parse('2025-02-27T10:00:00Z') },
+					[heldBack.id]: { dueDate: '2025-02-14', settled: false, marks: [] },
+				},
+			},
+		};
+		const fresh = addOpenInvoice('2025-02-20');
+		expect(emittedIds(await goodPoll(workflow))).toEqual([fresh.id]);
+		expect((workflow.storedState()[STATE_OWNER] as IDataObject).overdueInvoices).toMatchObject({ version: 3 });
+		fixture.emulator.setStatus(heldBack.id, 'sent');
+		expect(emittedIds(await goodPoll(workflow))).toEqual([heldBack.id]);
+		expect((await goodPoll(workflow)).items).toEqual([]);
+		expect(settledIds(workflow)).toEqual([settled.id, tombstoned.id, heldBack.id, fresh.id].map(String).sort());
 	});
 });
 

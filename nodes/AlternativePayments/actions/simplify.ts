@@ -20,7 +20,7 @@ const isDefaultOpen = openInvoices(optionList(DEFAULT_CLOSED_STATUSES));
  * (total less sub_total); its customer's name and email come from the directory, because the
  * invoice carries only the customer's id.
  */
-export function simplifyInvoice(invoice: Record<string, unknown>, customers: CustomersById, now: Date, isOpen: (invoice: unknown) => boolean = isDefaultOpen): SimpleInvoice {
+export function simplifyInvoice(invoice: Record<string, unknown>, customers: CustomersById, now: Date, timeZone: string, isOpen: (invoice: unknown) => boolean = isDefaultOpen): SimpleInvoice {
 	const customerId = textOrNull(invoice.customer_id);
 	const customer = objectOrEmpty(customerId === null ? undefined : customers.get(customerId));
 	const net = centsOf(invoice.sub_total);
@@ -36,7 +36,7 @@ export function simplifyInvoice(invoice: Record<string, unknown>, customers: Cus
 		amountTax: net === undefined || total === undefined ? null : centsOrNull(total - net),
 		amountTotal: centsOrNull(total),
 		dueDate,
-		daysOverdue: daysOverdueOrNull(dueDate, isOpen(invoice), now),
+		daysOverdue: daysOverdueOrNull(dueDate, isOpen(invoice), now, timeZone),
 		customer: customerRef(customerId, customer.name ?? customer.company_name, customer.email),
 		// Lists and Get carry no payment link: Get Payment Link asks for one.
 		paymentLink: null,
@@ -177,7 +177,7 @@ export type Simplifier = (client: AlternativePaymentsClient, records: IDataObjec
 export const simplifyInvoices: Simplifier = async (client, invoices, itemIndex) => {
 	const customers = await readCustomers(client, invoices, itemIndex);
 	const now = new Date();
-	return invoices.map((invoice) => simplifyInvoice(invoice, customers, now));
+	return invoices.map((invoice) => simplifyInvoice(invoice, customers, now, client.timeZone));
 };
 
 export const simplifyCustomers: Simplifier = async (_client, customers) => customers.map(simplifyCustomer);
@@ -186,9 +186,9 @@ export const simplifyPayments: Simplifier = async (_client, payments) => payment
 
 /** Simplify for the triggers: a customer that cannot be read in time leaves its name and email null. */
 export function triggerSimplifier(client: AlternativePaymentsClient, isOpen: (invoice: unknown) => boolean = isDefaultOpen): InvoiceSimplifier {
-	return async (invoices, now) => {
+	return async (invoices, now, timeZone) => {
 		const customers = await readCustomers(client, invoices, undefined, true);
-		return invoices.map((invoice) => simplifyInvoice(invoice, customers, now, isOpen));
+		return invoices.map((invoice) => simplifyInvoice(invoice, customers, now, timeZone, isOpen));
 	};
 }
 
@@ -203,6 +203,6 @@ export async function simplifyDelivery(client: AlternativePaymentsClient, topic:
 	if (data.id === undefined || data.id === null || resource === undefined) {
 		return { id: textOrNull(data.id), event, provider: 'alternativePayments' };
 	}
-	if (resource === 'invoice') return { ...(await triggerSimplifier(client)([data], now))[0], event };
+	if (resource === 'invoice') return { ...(await triggerSimplifier(client)([data], now, client.timeZone))[0], event };
 	return { ...(resource === 'customer' ? simplifyCustomer(data) : simplifyPayment(data)), event };
 }

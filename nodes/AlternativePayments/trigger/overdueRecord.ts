@@ -1,3 +1,4 @@
+import { addDays, localDate } from '../../shared/calendarDate';
 import type { OverdueRecord } from '../../shared/overdue/overdueBookkeeping';
 import { entryObject } from '../../shared/overdue/overdueBookkeeping';
 
@@ -27,8 +28,7 @@ export function openInvoices(closedStatuses: string[]): (entry: unknown) => bool
 	};
 }
 
-/** The last day an invoice may be due and be overdue now: yesterday (UTC), as the API's RFC 3339 end of that day. */
-export function overdueDueDateEnd(now: Date): string {
-	const yesterday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 1));
-	return `${yesterday.toISOString().slice(0, 10)}T23:59:59Z`;
+/** The last day an invoice may be due and be overdue now: yesterday in the workflow's time zone, as the API's RFC 3339 end of that day. */
+export function overdueDueDateEnd(now: Date, timeZone = 'UTC'): string {
+	return `${addDays(localDate(now.getTime(), timeZone), -1)}T23:59:59Z`;
 }

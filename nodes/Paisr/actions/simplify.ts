@@ -1,20 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { SimpleCustomer, SimpleInvoice, SimplePayment } from '../../shared/simplify';
-import { customerRef, dueDateOrNull, moneyOrNull, objectOrEmpty, readSimplify, textOrNull, wholeDaysSince } from '../../shared/simplify';
+import { customerRef, daysOverdueOrNull, dueDateOrNull, moneyOrNull, objectOrEmpty, readSimplify, textOrNull } from '../../shared/simplify';
 
 /**
  * A Paisr invoice in the compact shape every provider shares. Paisr states no tax on an invoice:
  * its net total (after any voucher) is both the net and the total to pay, and the tax is null.
- * Its due date is a moment: an unpaid invoice is overdue from then on, even on its due day.
+ * Its due date is a moment: its day is the day that moment falls on in the workflow's time zone,
+ * and an unpaid invoice is overdue from the next local midnight, as every provider's is.
  */
-export function simplifyInvoice(invoice: Record<string, unknown>, now: Date): SimpleInvoice {
+export function simplifyInvoice(invoice: Record<string, unknown>, now: Date, timeZone: string): SimpleInvoice {
 	const amount = objectOrEmpty(invoice.amount);
 	const customer = objectOrEmpty(invoice.customer);
 	const status = textOrNull(invoice.status);
-	const dueDate = dueDateOrNull(invoice.due_at);
-	const dueAt = typeof invoice.due_at === 'string' ? Date.parse(invoice.due_at) : Number.NaN;
-	const overdue = status === 'unpaid' && dueDate !== null && Number.isFinite(dueAt) && dueAt < now.getTime();
+	const dueDate = dueDateOrNull(invoice.due_at, timeZone);
 	const net = moneyOrNull(amount.net_total);
 	return {
 		id: String(invoice.id),
@@ -25,7 +24,7 @@ export function simplifyInvoice(invoice: Record<string, unknown>, now: Date): Si
 		amountTax: null,
 		amountTotal: net,
 		dueDate,
-		daysOverdue: overdue ? Math.max(0, wholeDaysSince(dueDate, now)) : null,
+		daysOverdue: daysOverdueOrNull(invoice.due_at, status === 'unpaid', now, timeZone),
 		customer: customerRef(customer.id ?? invoice.customer_id, customer.name, customer.email),
 		// The checkout link expires (about 30 minutes): a later step that needs one reads the invoice again.
 		paymentLink: textOrNull(objectOrEmpty(invoice.session).url),
@@ -58,8 +57,8 @@ export function simplifyPayment(payment: Record<string, unknown>): SimplePayment
 }
 
 /** The compact shape of a record of the given resource, when asked for (else the record as it came). */
-export function simplifyRecord(resource: 'invoice' | 'customer' | 'payment', record: IDataObject, now: Date): IDataObject {
-	if (resource === 'invoice') return simplifyInvoice(record, now);
+export function simplifyRecord(resource: 'invoice' | 'customer' | 'payment', record: IDataObject, now: Date, timeZone: string): IDataObject {
+	if (resource === 'invoice') return simplifyInvoice(record, now, timeZone);
 	return resource === 'customer' ? simplifyCustomer(record) : simplifyPayment(record);
 }
 
@@ -67,5 +66,6 @@ export function simplifyRecord(resource: 'invoice' | 'customer' | 'payment', rec
 export function recordItems(context: IExecuteFunctions, resource: 'invoice' | 'customer' | 'payment', records: IDataObject[], itemIndex: number): INodeExecutionData[] {
 	const simple = readSimplify(context, itemIndex);
 	const now = new Date();
-	return records.map((json) => ({ json: simple ? simplifyRecord(resource, json, now) : json, pairedItem: { item: itemIndex } }));
+	const timeZone = context.getTimezone();
+	return records.map((json) => ({ json: simple ? simplifyRecord(resource, json, now, timeZone) : json, pairedItem: { item: itemIndex } }));
 }

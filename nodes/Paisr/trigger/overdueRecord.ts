@@ -1,7 +1,7 @@
 import type { OverdueRecord } from '../../shared/overdue/overdueBookkeeping';
 import { entryObject } from '../../shared/overdue/overdueBookkeeping';
 
-/** A Paisr invoice as the shared bookkeeping reads it: due_at's date part is the due date, net_total the amount. */
+/** A Paisr invoice as the shared bookkeeping reads it: due_at (a moment) is the due date, net_total the amount. */
 export function paisrOverdueRecord(entry: unknown): OverdueRecord {
 	const invoice = entryObject(entry);
 	const amount = entryObject(invoice.amount);
@@ -15,11 +15,4 @@ export function paisrOverdueRecord(entry: unknown): OverdueRecord {
 		status: invoice.status,
 		raw: invoice,
 	};
-}
-
-/** Whether an unpaid invoice is past its due time now. */
-export function isPastDue(entry: unknown, now: Date): boolean {
-	const dueAt = entryObject(entry).due_at;
-	const at = typeof dueAt === 'string' ? Date.parse(dueAt) : Number.NaN;
-	return Number.isFinite(at) && at < now.getTime();
 }

@@ -7,7 +7,7 @@ import type { InvoiceSimplifier } from '../../shared/simplify';
 import type { PayRequestClient } from '../transport';
 import { listInvoicePage } from '../transport/pagination';
 import type { ChangeEvent, ChangeReader } from './invoiceChanges';
-import { pollChanges as pollInvoiceChanges, readChangeState } from './invoiceChanges';
+import { compactChangeState, pollChanges as pollInvoiceChanges, readChangeState } from './invoiceChanges';
 
 /** Each event keeps its own state (Invoice Became Overdue keeps its own in the overdue poll). */
 const STATE_KEYS: Record<ChangeEvent, string> = { invoiceCreated: 'invoiceCreatedState', invoicePaid: 'invoicePaidState' };
@@ -110,8 +110,9 @@ export async function pollChanges(context: IPollFunctions, client: PayRequestCli
 			reconcileMs: reconcileMinutes * 60_000,
 			pageBudget: MAX_PAGES_PER_POLL,
 		});
-		const items = await changeItems(events, event, simplify);
-		staticData[STATE_KEYS[event]] = next as unknown as IDataObject;
+		const items = await changeItems(events, event, simplify, context.getTimezone());
+		// Compact (version 3): n8n writes it after every poll under durable poll cursors.
+		staticData[STATE_KEYS[event]] = compactChangeState(next) as unknown as IDataObject;
 		return items.length === 0 ? null : [items];
 	});
 }
@@ -124,12 +125,12 @@ async function sample(context: IPollFunctions, client: PayRequestClient, event: 
 	if (!newest) {
 		throw new NodeOperationError(context.getNode(), `No ${event === 'invoicePaid' ? 'paid ' : ''}invoice on PayRequest's first page to show as a sample`);
 	}
-	return [await changeItems([newest], event, simplify)];
+	return [await changeItems([newest], event, simplify, context.getTimezone())];
 }
 
 /** What the trigger emits: PayRequest's invoice as it came, or its compact shape (Simplify), and the event. */
-async function changeItems(invoices: unknown[], event: ChangeEvent, simplify: InvoiceSimplifier | undefined): Promise<INodeExecutionData[]> {
+async function changeItems(invoices: unknown[], event: ChangeEvent, simplify: InvoiceSimplifier | undefined, timeZone: string): Promise<INodeExecutionData[]> {
 	const records = invoices as Array<Record<string, unknown>>;
-	const shown = simplify ? await simplify(records, new Date()) : (records as IDataObject[]);
+	const shown = simplify ? await simplify(records, new Date(), timeZone) : (records as IDataObject[]);
 	return shown.map((json) => ({ json: { ...json, event } }));
 }

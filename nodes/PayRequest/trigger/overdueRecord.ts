@@ -8,7 +8,6 @@ export function payRequestOverdueRecord(entry: unknown): OverdueRecord {
 	return {
 		id: invoice.id,
 		dueDate: invoice.due_date,
-		daysOverdue: invoice.days_overdue,
 		amount: invoice.amount,
 		currency: invoice.currency,
 		customerId: customer.id,

@@ -127,6 +127,11 @@ export class ApiClient {
 		return this.context.logger;
 	}
 
+	/** The workflow's time zone, in which days (how long an invoice is overdue) are counted. */
+	get timeZone(): string {
+		return this.context.getTimezone();
+	}
+
 	private async resolveAccount(itemIndex?: number): Promise<ResolvedAccount> {
 		if (this.account) return this.account;
 		const { credentialType } = this.profile;

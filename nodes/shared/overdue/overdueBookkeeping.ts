@@ -1,3 +1,6 @@
+import type { IdSet } from '../idSets';
+import { groupIds, ungroupIds } from '../idSets';
+
 /**
  * Bookkeeping for a polling trigger that emits newly overdue invoices, whatever the provider.
  *
@@ -28,7 +31,34 @@
  * - An answer that may be cut off (a provider without paging that returned its maximum) proves
  *   nothing about the invoices missing from it: they are kept as they were, not taken as paid,
  *   so none of them is emitted twice when it shows up again.
+ * - Days are days in the workflow's time zone (`timeZone`): an invoice is overdue from the first
+ *   local midnight after the day it is due, and days overdue, Min Days Overdue and escalation marks
+ *   count local days. An invoice a provider lists before then (its own day ended earlier) is not on
+ *   the list yet.
+ *
+ * Size of what is stored (issue #27, part 8). n8n 2.41's durable poll cursors write a poll node's
+ * whole state after every poll, so the stored form must stay small at 50,000 invoices whatever
+ * share is overdue. Design, and why:
+ * - What the rules need is per key, and cannot be cut without changing them: which (invoice, due
+ *   date) keys were on the list, and settled, at the poll the state comes from. A due-date
+ *   watermark with the highest id seen at activation would take an invoice paid at activation and
+ *   reopened later, or one moved to an older due date, for the backlog and lose its event (the
+ *   properties below check both), and ids of Alternative Payments and Paisr are strings.
+ * - So the rules keep working on the plain record per key (OverdueState, in memory), and the
+ *   stored form (compactOverdueState, version 3) writes it losslessly: keys that share a due date,
+ *   settledness, marks and tombstone time form one group, whose ids are written as runs of
+ *   consecutive numbers (nodes/shared/idSets.ts; 'inv_000123' is a stem and a number). Invoices
+ *   of one due date are mostly made together, so a group is a few runs; the worst layout measured
+ *   (every invoice overdue, due dates at random over a year) costs about 3 bytes an invoice,
+ *   149 KB at 50,000, where version 2 took 2.9 MB (test: overdueBookkeeping.test.cts, 'stored form').
+ * - Tombstones count from the UTC midnight after the key left the list: every tombstone made on
+ *   one day shares its group, so their number does not multiply the groups (they last
+ *   TOMBSTONE_DAYS at least, up to a day more).
+ * - readOverdueState reads versions 1, 2 (what earlier releases stored: migrated as it is, so
+ *   nothing is emitted twice or lost) and 3; the rules never see the difference.
  */
+
+import { addDays, localDate, localDaysOverdue } from '../calendarDate';
 
 /**
  * One overdue invoice, whatever the provider: what the rules and filters read, and the provider's
@@ -38,10 +68,11 @@
 export interface OverdueRecord {
 	/** Numbers or strings ('12', 12 and '012' are the same invoice). */
 	id: unknown;
-	/** 'YYYY-MM-DD', or a date-time whose date part (as written) is the due date. */
+	/**
+	 * 'YYYY-MM-DD', or a date-time whose date part (as written) is the due date in the event's key.
+	 * Days are counted from the day it is due in the workflow's time zone (calendarDate's dueDayIn).
+	 */
 	dueDate: unknown;
-	/** The provider's own count when it gives one; else whole UTC days from the due date. */
-	daysOverdue?: unknown;
 	amount?: unknown;
 	currency?: unknown;
 	customerId?: unknown;
@@ -59,6 +90,8 @@ export interface OverdueOptions {
 	minDaysOverdue: number;
 	escalationDays: number[];
 	filters: { status: string[]; currency: string[]; minAmount?: number; customerId?: string | number };
+	/** The workflow's time zone (IANA name), in which days are counted; UTC when absent. */
+	timeZone?: string;
 }
 
 /**
@@ -112,6 +145,8 @@ export function gateOf(options: OverdueOptions): string {
  * instead of flooding the workflow.
  */
 export function readOverdueState(stored: unknown): OverdueState {
+	// Version 3 (compact) as version 2's record per key; without its groups it is no state.
+	if (isPlainObject(stored) && stored.version === 3) stored = { ...stored, version: 2, seen: isPlainObject(stored.keys) ? expandStoredKeys(stored.keys) : undefined };
 	if (!isPlainObject(stored) || (stored.version !== 1 && stored.version !== 2) || !isPlainObject(stored.seen)) {
 		return emptyOverdueState();
 	}
@@ -166,6 +201,7 @@ export function reconcileOverdue(
 	const minDaysOverdue = Number.isFinite(options.minDaysOverdue) ? options.minDaysOverdue : 0;
 	const escalationDays = sortedPositiveIntegers(options.escalationDays ?? []);
 	const passesFilters = buildFilter(options.filters);
+	const timeZone = options.timeZone ?? 'UTC';
 
 	const events: OverdueEvent[] = [];
 	const nextSeen = new Map<string, SeenEntry>();
@@ -181,9 +217,11 @@ export function reconcileOverdue(
 		// The API should not repeat an invoice; if it does, the first (most overdue) one wins.
 		if (nextSeen.has(invoiceKey)) continue;
 
+		const daysOverdue = localDaysOverdue(invoice.dueDate, now, timeZone) ?? 0;
+		// Listed by a provider whose day ended before the workflow's: overdue from the next local midnight.
+		if (daysOverdue < 1) continue;
 		const known = ownEntry(previous.seen, invoiceKey);
 		const sameKey = known !== undefined && known.dueDate === dueDate;
-		const daysOverdue = readDaysOverdue(invoice, dueDate, now);
 		const crossedMarks = escalationDays.filter((mark) => daysOverdue >= mark);
 
 		if (sameKey && known.settled) {
@@ -244,26 +282,141 @@ export function markGone(previous: OverdueState, present: Iterable<unknown>, due
 	return { ...previous, seen: toRecord(seen) };
 }
 
-/** Present keys (not tombstones) that may have an event due without their invoice being read: held back by Min Days Overdue, or past an escalation mark not fired yet. */
-export function keysDueForCheck(state: OverdueState, options: OverdueOptions, now: Date, dueBefore: string): string[] {
-	const escalationDays = sortedPositiveIntegers(options.escalationDays ?? []);
-	const minDaysOverdue = Number.isFinite(options.minDaysOverdue) ? options.minDaysOverdue : 0;
-	return Object.entries(state.seen)
-		.filter(([, entry]) => entry.goneSince === undefined && entry.dueDate < dueBefore)
-		.filter(([, entry]) => {
-			const days = readDaysOverdue({ id: '', dueDate: entry.dueDate, raw: {} }, entry.dueDate, now);
-			if (!entry.settled) return days >= minDaysOverdue;
-			return escalationDays.some((mark) => days >= mark && !entry.marks.includes(mark));
-		})
-		.map(([invoiceKey]) => invoiceKey);
+/** A key a check by id may give an event, and the day (in the workflow's time zone) from which it may. */
+export interface DueCheck {
+	key: string;
+	day: string;
 }
 
-/** A settled key that left the list is kept as a tombstone for TOMBSTONE_DAYS from when it left; anything else is dropped. */
+/**
+ * Present keys (not tombstones) due before `dueBefore` that may have an event due without their
+ * invoice being read, each with the local day it became so: held back by Min Days Overdue until
+ * its due date + that minimum, or settled with an escalation mark not fired yet at its due date +
+ * the mark. A key that reached that day while it was due within `readDays` of it needs no check:
+ * the poll's recent window read it on that day or later. So a key that a filter holds back (or a
+ * mark it passed while held back) is not checked by id: a check can change nothing about it that
+ * the next reading of the whole list would not find. Oldest day first, then by key.
+ */
+export function checksDue(state: OverdueState, options: OverdueOptions, now: Date, dueBefore: string, readDays: number): DueCheck[] {
+	const escalationDays = sortedPositiveIntegers(options.escalationDays ?? []);
+	const minDaysOverdue = Number.isFinite(options.minDaysOverdue) ? options.minDaysOverdue : 0;
+	const today = localDate(now.getTime(), options.timeZone ?? 'UTC');
+	const due: DueCheck[] = [];
+	for (const [invoiceKey, entry] of Object.entries(state.seen)) {
+		if (entry.goneSince !== undefined || entry.dueDate >= dueBefore) continue;
+		const threshold = entry.settled ? escalationDays.find((mark) => mark > readDays && !entry.marks.includes(mark)) : minDaysOverdue > readDays ? Math.ceil(minDaysOverdue) : undefined;
+		if (threshold === undefined) continue;
+		const day = addDays(entry.dueDate, threshold);
+		if (day <= today) due.push({ key: invoiceKey, day });
+	}
+	return due.sort(compareChecks);
+}
+
+/**
+ * Where the checks by id stand, kept small in the trigger's state: the last key of the queue
+ * checked (`through`: every key that became due for a check up to it was checked), and the keys
+ * whose check failed, each retried from `retryAt` (epoch ms), later after each failure.
+ */
+export interface CheckProgress {
+	through?: DueCheck;
+	retries?: Record<string, { failures: number; retryAt: number }>;
+}
+
+/** Failed checks remembered at most (the oldest go first: the next reading of the whole list finds what they would). */
+const MAX_RETRIES = 100;
+const RETRY_BASE_MS = 60_000;
+const RETRY_MAX_MS = 6 * 3_600_000;
+
+/**
+ * Which keys to check by id in this poll, at most `max`: failed checks whose retry time has come,
+ * then the queue of `due` (checksDue) after where the last poll stopped, oldest first, so that every
+ * key is reached within a bounded number of polls and none that keeps failing holds up the rest.
+ * Before any poll recorded progress, `startDay` stands for it (what became due up to that day was
+ * read by the readings that made the state).
+ */
+export function planChecks(due: DueCheck[], progress: CheckProgress, nowMs: number, max: number, startDay: string): string[] {
+	const dueKeys = new Set(due.map((check) => check.key));
+	const retries = Object.entries(progress.retries ?? {})
+		.filter(([invoiceKey, retry]) => dueKeys.has(invoiceKey) && retry.retryAt <= nowMs)
+		.sort(([, a], [, b]) => a.retryAt - b.retryAt)
+		.map(([invoiceKey]) => invoiceKey)
+		.slice(0, max);
+	const through = progress.through ?? { key: '\uffff', day: startDay };
+	const waiting = new Set(Object.keys(progress.retries ?? {}));
+	const queued = due.filter((check) => compareChecks(check, through) > 0 && !waiting.has(check.key)).slice(0, max - retries.length);
+	return [...retries, ...queued.map((check) => check.key)];
+}
+
+/** The progress after this poll's checks: `failed` are retried later (longer after each failure); the others leave the retry list. */
+export function recordChecks(progress: CheckProgress, due: DueCheck[], checked: string[], failed: string[], nowMs: number, startDay: string): CheckProgress {
+	const dueByKey = new Map(due.map((check) => [check.key, check]));
+	let through = progress.through ?? { key: '\uffff', day: startDay };
+	for (const invoiceKey of checked) {
+		const check = dueByKey.get(invoiceKey);
+		if (check && compareChecks(check, through) > 0) through = check;
+	}
+	const retries = new Map(Object.entries(progress.retries ?? {}).filter(([invoiceKey]) => dueByKey.has(invoiceKey) && !checked.includes(invoiceKey)));
+	for (const invoiceKey of failed) {
+		const failures = (ownRetry(progress, invoiceKey)?.failures ?? 0) + 1;
+		retries.set(invoiceKey, { failures, retryAt: nowMs + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (failures - 1)) });
+	}
+	const kept = [...retries.entries()].sort(([, a], [, b]) => b.retryAt - a.retryAt).slice(0, MAX_RETRIES);
+	return { through, ...(kept.length > 0 ? { retries: Object.fromEntries(kept) } : {}) };
+}
+
+function ownRetry(progress: CheckProgress, invoiceKey: string) {
+	return progress.retries && Object.prototype.hasOwnProperty.call(progress.retries, invoiceKey) ? progress.retries[invoiceKey] : undefined;
+}
+
+function compareChecks(a: DueCheck, b: DueCheck): number {
+	if (a.day !== b.day) return a.day < b.day ? -1 : 1;
+	return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+/** A settled key that left the list is kept as a tombstone for TOMBSTONE_DAYS from the UTC midnight after it left; anything else is dropped. */
 function tombstone(entry: SeenEntry, now: Date): SeenEntry | undefined {
 	if (!entry.settled) return undefined;
-	const goneSince = entry.goneSince ?? now.getTime();
+	const goneSince = entry.goneSince ?? Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
 	if (now.getTime() - goneSince >= TOMBSTONE_DAYS * MS_PER_DAY) return undefined;
 	return { ...entry, goneSince };
+}
+
+/** What the trigger stores: the state in its compact form (version 3, see the top of this file); readOverdueState reads it back. */
+export function compactOverdueState(state: OverdueState): StoredOverdueState {
+	return { version: 3, initialized: state.initialized, gate: state.gate, keys: groupIds(Object.entries(state.seen), groupKeyOf) };
+}
+
+export interface StoredOverdueState {
+	version: 3;
+	initialized: boolean;
+	gate: string;
+	/** By group key (due date, then ' u' unsettled, ' m<marks>', ' g<goneSince>'), the ids of that group. */
+	keys: Record<string, IdSet>;
+}
+
+function groupKeyOf(entry: SeenEntry): string {
+	const marks = entry.marks.length > 0 ? ` m${entry.marks.join('.')}` : '';
+	const gone = entry.goneSince !== undefined ? ` g${entry.goneSince}` : '';
+	return `${entry.dueDate}${entry.settled ? '' : ' u'}${marks}${gone}`;
+}
+
+function parseGroupKey(key: string): SeenEntry | undefined {
+	const [dueDate, ...parts] = key.split(' ');
+	let settled = true;
+	let marks: number[] = [];
+	let goneSince: number | undefined;
+	for (const part of parts) {
+		if (part === 'u') settled = false;
+		else if (part.startsWith('m')) marks = part.slice(1).split('.').map(Number);
+		else if (part.startsWith('g') && /^\d+$/.test(part.slice(1))) goneSince = Number(part.slice(1));
+		else return undefined;
+	}
+	return { dueDate, settled, marks, ...(goneSince !== undefined ? { goneSince } : {}) };
+}
+
+/** Version 3's groups as version 2's record per key (readOverdueState then checks each entry as it does version 2's). */
+function expandStoredKeys(keys: unknown): Record<string, SeenEntry> {
+	return Object.fromEntries(ungroupIds(keys, parseGroupKey));
 }
 
 /**
@@ -302,15 +455,6 @@ function buildFilter(filters: OverdueOptions['filters'] | undefined): (invoice: 
 		if (customerId !== undefined && normalizeInvoiceId(invoice.customerId) !== customerId) return false;
 		return true;
 	};
-}
-
-/** Uses the provider's days overdue when it gives them, else whole UTC days between due date and `now`. */
-function readDaysOverdue(invoice: OverdueRecord, dueDate: string, now: Date): number {
-	const reported = parseNumber(invoice.daysOverdue);
-	if (reported !== undefined) return reported;
-	const [year, month, day] = dueDate.split('-').map(Number);
-	const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-	return Math.round((today - Date.UTC(year, month - 1, day)) / MS_PER_DAY);
 }
 
 /** Ids come as numbers or strings ('12', 12 and '012' are the same invoice). */

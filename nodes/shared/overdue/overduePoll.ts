@@ -6,7 +6,7 @@ import type { TransportSettings } from '../http/types';
 import { withPollState } from '../pollState';
 import type { InvoiceSimplifier } from '../simplify';
 import type { OverdueAnswerScope, OverdueEvent, OverdueOptions, OverdueRecord, OverdueState } from './overdueBookkeeping';
-import { markGone, parseEscalationDays, readOverdueState, reconcileOverdue } from './overdueBookkeeping';
+import { compactOverdueState, markGone, parseEscalationDays, readOverdueState, reconcileOverdue } from './overdueBookkeeping';
 
 /** Where each overdue trigger keeps its bookkeeping in the workflow's static data. */
 const STATE_KEY = 'overdueInvoices';
@@ -139,6 +139,7 @@ export function readOverdueTriggerOptions(context: IPollFunctions): OverdueTrigg
 			minAmount: minAmount === undefined || minAmount <= 0 ? undefined : minAmount,
 			customerId: customerId === '' ? undefined : customerId,
 		},
+		timeZone: context.getTimezone(),
 	};
 }
 
@@ -159,8 +160,8 @@ export function overdueItem(event: OverdueEvent, extra: IDataObject = {}, simple
 	};
 }
 
-async function overdueItems(events: OverdueEvent[], extra: IDataObject, simplify: InvoiceSimplifier | undefined): Promise<INodeExecutionData[]> {
-	const simple = simplify ? await simplify(events.map((event) => event.record.raw), new Date()) : undefined;
+async function overdueItems(events: OverdueEvent[], extra: IDataObject, simplify: InvoiceSimplifier | undefined, timeZone: string | undefined): Promise<INodeExecutionData[]> {
+	const simple = simplify ? await simplify(events.map((event) => event.record.raw), new Date(), timeZone ?? 'UTC') : undefined;
 	return events.map((event, index) => overdueItem(event, extra, simple?.[index]));
 }
 
@@ -182,13 +183,13 @@ export async function pollOverdue(
 		const { answers, extra } = await fetchAnswers(context, provider, readOverdueState(undefined), fetchOverdue);
 		const records = answers.flatMap((answer) => answer.records);
 		const { events } = reconcileOverdue(readOverdueState(undefined), records, { ...options, emitExisting: true }, new Date());
-		const sample = events.sort((a, b) => daysOf(b.record) - daysOf(a.record))[0];
+		const sample = events.sort((a, b) => dueMs(a.record) - dueMs(b.record))[0];
 		if (!sample) {
 			throw new NodeOperationError(context.getNode(), `No overdue invoice in ${provider} matches this trigger right now`, {
 				description: 'There is nothing to show as a sample. Check the filters in Options, or wait until an invoice is overdue.',
 			});
 		}
-		return [await overdueItems([sample], extra, simplify)];
+		return [await overdueItems([sample], extra, simplify, options.timeZone)];
 	}
 	return await withPollState(context, async (staticData) => {
 		let state = readOverdueState(staticData[STATE_KEY]);
@@ -203,8 +204,9 @@ export async function pollOverdue(
 			if (answer.endsReading) state = markGone(state, answer.endsReading.present, answer.endsReading.dueThrough, now);
 		}
 		// The items are made before the state is written: nothing that fails on the way loses an event.
-		const items = await overdueItems(events, extra, simplify);
-		staticData[STATE_KEY] = state as unknown as IDataObject;
+		const items = await overdueItems(events, extra, simplify, options.timeZone);
+		// Compact (version 3): n8n writes it after every poll under durable poll cursors.
+		staticData[STATE_KEY] = compactOverdueState(state) as unknown as IDataObject;
 		return items.length === 0 ? null : [items];
 	});
 }
@@ -225,10 +227,8 @@ async function fetchAnswers(
 	return { answers, extra: cutOff ? { listMayBeCutOff: true } : {} };
 }
 
-/** The sample is the most overdue invoice: by the provider's days overdue, else by the earliest due date. */
-function daysOf(record: OverdueRecord): number {
-	const days = Number(record.daysOverdue);
-	if (Number.isFinite(days)) return days;
+/** The sample is the most overdue invoice: the earliest due. */
+function dueMs(record: OverdueRecord): number {
 	const due = Date.parse(String(record.dueDate ?? ''));
-	return Number.isFinite(due) ? -due / 86_400_000 : 0;
+	return Number.isFinite(due) ? due : 0;
 }

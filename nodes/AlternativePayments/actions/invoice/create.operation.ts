@@ -139,5 +139,5 @@ export async function execute(this: IExecuteFunctions, client: AlternativePaymen
 	if (!readCreateSimplify(this, itemIndex)) return [{ json: invoice as IDataObject, pairedItem: { item: itemIndex } }];
 	// The invoice exists: a customer that cannot be read leaves its name null rather than losing the output.
 	const customers = await readCustomers(client, [invoice], itemIndex, true);
-	return [{ json: simplifyInvoice(invoice, customers, new Date()) as unknown as IDataObject, pairedItem: { item: itemIndex } }];
+	return [{ json: simplifyInvoice(invoice, customers, new Date(), this.getTimezone()) as unknown as IDataObject, pairedItem: { item: itemIndex } }];
 }

@@ -143,5 +143,5 @@ export async function execute(this: IExecuteFunctions, client: PaisrClient, item
 	}
 	const invoice = await readInvoice(client, invoiceId, itemIndex);
 	// Simplified: the total and the checkout link of the invoice read back.
-	return one(readCreateSimplify(this, itemIndex) ? (simplifyInvoice(invoice, new Date()) as unknown as IDataObject) : invoice, itemIndex);
+	return one(readCreateSimplify(this, itemIndex) ? (simplifyInvoice(invoice, new Date(), this.getTimezone()) as unknown as IDataObject) : invoice, itemIndex);
 }

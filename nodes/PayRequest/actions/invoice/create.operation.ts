@@ -244,6 +244,6 @@ export async function execute(this: IExecuteFunctions, client: PayRequestClient,
 	// One invoice with its id, nothing else: a list or an empty object is not what was created.
 	const invoice = client.expectShape(envelope.data, isInvoiceObject, 'created invoice (an object with an id) in data', request);
 	// Simplified: the total with tax (PayRequest's amount is before it); PayRequest's create gives no payment link.
-	const json = readCreateSimplify(this, itemIndex) ? simplifyInvoice(invoice, new Date()) : invoice;
+	const json = readCreateSimplify(this, itemIndex) ? simplifyInvoice(invoice, new Date(), this.getTimezone()) : invoice;
 	return [{ json: json as IDataObject, pairedItem: { item: itemIndex } }];
 }

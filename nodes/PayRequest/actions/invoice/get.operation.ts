@@ -20,5 +20,5 @@ export async function execute(this: IExecuteFunctions, client: PayRequestClient,
 	const request = { method: 'GET' as const, path: invoicePath(invoiceId), itemIndex };
 	const envelope = await client.request(request);
 	const invoice = client.expectShape(envelope.data, isPlainObject, 'invoice in data', request);
-	return [{ json: readSimplify(this, itemIndex) ? simplifyInvoice(invoice, new Date()) : (invoice as IDataObject), pairedItem: { item: itemIndex } }];
+	return [{ json: readSimplify(this, itemIndex) ? simplifyInvoice(invoice, new Date(), this.getTimezone()) : (invoice as IDataObject), pairedItem: { item: itemIndex } }];
 }

@@ -105,5 +105,6 @@ export async function execute(this: IExecuteFunctions, client: PayRequestClient,
 	});
 	const simple = readSimplify(this, itemIndex);
 	const now = new Date();
-	return invoices.map((invoice) => ({ json: simple ? simplifyInvoice(invoice as IDataObject, now) : (invoice as IDataObject), pairedItem: { item: itemIndex } }));
+	const timeZone = this.getTimezone();
+	return invoices.map((invoice) => ({ json: simple ? simplifyInvoice(invoice as IDataObject, now, timeZone) : (invoice as IDataObject), pairedItem: { item: itemIndex } }));
 }

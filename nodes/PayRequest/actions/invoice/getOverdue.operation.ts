@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readLimit, returnAllAndLimit } from '../../../shared/actions/options';
+import { localDaysOverdue } from '../../../shared/calendarDate';
 import { readSimplify, simplifyProperty } from '../../../shared/simplify';
 import type { PayRequestClient } from '../../transport';
 import { isObjectArray, positiveNumberOption, optionsCollection } from './common';
@@ -40,11 +41,14 @@ export async function execute(this: IExecuteFunctions, client: PayRequestClient,
 	const request = { method: 'GET' as const, path: '/v1/invoices/overdue', itemIndex };
 	const envelope = await client.request(request);
 	const invoices = client.expectShape(envelope.data, isObjectArray, 'list of invoices in data', request);
-	const kept = invoices.filter((invoice) => minDaysOverdue === 0 || Number(invoice.days_overdue) >= minDaysOverdue);
-	const simple = readSimplify(this, itemIndex);
 	const now = new Date();
+	const timeZone = this.getTimezone();
+	// PayRequest counts UTC days: an invoice is overdue here from the first midnight after its due
+	// date in the workflow's time zone, and Min Days Overdue counts those days (README: Get Overdue).
+	const kept = invoices.filter((invoice) => (localDaysOverdue(invoice.due_date, now, timeZone) ?? Number(invoice.days_overdue)) >= Math.max(1, minDaysOverdue));
+	const simple = readSimplify(this, itemIndex);
 	return (limit === undefined ? kept : kept.slice(0, limit)).map((invoice) => ({
-		json: simple ? simplifyInvoice(invoice as IDataObject, now) : (invoice as IDataObject),
+		json: simple ? simplifyInvoice(invoice as IDataObject, now, timeZone) : (invoice as IDataObject),
 		pairedItem: { item: itemIndex },
 	}));
 }

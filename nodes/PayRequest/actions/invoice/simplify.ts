@@ -1,7 +1,7 @@
 import type { Decimal } from '../../../shared/money';
 import { centsOf, decimalOf, percent, product, roundedCents, sum } from '../../../shared/money';
 import type { SimpleInvoice } from '../../../shared/simplify';
-import { centsOrNull, customerRef, daysOverdueOrNull, dueDateOrNull, moneyOrNull, objectOrEmpty, textOrNull } from '../../../shared/simplify';
+import { centsOrNull, customerRef, daysOverdueOrNull, dueDateOrNull, objectOrEmpty, textOrNull } from '../../../shared/simplify';
 
 /** Statuses in which an invoice is not owed (any other, unknown ones included, counts as unpaid). */
 const NOT_OWED = new Set(['paid', 'cancelled', 'draft']);
@@ -25,13 +25,12 @@ function impliedTaxCents(items: unknown): number | undefined {
 }
 
 /** A PayRequest invoice in the compact shape every provider shares. */
-export function simplifyInvoice(invoice: Record<string, unknown>, now: Date): SimpleInvoice {
+export function simplifyInvoice(invoice: Record<string, unknown>, now: Date, timeZone: string): SimpleInvoice {
 	const customer = objectOrEmpty(invoice.customer);
 	const status = textOrNull(invoice.status);
 	const dueDate = dueDateOrNull(invoice.due_date);
 	const net = centsOf(invoice.amount);
 	const tax = impliedTaxCents(invoice.invoice_items);
-	const reported = moneyOrNull(invoice.days_overdue);
 	const open = !NOT_OWED.has(String(status ?? '').toLowerCase());
 	return {
 		id: String(invoice.id),
@@ -43,7 +42,8 @@ export function simplifyInvoice(invoice: Record<string, unknown>, now: Date): Si
 		// PayRequest states no total with tax: its own amount plus that tax, in whole cents.
 		amountTotal: net === undefined || tax === undefined ? null : centsOrNull(net + tax),
 		dueDate,
-		daysOverdue: reported !== null && open ? reported : daysOverdueOrNull(dueDate, open, now),
+		// Counted in the workflow's time zone, not taken from days_overdue (PayRequest counts UTC days).
+		daysOverdue: daysOverdueOrNull(dueDate, open, now, timeZone),
 		customer: customerRef(customer.id, customer.name, customer.email),
 		paymentLink: textOrNull(invoice.payment_link),
 		provider: 'payRequest',
