@@ -18,6 +18,12 @@ import { ALTERNATIVE_PAYMENTS_OVERDUE_TRIGGER_TYPE, PAISR_OVERDUE_TRIGGER_TYPE, 
 
 export const SIZES = [10_000, 50_000];
 const DAY = 86_400_000;
+/**
+ * Options users pick, which must not make a quiet poll dearer: a Currency filter that holds back
+ * every overdue invoice (none is in that currency), Min Days Overdue above the recent window, marks.
+ */
+const filters = (currency: string) => ({ currency, minDaysOverdue: 5, escalationDays: '7, 14, 30' });
+const FILTERS_TEXT = 'a Currency filter holding back every overdue invoice, Min Days Overdue 5, Escalation Days 7, 14, 30';
 
 export interface CostRow {
 	trigger: string;
@@ -110,6 +116,9 @@ export async function benchTriggerCost(sizes = SIZES): Promise<CostRow[]> {
 				const overdue = emulator.listInvoices().filter((invoice) => invoice.status !== 'paid').length;
 				rows.push({ trigger, invoices, situation: `activation poll (${overdue.toLocaleString('en')} overdue)`, ...(await onePoll(poller, count)) });
 				rows.push({ trigger, invoices, situation: 'any later poll', ...(await onePoll(poller, count)) });
+				const filtered = new PollingWorkflow({ event: 'invoiceOverdue', options: filters('USD') }, { accessToken: 'test-token-rw', baseUrl });
+				await onePoll(filtered, count);
+				rows.push({ trigger, invoices, situation: `any later poll, ${FILTERS_TEXT}`, ...(await onePoll(filtered, count)) });
 			} finally {
 				await emulator.close();
 			}
@@ -136,6 +145,13 @@ export async function benchTriggerCost(sizes = SIZES): Promise<CostRow[]> {
 				rows.push({ trigger, invoices, situation: situation('nothing new'), ...(await onePoll(poller, api)) });
 				emulator.addInvoice({ due_date: new Date(Date.now() - DAY).toISOString().slice(0, 10) });
 				rows.push({ trigger, invoices, situation: situation('one invoice newly overdue'), ...(await onePoll(poller, api)) });
+				const filtered = new PollingWorkflow({ options: filters('EUR') }, undefined, {
+					nodeType: ALTERNATIVE_PAYMENTS_OVERDUE_TRIGGER_TYPE,
+					oauth2: { environment: 'custom', baseUrl, clientId: 'client-full', clientSecret: 'secret-full' },
+				});
+				await onePoll(filtered, api);
+				await pollUntilQuiet(filtered, api, 1, 200);
+				rows.push({ trigger, invoices, situation: situation(`nothing new, ${FILTERS_TEXT}`), ...(await onePoll(filtered, api)) });
 			} finally {
 				await emulator.close();
 			}
@@ -154,6 +170,9 @@ export async function benchTriggerCost(sizes = SIZES): Promise<CostRow[]> {
 				const trigger = 'Paisr Overdue Trigger';
 				rows.push({ trigger, invoices, situation: 'activation poll (the answer holds 1,000 unpaid)', ...(await onePoll(poller, count)) });
 				rows.push({ trigger, invoices, situation: 'any later poll', ...(await onePoll(poller, count)) });
+				const filtered = new PollingWorkflow({ options: filters('EUR') }, undefined, { nodeType: PAISR_OVERDUE_TRIGGER_TYPE, paisr: { environment: 'custom', baseUrl, accessToken: 'paisr-full' } });
+				await onePoll(filtered, count);
+				rows.push({ trigger, invoices, situation: `any later poll, ${FILTERS_TEXT}`, ...(await onePoll(filtered, count)) });
 			} finally {
 				await emulator.close();
 			}

@@ -1,8 +1,12 @@
 import fc from 'fast-check';
 
 import {
+	checksDue,
 	compactOverdueState,
 	emptyOverdueState,
+	planChecks,
+	recordChecks,
+	type CheckProgress,
 	parseEscalationDays,
 	readOverdueState,
 	reconcileOverdue as reconcileRecords,
@@ -1238,5 +1242,57 @@ describe('stored form (compactOverdueState): small enough to write after every p
 		const before = run(previousRelease, (state) => state);
 		expect(run(previousRelease, compactOverdueState)).toEqual(before);
 		expect(before).toEqual([['overdue:6'], ['escalation:2@7', 'overdue:3', 'overdue:4'], ['escalation:6@7']]);
+	});
+});
+
+describe('checks by id (checksDue, planChecks, recordChecks)', () => {
+	const at = new Date('2024-03-20T10:00:00Z');
+	/** A state of settled keys due `daysAgo` days before `at`, none of whose marks fired, and unsettled ones (held back). */
+	function stateOf(settled: Array<[string, number]>, unsettled: Array<[string, number]> = []): OverdueState {
+		const day = (daysAgo: number) => new Date(at.getTime() - daysAgo * MS_PER_DAY).toISOString().slice(0, 10);
+		return {
+			version: 2,
+			initialized: true,
+			gate: '',
+			seen: Object.fromEntries([
+				...settled.map(([key, daysAgo]) => [key, { dueDate: day(daysAgo), settled: true, marks: [] }]),
+				...unsettled.map(([key, daysAgo]) => [key, { dueDate: day(daysAgo), settled: false, marks: [] }]),
+			]),
+		};
+	}
+
+	test('only what a check can change: a mark or Min Days Overdue reached beyond the days the window reads (each key once, from that day: planChecks moves past it); a key a filter holds back is not checked for Min Days Overdue the window reads; the oldest first', () => {
+		const state = stateOf([['a', 9], ['b', 6], ['c', 2]], [['held', 40], ['young', 6]]);
+		const due = checksDue(state, buildOptions({ escalationDays: [2, 5], minDaysOverdue: 5 }), at, '2024-03-17', 3);
+		// Mark 2 is within the window's 3 days (it read them then); 5 is not. 'c' is in the window.
+		expect(due).toEqual([
+			{ key: 'held', day: '2024-02-14' },
+			{ key: 'a', day: '2024-03-16' },
+			{ key: 'b', day: '2024-03-19' },
+			{ key: 'young', day: '2024-03-19' },
+		]);
+		// With Min Days Overdue within the window's days, what is held back is never checked.
+		expect(checksDue(state, buildOptions({ minDaysOverdue: 0 }), at, '2024-03-17', 3)).toEqual([]);
+	});
+
+	test('every key is reached in bounded polls, oldest first; a check that keeps failing is retried later and later, and holds up none of the others', () => {
+		const due = Array.from({ length: 25 }, (_, index) => ({ key: `k${String(index).padStart(2, '0')}`, day: '2024-03-19' }));
+		let progress: CheckProgress = {};
+		const reached = new Set<string>();
+		const attempts: number[] = [];
+		let now = at.getTime();
+		for (let poll = 0; poll < 12; poll++) {
+			const planned = planChecks(due, progress, now, 10, '2024-03-18');
+			planned.forEach((key) => reached.add(key));
+			if (planned.includes('k00')) attempts.push(poll);
+			progress = recordChecks(progress, due, planned, planned.filter((key) => key === 'k00'), now, '2024-03-18');
+			now += 60_000;
+		}
+		expect(reached.size).toBe(25);
+		// Asked at the first poll, then after 1, 2, 4 and 8 minutes.
+		expect(attempts).toEqual([0, 1, 3, 7]);
+		expect(Object.keys(progress.retries ?? {})).toEqual(['k00']);
+		// What became due up to the day before any progress was read by then.
+		expect(planChecks(due, {}, now, 10, '2024-03-19')).toEqual([]);
 	});
 });
