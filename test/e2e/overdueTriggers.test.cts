@@ -93,7 +93,7 @@ describe('the overdue triggers of Alternative Payments and Paisr in a real n8n',
 
 	it('an invoice that becomes overdue starts exactly one execution, with that invoice and its event', async () => {
 		alt.addInvoice({ id: 'inv_new_1', due_date: altDue(1) });
-		paisr.addInvoice({ id: 'inv_new_1', due_at: paisrDue(0.2) });
+		paisr.addInvoice({ id: 'inv_new_1', due_at: paisrDue(1.2) });
 		for (const which of ['alt', 'paisr'] as const) {
 			const before = polls[which]();
 			await reactivate(workflows[which]);

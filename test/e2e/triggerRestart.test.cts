@@ -89,7 +89,7 @@ describe.each(modes)('every polling trigger across an n8n restart after a quiet 
 			const fresh = payRequest.addInvoice({ customer_id: customer, date: '2025-02-01', due_date: dueDay, status: 'sent', items: [{ description: 'Work', quantity: 1, unit_price: 100 }] });
 			payRequest.markPaid(unpaid.id);
 			const altFresh = alt.addInvoice({ due_date: new Date(Date.now() - (hoursAgo / 24 + 1) * DAY).toISOString().slice(0, 10) });
-			const paisrFresh = paisr.addInvoice({ due_at: new Date(Date.now() - hoursAgo * 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+			const paisrFresh = paisr.addInvoice({ due_at: new Date(Date.now() - (hoursAgo / 24 + 1) * DAY).toISOString().replace(/\.\d{3}Z$/, 'Z') });
 			return { created: fresh.id, paid: unpaid.id, overdue: fresh.id, alt: altFresh.id, paisr: paisrFresh.id } as Record<string, unknown>;
 		};
 		const expectExecutions = async (count: number, expected?: Record<string, unknown>) => {

@@ -415,6 +415,9 @@ export class N8nInstance {
 			N8N_SECURE_COOKIE: 'false',
 			N8N_LOG_LEVEL: 'info',
 			N8N_LOG_OUTPUT: 'console',
+			// Days are the workflow's time zone's (n8n's default is America/New_York): in UTC, what a test
+			// makes due a day ago is overdue whatever the hour it runs at.
+			GENERIC_TIMEZONE: 'UTC',
 			...this.options.env,
 		};
 		const logFd = fs.openSync(this.logFile, 'a');
