@@ -779,13 +779,10 @@ describe('seed data and state helpers', () => {
 		}
 	});
 
-	test('15,000 invoices seed fast and pages are served quickly', async () => {
-		const startedAt = Date.now();
+	// Behaviour only: how fast the emulator seeds is the benches' concern (tests assert no timings).
+	test('15,000 invoices seed and their last page is served whole', async () => {
 		await start({ seed: { customers: 50, invoices: 15_000 } });
-		expect(Date.now() - startedAt).toBeLessThan(1000);
-		const pageStartedAt = Date.now();
 		const { json } = await call('/v1/invoices?per_page=100&page=150');
-		expect(Date.now() - pageStartedAt).toBeLessThan(500);
 		expect(json.data).toMatchObject({ total: 15_000, last_page: 150, from: 14_901, to: 15_000 });
 		expect(json.data.data[99].id).toBe(16_000);
 	});

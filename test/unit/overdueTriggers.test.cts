@@ -182,7 +182,7 @@ describe('Alternative Payments Overdue Trigger', () => {
 		emulator.clearFaults();
 		setNodeClock(start + 4 * DAY + 10 * 60_000);
 		const answered = await poller.poll();
-		expect(answered.items.map((item) => [item.json.id, item.json.event, item.json.escalation_days])).toEqual([[failing.id, 'invoiceEscalated', 5]]);
+		expect(answered.items.map((item) => [item.json.id, item.json.event, item.json.escalationDays])).toEqual([[failing.id, 'invoiceEscalated', 5]]);
 		expect((await poller.poll()).items).toEqual([]);
 	});
 
