@@ -48,8 +48,9 @@ describe('PayRequest Trigger: Invoice Created and Invoice Paid in a real n8n', (
 						type: 'n8n-nodes-payrequest.payRequestTrigger',
 						typeVersion: 1,
 						position: [0, 0],
-						// A schedule that cannot fire during the test: activation drives the polls.
-						parameters: { pollTimes: { item: [{ mode: 'custom', cronExpression: '0 0 0 1 1 *' }] }, event, simple: false, options: {} },
+						// A schedule that cannot fire during the test: activation drives the polls. Simplify on, its
+						// default: ids come as text.
+						parameters: { pollTimes: { item: [{ mode: 'custom', cronExpression: '0 0 0 1 1 *' }] }, event, options: {} },
 						credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: SANDBOX_CREDENTIAL_NAME } },
 					},
 				],
@@ -83,12 +84,12 @@ describe('PayRequest Trigger: Invoice Created and Invoice Paid in a real n8n', (
 		const fresh = addInvoice();
 		const unpaid = emulator.listInvoices().find((invoice) => invoice.status !== 'paid' && invoice.id !== fresh.id)!;
 		await pollBoth();
-		expect(await emitted('invoiceCreated', 1)).toEqual([[[fresh.id, 'invoiceCreated']]]);
+		expect(await emitted('invoiceCreated', 1)).toEqual([[[String(fresh.id), 'invoiceCreated']]]);
 		await emitted('invoicePaid', 0);
 		emulator.markPaid(unpaid.id);
 		await pollBoth();
 		await emitted('invoiceCreated', 1);
-		expect(await emitted('invoicePaid', 1)).toEqual([[[unpaid.id, 'invoicePaid']]]);
+		expect(await emitted('invoicePaid', 1)).toEqual([[[String(unpaid.id), 'invoicePaid']]]);
 	});
 
 	it('an n8n restart re-activates both and polls, and starts nothing more; the next change is emitted once', async () => {
@@ -99,7 +100,7 @@ describe('PayRequest Trigger: Invoice Created and Invoice Paid in a real n8n', (
 		await emitted('invoicePaid', 1);
 		const next = addInvoice();
 		await pollBoth();
-		expect(await emitted('invoiceCreated', 2)).toEqual([[[expect.any(Number), 'invoiceCreated']], [[next.id, 'invoiceCreated']]]);
+		expect(await emitted('invoiceCreated', 2)).toEqual([[[expect.any(String), 'invoiceCreated']], [[String(next.id), 'invoiceCreated']]]);
 		await emitted('invoicePaid', 1);
 		for (const id of Object.values(workflows)) await n8n.deactivate(id);
 	});
