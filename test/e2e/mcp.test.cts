@@ -104,9 +104,12 @@ describe('PayRequest tools behind n8n’s MCP Server Trigger', () => {
 		const invoices = toolJson(result) as Array<Record<string, any>>;
 		// Simplify is on in the example: the agent gets the compact fields, not PayRequest's whole invoice.
 		expect(invoices.map((invoice) => invoice.id)).toEqual(['1001', '1002']);
+		// Days overdue are the workflow's days (UTC here) up to n8n's clock, today, not the emulator's 2025 date.
+		const now = new Date();
+		const daysSince = (due: string) => Math.round((Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - Date.parse(`${due}T00:00:00Z`)) / 86_400_000);
 		expect(invoices.map((invoice) => [invoice.daysOverdue, invoice.customer?.id, invoice.provider])).toEqual([
-			[19, '501', 'payRequest'],
-			[9, '502', 'payRequest'],
+			[daysSince('2025-02-10'), '501', 'payRequest'],
+			[daysSince('2025-02-20'), '502', 'payRequest'],
 		]);
 		expect(invoices.every((invoice) => invoice.invoice_items === undefined && typeof invoice.amountTotal === 'number')).toBe(true);
 		expect(emulator.requests.map((request) => [request.method, request.path, request.status])).toEqual([['GET', OVERDUE_PATH, 200]]);

@@ -140,10 +140,10 @@ const DAY_MS = 86_400_000;
 
 /**
  * The calendar date (YYYY-MM-DD) `days` from now in n8n's time zone, which `$today` in an example
- * uses: GENERIC_TIMEZONE, or n8n's default, America/New_York.
+ * uses: the harness starts every n8n with GENERIC_TIMEZONE=UTC (n8nInstance.cts).
  */
 export function dateInN8n(days = 0, at = Date.now()): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone: process.env.GENERIC_TIMEZONE ?? 'America/New_York' }).format(new Date(at + days * DAY_MS));
+	return new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC' }).format(new Date(at + days * DAY_MS));
 }
 
 /** The dates create-invoice.json gives, as n8n saw today during a run that started at `startedAt`: dated today, due in 14 days. */
