@@ -287,7 +287,8 @@ describe('n8n in queue mode: PostgreSQL, Redis, one main and two workers', () =>
 			}));
 			await activateAndPoll();
 			await expectExecutionCount(main, workflowId, 0);
-			paisr.addInvoice({ id: 'inv_new', due_at: new Date(Date.now() - 3_600_000).toISOString() });
+			// Due a day and an hour ago: overdue from the local midnight after its due day, whatever n8n's zone.
+			paisr.addInvoice({ id: 'inv_new', due_at: new Date(Date.now() - 25 * 3_600_000).toISOString() });
 			await main.deactivate(workflowId);
 			await activateAndPoll();
 			const executions = await expectExecutionCount(main, workflowId, 1);
